@@ -1,0 +1,31 @@
+"""Weather CNN Classroom: a walkthrough of a student's weather-photo CNN report, page by page."""
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:  # `streamlit run` adds it; AppTest and other runners may not
+    sys.path.insert(0, str(ROOT))
+
+from pages import ui  # noqa: E402  (needs the path above)
+from pages.ui import t  # noqa: E402
+
+st.set_page_config(page_title=t("app.title"), page_icon="🌦️", layout="wide")
+
+PAGES = [
+    st.Page("pages/home.py", title=t("nav.home"), icon="🏠", default=True),
+    st.Page("pages/dataset.py", title=t("nav.dataset"), icon="🗂️"),
+    st.Page("pages/augmentation.py", title=t("nav.augmentation"), icon="🔀"),
+    st.Page("pages/models.py", title=t("nav.models"), icon="🧱"),
+    st.Page("pages/train.py", title=t("nav.train"), icon="🏋️"),
+    st.Page("pages/compare.py", title=t("nav.compare"), icon="📈"),
+    st.Page("pages/classify.py", title=t("nav.classify"), icon="🔍"),
+]
+
+navigation = st.navigation(PAGES)
+# Reserve the sidebar slot now, fill it after the page ran: a page may change the active dataset.
+dataset_slot = st.sidebar.container()
+navigation.run()
+ui.dataset_sidebar(dataset_slot)

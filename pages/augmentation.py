@@ -1,0 +1,85 @@
+"""Augmentation: the report's ImageDataGenerator settings as Keras layers, previewed on one photo."""
+
+import streamlit as st
+
+from pages import ui
+from pages.ui import t
+
+PREVIEW_SIZE = 160  # training resizes to a square too; small keeps the preview quick on a CPU
+COUNT = 8
+SEED_KEY = "augment_seed"
+PHOTO_TYPES = ["jpg", "jpeg", "png", "gif", "webp", "bmp"]
+
+
+def pick_image(prepared):
+    """(path or bytes, name) of the photo to augment: an upload wins over the training split."""
+    uploaded = st.file_uploader(t("augment.upload"), type=PHOTO_TYPES)
+    if uploaded is not None:
+        return uploaded.getvalue(), uploaded.name
+    files = sorted((prepared / "split" / "train").glob("*/*")) if prepared else []
+    if not files:
+        st.warning(t("augment.no_train_images"))
+        return None, None
+    choice = st.selectbox(t("augment.pick"), files, format_func=lambda p: f"{p.parent.name} / {p.name}")
+    return str(choice), choice.name
+
+
+def choose_settings():
+    from weather_core.augment import SEED_SETTINGS as s
+
+    left, right = st.columns(2)
+    values = dict(
+        shear_degrees=left.slider(t("augment.shear"), 0.0, 45.0, s.shear_degrees, 0.1),
+        zoom=left.slider(t("augment.zoom"), 0.0, 0.5, s.zoom, 0.05),
+        rotation_degrees=left.slider(t("augment.rotation"), 0.0, 90.0, s.rotation_degrees, 1.0),
+        width_shift=right.slider(t("augment.width_shift"), 0.0, 0.5, s.width_shift, 0.05),
+        height_shift=right.slider(t("augment.height_shift"), 0.0, 0.5, s.height_shift, 0.05),
+        brightness=tuple(right.slider(t("augment.brightness"), 0.1, 2.0, tuple(s.brightness), 0.05)),
+        horizontal_flip=st.checkbox(t("augment.flip"), s.horizontal_flip),
+    )
+    return values
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def original(source):
+    from weather_core.images import decode
+
+    return decode(source, PREVIEW_SIZE)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def samples(source, settings, seed):
+    from weather_core import augment
+
+    return augment.preview(original(source), augment.AugmentSettings(**settings), COUNT, seed)
+
+
+def describe(settings):
+    from weather_core import augment
+
+    return "\n".join(augment.describe_layers(augment.AugmentSettings(**settings)))
+
+
+def show_samples(source, name, settings):
+    seed = st.session_state.setdefault(SEED_KEY, 0)
+    if st.button(t("augment.reroll")):
+        seed = st.session_state[SEED_KEY] = seed + 1
+    with ui.shown_errors(), st.spinner(t("augment.working")):
+        st.image(original(source), width=200, caption=t("augment.original", name=name))
+        grid = samples(source, settings, seed)
+        st.markdown(t("augment.grid", n=len(grid), seed=seed))
+        st.image(list(grid), width=150, caption=[f"#{i + 1}" for i in range(len(grid))])
+
+
+st.title(t("augment.title"))
+st.markdown(t("augment.intro"))
+prepared = ui.active_dataset()
+source, name = pick_image(prepared)
+settings = choose_settings()
+if source is not None:
+    show_samples(source, name, settings)
+st.subheader(t("augment.layers"))
+st.code(describe(settings), language="python")
+st.info(t("augment.teach_shear"))
+st.info(t("augment.teach_brightness"))
+st.caption(t("augment.teach_train_only"))

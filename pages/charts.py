@@ -1,0 +1,90 @@
+"""Plotly figures shared by the pages (training curves, confusion matrix, counts, feature maps)."""
+
+import plotly.graph_objects as go
+
+from .ui import t
+
+COLOURS = ["#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0969da", "#57606a"]
+
+
+def _layout(fig, title, y_title, x_title=None, percent_axis=False):
+    fig.update_layout(title=title, height=340, margin=dict(l=10, r=10, t=45, b=10),
+                      legend=dict(orientation="h", yanchor="bottom", y=-0.35))
+    fig.update_yaxes(title=y_title, tickformat=".0%" if percent_axis else None)
+    fig.update_xaxes(title=x_title or t("chart.epoch"))
+    return fig
+
+
+def lr_drops(rows) -> list[int]:
+    """Epochs whose learning rate is lower than the previous epoch's (ReduceLROnPlateau fired)."""
+    drops = []
+    for before, after in zip(rows, rows[1:]):
+        if after.get("lr") is not None and before.get("lr") is not None and after["lr"] < before["lr"]:
+            drops.append(after["epoch"])
+    return drops
+
+
+def curves(series, metric, references=None):
+    """Train (dashed) and validation (solid) `metric` per epoch for [(label, metrics rows)]."""
+    fig = go.Figure()
+    for index, (label, rows) in enumerate(series):
+        colour = COLOURS[index % len(COLOURS)]
+        epochs = [row["epoch"] for row in rows]
+        for key, dash, name in ((metric, "dash", t("chart.train")), (f"val_{metric}", "solid", t("chart.val"))):
+            values = [row.get(key) for row in rows]
+            fig.add_trace(go.Scatter(x=epochs, y=values, mode="lines+markers", name=f"{label} {name}",
+                                     line=dict(color=colour, dash=dash)))
+        for epoch in lr_drops(rows):
+            fig.add_vline(x=epoch - 0.5, line=dict(color=colour, dash="dot", width=1),
+                          annotation_text=t("chart.lr_drop"), annotation_position="top left")
+    for label, value in (references or []):
+        fig.add_hline(y=value, line=dict(color="#57606a", dash="dot", width=1),
+                      annotation_text=label, annotation_position="bottom right")
+    title = t("chart.accuracy") if metric == "accuracy" else t("chart.loss")
+    return _layout(fig, title, title, percent_axis=metric == "accuracy")
+
+
+def confusion(report):
+    """Heatmap of a confusion matrix (rows true, columns predicted) with counts written in."""
+    classes, matrix = report["classes"], report["confusion_matrix"]
+    fig = go.Figure(go.Heatmap(z=matrix, x=classes, y=classes, colorscale="Blues", showscale=False,
+                               text=matrix, texttemplate="%{text}"))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(height=380, margin=dict(l=10, r=10, t=45, b=10),
+                      title=t("chart.confusion", n=report.get("n", 0)))
+    fig.update_xaxes(title=t("chart.predicted"))
+    fig.update_yaxes(title=t("chart.true"))
+    return fig
+
+
+def counts_bar(counts):
+    fig = go.Figure(go.Bar(x=list(counts), y=list(counts.values()), text=list(counts.values()),
+                           marker_color=COLOURS[0]))
+    fig.update_layout(height=300, margin=dict(l=10, r=10, t=45, b=10), title=t("chart.per_class"))
+    return fig
+
+
+def feature_maps(layers):
+    """Spatial size (bars) and channels (line, right axis) after each layer."""
+    names = [layer["name"] for layer in layers]
+    spatial = [layer["output_shape"][0] if len(layer["output_shape"]) == 3 else None for layer in layers]
+    channels = [layer["output_shape"][-1] for layer in layers]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=names, y=spatial, name=t("chart.spatial"), marker_color=COLOURS[0]))
+    fig.add_trace(go.Scatter(x=names, y=channels, name=t("chart.channels"), yaxis="y2",
+                             mode="lines+markers", line=dict(color=COLOURS[1])))
+    fig.update_layout(height=380, margin=dict(l=10, r=10, t=45, b=10), title=t("chart.shapes"),
+                      yaxis=dict(title=t("chart.spatial")),
+                      yaxis2=dict(title=t("chart.channels"), overlaying="y", side="right", type="log"),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0.6))
+    return fig
+
+
+def probabilities(probs):
+    names = list(probs)
+    values = [probs[name] for name in names]
+    fig = go.Figure(go.Bar(x=values, y=names, orientation="h", marker_color=COLOURS[0],
+                           text=[f"{v:.1%}" for v in values], textposition="auto"))
+    fig.update_layout(height=200, margin=dict(l=10, r=10, t=10, b=10))
+    fig.update_xaxes(range=[0, 1], tickformat=".0%")
+    return fig

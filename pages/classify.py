@@ -1,0 +1,75 @@
+"""Classify: upload photos and let a trained run say which weather each one shows."""
+
+import streamlit as st
+
+from pages import ui
+from pages.ui import t
+
+PHOTO_TYPES = ["jpg", "jpeg", "png", "gif", "webp", "bmp"]
+
+
+def pick_run():
+    from weather_core import runs
+
+    trained = [r for r in runs.list_runs() if r.has_model]
+    if not trained:
+        return None
+    by_id = {r.run_id: r for r in trained}
+    best = runs.best_run()
+    ids = list(by_id)
+    index = ids.index(best.run_id) if best is not None and best.run_id in by_id else 0
+    chosen = st.selectbox(t("classify.pick_run"), ids, index=index, format_func=lambda i: by_id[i].label())
+    return by_id[chosen]
+
+
+def classify(run_dir, files):
+    """inference.predict on the uploads' bytes; one result per file, errors included."""
+    from weather_core import inference
+
+    return inference.predict(run_dir, [f.getvalue() for f in files], names=[f.name for f in files])
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def thumbnail(content):
+    import numpy as np
+
+    from weather_core.images import open_rgb
+
+    image = open_rgb(content)
+    image.thumbnail((240, 240))
+    return np.asarray(image)
+
+
+def show(index, result, content):
+    from pages import charts
+
+    with st.container(border=True):
+        if "error" in result:
+            st.error(t("classify.bad_file", file=result["file"], error=result["error"]))
+            return
+        left, right = st.columns([1, 2])
+        with ui.shown_errors():
+            left.image(thumbnail(content), caption=result["file"])
+        confidence = result["probabilities"][result["class"]]
+        right.markdown(t("classify.result", file=result["file"], cls=result["class"], p=confidence))
+        right.plotly_chart(charts.probabilities(result["probabilities"]), key=f"probabilities-{index}")
+
+
+st.title(t("classify.title"))
+st.markdown(t("classify.intro"))
+run = pick_run()
+if run is None:
+    st.info(t("classify.no_run"))
+    st.page_link("pages/train.py", label=t("classify.to_train"), icon="🏋️")
+    st.code("python -m weather_core train --data data/demo/prepared --model model_1 --epochs 5",
+            language="bash")
+else:
+    st.caption(t("classify.run_info", model=run.config.get("model"), size=run.config.get("image_size"),
+                 acc=ui.percent(run.test_accuracy)))
+    files = st.file_uploader(t("classify.upload"), type=PHOTO_TYPES, accept_multiple_files=True)
+    if files:
+        results = None
+        with ui.shown_errors(), st.spinner(t("classify.working")):
+            results = classify(run.path, files)
+        for index, (result, upload) in enumerate(zip(results or [], files)):
+            show(index, result, upload.getvalue())

@@ -1,0 +1,84 @@
+"""Compare: several runs' curves overlaid, their final scores, and the settings that differ."""
+
+import streamlit as st
+
+from pages import ui
+from pages.ui import t
+
+# The report's figures, all measured on the validation set that also drove ReduceLROnPlateau.
+REPORTED = [
+    ("Model 1", "~87-90 %", 0.885),
+    ("Model 2", "91.25 %", 0.9125),
+    ("Model 3", "88.75 %", 0.8875),
+    ("Model 3 + ReduceLROnPlateau", "98.12 %", 0.9812),
+]
+# Bookkeeping that always differs between runs or is too long for a table.
+IGNORED_KEYS = {"packages", "device", "split", "class_names"}
+
+
+def pick(all_runs):
+    labels = {r.label(): r for r in all_runs}
+    with_metrics = [label for label, r in labels.items() if r.metrics]
+    chosen = st.multiselect(t("compare.pick"), list(labels), default=with_metrics[:2])
+    return [labels[label] for label in chosen]
+
+
+def final_table(chosen):
+    return [{t("compare.col.run"): r.run_id, t("compare.col.model"): r.config.get("model"),
+             t("compare.col.state"): r.state, t("compare.col.best_val"): ui.percent(r.best_val_accuracy),
+             t("compare.col.test"): ui.percent(r.test_accuracy), t("compare.col.epochs"): len(r.metrics),
+             t("compare.col.time"): ui.duration(sum(m.get("seconds", 0) for m in r.metrics))}
+            for r in chosen]
+
+
+def differences(chosen):
+    """Only the config keys whose values are not the same in every chosen run."""
+    keys = sorted({key for r in chosen for key in r.config} - IGNORED_KEYS)
+    differing = [k for k in keys if len({repr(r.config.get(k)) for r in chosen}) > 1]
+    return differing, [{t("compare.col.run"): r.run_id, **{k: str(r.config.get(k)) for k in differing}}
+                       for r in chosen]
+
+
+def overlay(chosen):
+    from pages import charts
+
+    series = [(r.run_id, r.metrics) for r in chosen]
+    references = [(f"{name}: {text}", value) for name, text, value in REPORTED]
+    left, right = st.columns(2)
+    left.plotly_chart(charts.curves(series, "accuracy", references), key="compare-accuracy")
+    right.plotly_chart(charts.curves(series, "loss"), key="compare-loss")
+
+
+def show(chosen):
+    overlay(chosen)
+    st.subheader(t("compare.final"))
+    st.dataframe(final_table(chosen), hide_index=True)
+    st.subheader(t("compare.settings"))
+    differing, rows = differences(chosen)
+    if len(chosen) < 2:
+        st.caption(t("compare.need_two"))
+    elif differing:
+        st.dataframe(rows, hide_index=True)
+    else:
+        st.caption(t("compare.same_settings"))
+
+
+def reported():
+    st.subheader(t("compare.reported"))
+    st.dataframe([{t("compare.col.model"): name, t("compare.col.reported"): text}
+                  for name, text, _ in REPORTED], hide_index=True)
+    st.caption(t("compare.reported_note"))
+
+
+st.title(t("compare.title"))
+st.markdown(t("compare.intro"))
+from weather_core import runs  # noqa: E402  (no TensorFlow: run folders are plain files)
+
+all_runs = runs.list_runs()
+if not all_runs:
+    st.info(t("compare.no_runs"))
+else:
+    chosen = pick(all_runs)
+    if chosen:
+        show(chosen)
+reported()

@@ -1,0 +1,155 @@
+"""Dataset: sort photos into classes by file name, split them, and check the data's health."""
+
+import hashlib
+from pathlib import Path
+
+import streamlit as st
+
+from pages import ui
+from pages.ui import t
+
+RATIOS = {"default": (0.7, 0.15, 0.15), "report": (0.7, 0.3)}
+THUMBS_PER_CLASS = 6
+
+
+def choose_source():
+    kind = st.radio(t("dataset.source"), ["demo", "folder", "zip"], horizontal=True,
+                    format_func=lambda k: t(f"dataset.source.{k}"))
+    if kind == "folder":
+        roots = ui.allowed_source_roots()
+        return kind, st.text_input(t("dataset.folder"), value=str(roots[-1]) if len(roots) > 1 else "",
+                                   help=t("dataset.folder_help", roots=", ".join(map(str, roots))))
+    if kind == "zip":
+        return kind, st.file_uploader(t("dataset.zip"), type=["zip"])
+    return kind, None
+
+
+def choose_split():
+    preset = st.radio(t("dataset.ratio"), ["default", "report", "custom"], horizontal=True,
+                      format_func=lambda k: t(f"dataset.ratio.{k}"))
+    if preset != "custom":
+        ratio = RATIOS[preset]
+    else:
+        cols = st.columns(3)
+        values = [col.number_input(t(f"dataset.ratio.{name}"), 0.0, 1.0, default, 0.05, key=f"ratio_{name}")
+                  for col, name, default in zip(cols, ("train", "val", "test"), RATIOS["default"])]
+        ratio = tuple(values) if values[2] > 0 else tuple(values[:2])
+    seed = st.number_input(t("dataset.seed"), min_value=0, max_value=2**31 - 1, value=123, step=1)
+    return ratio, int(seed)
+
+
+def resolve_source(kind, value):
+    """(source folder or zip, short name); raises ValueError with a message for users."""
+    if kind == "demo":
+        from weather_core import demo
+
+        return demo.ensure_demo_dataset().parent / "raw", "demo"
+    if kind == "folder":
+        if not (value or "").strip():
+            raise ValueError(t("dataset.no_folder"))
+        path = Path(value.strip()).expanduser().resolve()
+        if not ui.is_allowed_source(path):
+            raise ValueError(t("dataset.folder_refused", roots=", ".join(map(str, ui.allowed_source_roots()))))
+        return path, path.name
+    if value is None:
+        raise ValueError(t("dataset.no_zip"))
+    content = value.getvalue()
+    name = ui.slug(Path(value.name).stem)
+    saved = ui.uploads_root() / f"{name}-{hashlib.sha1(content).hexdigest()[:8]}.zip"
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    saved.write_bytes(content)
+    return saved, name
+
+
+def prepare(kind, value, ratio, seed):
+    from weather_core import data
+
+    with ui.shown_errors(), st.spinner(t("dataset.preparing")):
+        src, name = resolve_source(kind, value)
+        out = ui.prepared_root() / ui.slug(f"{name}-{'-'.join(f'{r:g}' for r in ratio)}-s{seed}")
+        summary = data.prepare(src, out, ratio=ratio, seed=seed)
+        ui.set_active_dataset(out)
+        st.success(t("dataset.prepared", n=sum(summary["classes"].values()), name=out.name))
+
+
+@st.cache_data(max_entries=200, show_spinner=False)
+def thumbnail(path, mtime):
+    from weather_core.images import open_rgb
+
+    image = open_rgb(path)
+    image.thumbnail((120, 120))
+    return image
+
+
+def thumbnails(prepared):
+    st.subheader(t("dataset.thumbnails"))
+    for folder in sorted(p for p in (prepared / "sorted").iterdir() if p.is_dir()):
+        files = sorted(folder.iterdir())[:THUMBS_PER_CLASS]
+        with ui.shown_errors():
+            st.image([thumbnail(str(f), f.stat().st_mtime) for f in files], width=110,
+                     caption=[f"{folder.name}: {f.name}" for f in files])
+
+
+def split_table(summary):
+    import pandas as pd
+
+    table = pd.DataFrame(summary["splits"]).fillna(0).astype(int)
+    table["total"] = table.sum(axis=1)
+    table.loc["total"] = table.sum(axis=0)
+    return table
+
+
+def health(report):
+    st.subheader(t("dataset.health"))
+    imbalance, sizes = report["imbalance"], report.get("sizes") or {}
+    cols = st.columns(3)
+    cols[0].metric(t("dataset.imbalance"), f"{imbalance['ratio']}×" if imbalance["ratio"] else "–")
+    cols[1].metric(t("dataset.formats"), ", ".join(f"{k} {v}" for k, v in report["formats"].items()))
+    cols[2].metric(t("dataset.modes"), ", ".join(f"{k} {v}" for k, v in report["modes"].items()))
+    st.caption(imbalance["note"])
+    if sizes:
+        st.markdown(t("dataset.sizes", w=sizes["width"], h=sizes["height"],
+                      small=sizes["smallest"], large=sizes["largest"]))
+    for key in ("mismatched_extension", "animated", "unreadable"):
+        if report.get(key):
+            st.warning(t(f"dataset.{key}", n=len(report[key])))
+            st.dataframe(report[key], hide_index=True)
+    leaks = report.get("duplicates_across_splits", [])
+    st.markdown(t("dataset.duplicates", n=len(report["duplicates"])))
+    if leaks:
+        st.error(t("dataset.leaks", n=len(leaks)))
+        st.dataframe([{"file": f, "split": s} for group in leaks for f, s in group.items()], hide_index=True)
+    elif report["duplicates"]:
+        st.success(t("dataset.no_leaks"))
+
+
+def show(prepared, summary):
+    st.subheader(t("dataset.active", name=ui.dataset_label(prepared)))
+    st.caption(t("dataset.summary_line", source=summary["source"], seed=summary["seed"],
+                 ratio=" / ".join(f"{r:g}" for r in summary["ratio"])))
+    from pages import charts
+
+    left, right = st.columns(2)
+    left.plotly_chart(charts.counts_bar(summary["classes"]))
+    right.markdown(t("dataset.split_counts"))
+    right.dataframe(split_table(summary))
+    if "test" not in summary["splits"]:
+        right.warning(t("dataset.no_test_split"))
+    st.info(t("dataset.why_test"))
+    thumbnails(prepared)
+    st.subheader(t("dataset.skipped", n=len(summary["skipped"])))
+    if summary["skipped"]:
+        st.dataframe(summary["skipped"], hide_index=True)
+    health(summary["health"])
+
+
+st.title(t("dataset.title"))
+st.markdown(t("dataset.intro"))
+with st.container(border=True):
+    source = choose_source()
+    ratio, seed = choose_split()
+    if st.button(t("dataset.run"), type="primary"):
+        prepare(*source, ratio, seed)
+prepared, summary = ui.load_active_summary()
+if summary:
+    show(prepared, summary)

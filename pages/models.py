@@ -1,0 +1,88 @@
+"""Models: the report's three CNNs layer by layer, checked against the report's own tables."""
+
+import streamlit as st
+
+from pages import ui
+from pages.ui import t
+
+REPORT_SIZE = 250
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def summary(name, image_size):
+    from weather_core import models
+
+    return models.summary(name, image_size)
+
+
+def choose():
+    from weather_core.models import DEFAULT_IMAGE_SIZE, MODELS
+
+    left, right = st.columns([2, 1])
+    name = left.selectbox(t("models.pick"), list(MODELS), format_func=lambda n: MODELS[n].title)
+    info = MODELS[name]
+    size = right.number_input(t("models.size"), min_value=info.min_image_size, max_value=512,
+                              value=DEFAULT_IMAGE_SIZE, step=1)
+    return name, info, int(size)
+
+
+def layer_frame(table):
+    import pandas as pd
+
+    frame = pd.DataFrame(table["layers"])
+    frame["output_shape"] = frame["output_shape"].map(lambda s: "(None, " + ", ".join(map(str, s)) + ")")
+    return frame
+
+
+def totals(table, info, size):
+    ours = (table["total_params"], table["non_trainable_params"])
+    report = (info.seed_total_params, info.seed_non_trainable_params)
+    cols = st.columns(3)
+    cols[0].metric(t("models.total"), f"{ours[0]:,}")
+    cols[1].metric(t("models.trainable"), f"{table['trainable_params']:,}")
+    cols[2].metric(t("models.non_trainable"), f"{ours[1]:,}")
+    st.markdown(t("models.report_numbers", total=report[0], non=report[1]))
+    if ours == report:
+        st.success(t("models.match"), icon="✅")
+    elif size == REPORT_SIZE:
+        st.error(t("models.mismatch"), icon="❌")
+    else:
+        st.warning(t("models.other_size", size=size))
+
+
+def note_256(name):
+    with ui.shown_errors():
+        at_256 = summary(name, 256)["total_params"]
+        st.info(t("models.note_256", at_256=at_256, at_250=summary(name, REPORT_SIZE)["total_params"]))
+
+
+def relu_flaw(name):
+    import numpy as np
+
+    st.subheader(t("models.relu_title"))
+    st.code("model.add(Dense(4, activation='relu'))   # the report's Model 2\n"
+            "model.compile(loss='categorical_crossentropy', ...)", language="python")
+    outputs = np.array([0.0, 2.4, 0.0, 0.6])
+    shares = outputs / outputs.sum()
+    st.markdown(t("models.relu_text", outputs=outputs.tolist(), shares=[round(float(v), 2) for v in shares]))
+    if name == "model_2":
+        st.caption(t("models.relu_fixed"))
+
+
+st.title(t("models.title"))
+st.markdown(t("models.intro"))
+name, info, size = choose()
+st.caption(t("models.report_result", result=info.seed_result))
+table = None
+with ui.shown_errors(), st.spinner(t("models.building")):
+    table = summary(name, size)
+if table:
+    totals(table, info, size)
+    st.dataframe(layer_frame(table), hide_index=True)
+    from pages import charts
+
+    st.plotly_chart(charts.feature_maps(table["layers"]))
+    st.caption(t("models.shapes_text"))
+    note_256(name)
+    if name.startswith("model_2"):
+        relu_flaw(name)

@@ -1,0 +1,188 @@
+"""Small pure-UI helpers shared by the pages: translation, the active dataset, errors, estimates.
+
+Nothing here imports TensorFlow, plotly or pandas at module level: app.py and Home import it."""
+
+import re
+from contextlib import contextmanager
+from pathlib import Path
+
+import streamlit as st
+
+from weather_core import settings
+
+from .text import EN
+
+DATASET_KEY = "dataset_dir"  # the active prepared folder (str), the one source of truth
+PICK_KEY = "dataset_pick"  # the sidebar widget's own key, synced from DATASET_KEY every run
+EXPECTED_ERRORS = (ValueError, OSError)  # DataError and ImageError are ValueErrors
+
+
+def t(key, **kwargs):
+    """The English text for `key`, formatted; a missing key shows itself, never a crash."""
+    text = EN.get(key, key)
+    return text.format(**kwargs) if kwargs else text
+
+
+@contextmanager
+def shown_errors():
+    """Run a library call; an expected error becomes an st.error with its message, not a traceback."""
+    try:
+        yield
+    except EXPECTED_ERRORS as error:
+        st.error(t("error.generic", message=" ".join(str(error).split()) or type(error).__name__))
+
+
+# ---------------------------------------------------------------------------------------------
+# The active dataset
+
+
+def demo_dir() -> Path:
+    return settings.data_root() / "demo" / "prepared"
+
+
+def prepared_root() -> Path:
+    return settings.data_root() / "prepared"
+
+
+def uploads_root() -> Path:
+    return settings.data_root() / "uploads"
+
+
+def allowed_source_roots() -> list[Path]:
+    """Server folders a user may prepare: the data root and the shared real dataset, if present."""
+    roots = [settings.data_root()]
+    shared = (settings.PROJECT_ROOT.parent / "shared" / "datasets" / "mwd").resolve()
+    if shared.is_dir():
+        roots.append(shared)
+    return roots
+
+
+def is_allowed_source(path) -> bool:
+    path = Path(path).expanduser().resolve()
+    return any(path == root or root in path.parents for root in allowed_source_roots())
+
+
+def slug(text) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", str(text)).strip("._") or "dataset"
+
+
+def prepared_datasets() -> list[str]:
+    """Prepared folders under the data root (demo first), as strings for widgets."""
+    root = settings.data_root()
+    found = {str(p.parent) for pattern in ("*/prepared.json", "*/*/prepared.json")
+             for p in root.glob(pattern)} if root.exists() else set()
+    demo = str(demo_dir())
+    return [demo] + sorted(found - {demo})
+
+
+def dataset_label(path) -> str:
+    path = Path(path)
+    if path == demo_dir():
+        return t("sidebar.demo")
+    return path.name
+
+
+def active_dataset_path() -> Path:
+    """The chosen prepared folder; nothing is generated here (cheap enough for Home)."""
+    chosen = st.session_state.get(DATASET_KEY)
+    if chosen and (Path(chosen) / "prepared.json").exists():
+        return Path(chosen)
+    return demo_dir()
+
+
+def active_dataset() -> Path | None:
+    """The active prepared folder, generating the demo on first use; None (and an error) on failure."""
+    path = active_dataset_path()
+    if path == demo_dir() and not (path / "prepared.json").exists():
+        from weather_core import demo
+
+        with st.spinner(t("dataset.generating_demo")), shown_errors():
+            path = demo.ensure_demo_dataset()
+        if not (path / "prepared.json").exists():
+            return None
+    return path
+
+
+def set_active_dataset(path) -> None:
+    st.session_state[DATASET_KEY] = str(path)
+
+
+def load_active_summary():
+    """(prepared folder, prepared.json summary) of the active dataset, or (None, None)."""
+    from weather_core import data
+
+    path = active_dataset()
+    if path is None:
+        return None, None
+    return path, data.load_summary(path)
+
+
+def _picked():
+    st.session_state[DATASET_KEY] = st.session_state[PICK_KEY]
+
+
+def dataset_sidebar(slot) -> None:
+    """The active-dataset picker and its counts, drawn into `slot` (a sidebar container)."""
+    from weather_core import data
+
+    active = str(active_dataset_path())
+    options = prepared_datasets()
+    if active not in options:
+        options.insert(0, active)
+    st.session_state[PICK_KEY] = active
+    with slot:
+        st.selectbox(t("sidebar.dataset"), options, key=PICK_KEY, format_func=dataset_label,
+                     on_change=_picked)
+        summary = data.load_summary(active)
+        if summary is None:
+            st.caption(t("sidebar.not_generated"))
+            return
+        st.caption(t("sidebar.counts", counts=split_totals(summary)))
+        classes = ", ".join(f"{name} {n}" for name, n in summary["classes"].items())
+        st.caption(t("sidebar.classes", classes=classes))
+
+
+def split_totals(summary) -> str:
+    return " · ".join(f"{name} {sum(counts.values())}" for name, counts in summary["splits"].items())
+
+
+# ---------------------------------------------------------------------------------------------
+# Training time estimate
+
+# Training images per second measured on a 2-core CPU (README "Choosing the defaults").
+MEASURED_THROUGHPUT = {
+    ("model_1", 128): 75.0, ("model_1", 250): 19.0,
+    ("model_3", 128): 25.0, ("model_3", 250): 5.0,
+}
+# Model 2 was not measured: it does about twice Model 1's convolution work, so half its speed.
+ASSUMED_FACTOR = {"model_2": 0.5, "model_2_seed": 0.5}
+VALIDATION_OVERHEAD = 1.15
+STARTUP_SECONDS = 20  # importing TensorFlow, decoding the photos once, building the model
+
+
+def images_per_second(model, image_size) -> float:
+    """Training throughput on a 2-core CPU, scaled by pixel count from the closest measurement."""
+    base, factor = (model, 1.0) if model in ("model_1", "model_3") else ("model_1", ASSUMED_FACTOR.get(model, 0.5))
+    sizes = [size for name, size in MEASURED_THROUGHPUT if name == base]
+    reference = min(sizes, key=lambda size: abs(size - image_size))
+    scale = (reference / image_size) ** 2
+    return MEASURED_THROUGHPUT[(base, reference)] * scale * factor
+
+
+def estimate_seconds(model, image_size, epochs, train_count) -> float:
+    """Wall time of a training run on a 2-core CPU: epochs of train_count images, +15 % validation."""
+    per_epoch = train_count / images_per_second(model, image_size) * VALIDATION_OVERHEAD
+    return STARTUP_SECONDS + epochs * per_epoch
+
+
+def duration(seconds) -> str:
+    seconds = int(round(max(0, seconds or 0)))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+
+
+def percent(value) -> str:
+    return f"{value:.1%}" if isinstance(value, (int, float)) else "–"

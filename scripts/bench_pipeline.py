@@ -1,0 +1,221 @@
+"""Benchmark: the seed report's ImageDataGenerator against weather_core's tf.data pipeline.
+
+One process, the same prepared training photos, the same model (model_1 at 250x250 by default,
+Adam + categorical cross-entropy + accuracy, a fresh model built from the same seed per variant):
+
+  seed          keras' legacy ImageDataGenerator(rescale, shear, zoom, flip, shifts, rotation,
+                brightness).flow_from_directory(train_dir, ...) passed straight to model.fit,
+                exactly as the report does (Keras reads it with its default settings)
+  ours + aug    pipeline.load_split (photos decoded once into the on-disk cache, measured warm)
+                + pipeline.make_dataset(shuffle=True, augmenter=augment.build_augmenter(seed))
+  ours, no aug  the same with augmenter=None
+
+For each variant it reports training throughput (images/s over --steps steps after --warmup
+steps, timed per batch by a callback, input pipeline included) and the input pipeline alone
+(the same number of batches drawn without training), plus the one-off cache fill time and the
+peak RSS of the process. Targets: ours/seed >= 1.5x; augmentation overhead < 15 %.
+
+Data: --images-dir (default ../shared/datasets/mwd, the real photos) is prepared with
+weather_core.data.prepare into --work-dir; without it the demo generator provides the photos.
+Figures are noisy when other processes use the CPU: check `uptime` first.
+
+Run:  make bench        (= .venv/bin/python scripts/bench_pipeline.py)
+      .venv/bin/python scripts/bench_pipeline.py --steps 5 --warmup 2 --json-out bench_out/p.json
+"""
+
+import argparse
+import json
+import math
+import os
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from weather_core import CLASSES, data, demo, pipeline  # noqa: E402
+from weather_core.images import DecodeCache  # noqa: E402
+
+SEED = 123
+REAL_PHOTOS = ROOT.parent / "shared" / "datasets" / "mwd"
+VARIANTS = {"seed": "seed ImageDataGenerator", "ours_aug": "ours + augmentation",
+            "ours_noaug": "ours, no augmentation",
+            "model_only": "model alone (one batch, repeated)"}
+SEED_GENERATOR_ARGS = dict(rescale=1.0 / 255, shear_range=0.2, zoom_range=0.2,
+                           horizontal_flip=True, width_shift_range=0.2, height_shift_range=0.2,
+                           rotation_range=20, brightness_range=[0.5, 1.5])
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--images-dir", help=f"photos (default {REAL_PHOTOS}, else the demo)")
+    parser.add_argument("--work-dir", default=str(ROOT / "bench_out" / "pipeline"))
+    parser.add_argument("--steps", type=int, default=15, help="training steps timed per variant")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed steps first (tracing etc.)")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--image-size", type=int, default=250)
+    parser.add_argument("--model", default="model_1")
+    parser.add_argument("--json-out", help="also write the figures to this JSON file")
+    return parser.parse_args()
+
+
+def prepare_train_dir(args, work: Path) -> Path:
+    """The train split of the prepared photos (prepared again only when the source changed)."""
+    src = Path(args.images_dir) if args.images_dir else REAL_PHOTOS
+    if not src.exists():
+        needed = (args.warmup + args.steps + 1) * args.batch_size  # train is 70 % of each class
+        src = work / "demo-raw"
+        demo.generate(src, per_class=math.ceil(needed / len(CLASSES) / 0.7) + 2)
+        print(f"no real photos found: using {needed}+ demo pictures")
+    out = work / "prepared"
+    summary = data.load_summary(out)
+    if not summary or summary["source"] != str(src.resolve()):
+        seconds = timed(lambda: data.prepare(src, out))[1]
+        print(f"prepared {src} in {seconds:.1f} s")
+    return data.split_dirs(out)["train"]
+
+
+def timed(function):
+    start = time.perf_counter()
+    result = function()
+    return result, time.perf_counter() - start
+
+
+def seed_generator(train_dir, args):
+    from keras.src.legacy.preprocessing.image import ImageDataGenerator
+
+    datagen = ImageDataGenerator(**SEED_GENERATOR_ARGS)
+    return datagen.flow_from_directory(train_dir, target_size=(args.image_size, args.image_size),
+                                       batch_size=args.batch_size, class_mode="categorical",
+                                       shuffle=True, seed=SEED)
+
+
+def our_dataset(split, args, augment: bool):
+    from weather_core.augment import build_augmenter
+
+    augmenter = build_augmenter(seed=SEED) if augment else None
+    return pipeline.make_dataset(split, args.image_size, args.batch_size, len(CLASSES),
+                                 shuffle=True, seed=SEED, augmenter=augmenter)
+
+
+def one_batch_repeated(split, args):
+    """No input pipeline at all: the model's own ceiling on this machine."""
+    import tensorflow as tf
+
+    return tf.data.Dataset.from_tensors(next(iter(our_dataset(split, args, False)))).repeat()
+
+
+def pipeline_rate(batches, args) -> float:
+    """Images/s of the input pipeline alone: `steps` batches drawn after `warmup` batches."""
+    batches = iter(batches)
+    for _ in range(args.warmup):
+        next(batches)
+    start = time.perf_counter()
+    for _ in range(args.steps):
+        next(batches)
+    return args.steps * args.batch_size / (time.perf_counter() - start)
+
+
+def training_rate(make_input, args) -> float:
+    """Images/s of model.fit over `steps` batches after `warmup` batches, on a fresh model."""
+    import keras
+
+    from weather_core import models
+
+    class BatchClock(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            float(logs["loss"])  # waits for the step to finish
+            times.append(time.perf_counter())
+
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(SEED)
+    model = models.build(args.model, args.image_size, len(CLASSES))
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    times = []
+    model.fit(make_input(), epochs=1, steps_per_epoch=args.warmup + args.steps, verbose=0,
+              callbacks=[BatchClock()])
+    return args.steps * args.batch_size / (times[-1] - times[args.warmup - 1])
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def report(f, args):
+    print(f"\n{args.model} at {args.image_size}px, batch {args.batch_size}, {args.steps} timed "
+          f"steps after {args.warmup} warm-up steps, {f['train_images']} training photos")
+    print(f"{'variant':<34}{'training img/s':>15}{'pipeline-only img/s':>21}")
+    for key, title in VARIANTS.items():
+        alone = f["input_only"].get(key)
+        print(f"{title:<34}{f['train'][key]:>15.1f}{'-' if alone is None else f'{alone:.1f}':>21}")
+    train, alone = f["train"], f["input_only"]
+    f.update(speedup=train["ours_aug"] / train["seed"],
+             aug_overhead=train["ours_noaug"] / train["ours_aug"] - 1,
+             ceiling=train["model_only"] / train["seed"],
+             input_speedup=alone["ours_aug"] / alone["seed"],
+             input_aug_overhead=alone["ours_noaug"] / alone["ours_aug"] - 1)
+    print(f"\ncache fill (one-off, cold): {f['cache_fill_s']:.1f} s; "
+          f"load_split with a warm cache: {f['warm_load_s']:.2f} s")
+    print(f"input pipelines alone: ours + aug / seed = {f['input_speedup']:.2f}x; "
+          f"augmentation costs {f['input_aug_overhead']:+.0%} of our no-aug rate")
+    print(f"best any input pipeline could do here: model alone / seed = {f['ceiling']:.2f}x")
+    print(f"peak RSS {f['peak_rss_mib']:.0f} MiB; load average at start / end "
+          f"{f['load_start']:.2f} / {f['load_end']:.2f} (2 cores: above ~1.5, figures are noisy)")
+    print(f"{'PASS' if f['speedup'] >= 1.5 else 'MISS'}  ours/seed training throughput "
+          f"{f['speedup']:.2f}x (target >= 1.5x)")
+    print(f"{'PASS' if f['aug_overhead'] < 0.15 else 'MISS'}  augmentation overhead "
+          f"{f['aug_overhead']:+.1%} (target < 15 %)")
+
+
+def load_split_twice(train_dir, args, work: Path):
+    """Our split from an empty cache of its own (the one-off fill), then again warm, timed."""
+    cache_dir = work / "cache-cold"
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    def load():
+        return pipeline.load_split(train_dir, args.image_size, cache=DecodeCache(cache_dir))
+
+    _, cold_s = timed(load)
+    split, warm_s = timed(load)
+    full_batches = len(split) // args.batch_size  # a last, partial batch would retrace the model
+    if args.warmup + args.steps > full_batches:
+        args.steps = full_batches - args.warmup
+        print(f"only {full_batches} full batches per epoch: timing {args.steps} steps")
+    if args.warmup < 1 or args.steps < 1:
+        sys.exit("need --warmup >= 1 and at least one timed step")
+    return split, dict(cache_fill_s=cold_s, warm_load_s=warm_s, train_images=len(split))
+
+
+def main():
+    args = parse_args()
+    work = Path(args.work_dir)
+    os.environ.setdefault("WEATHER_CACHE_DIR", str(work / "cache"))
+    figures = {"load_start": os.getloadavg()[0]}
+    train_dir = prepare_train_dir(args, work)
+    split, loading = load_split_twice(train_dir, args, work)
+    figures.update(loading)
+
+    inputs = {"seed": lambda: seed_generator(train_dir, args),
+              "ours_aug": lambda: our_dataset(split, args, augment=True),
+              "ours_noaug": lambda: our_dataset(split, args, augment=False),
+              "model_only": lambda: one_batch_repeated(split, args)}
+    seed = seed_generator(train_dir, args)  # indexed batch by batch, as Keras' adapter does
+    figures["input_only"] = {"seed": pipeline_rate(map(seed.__getitem__, range(len(seed))), args),
+                             "ours_aug": pipeline_rate(inputs["ours_aug"](), args),
+                             "ours_noaug": pipeline_rate(inputs["ours_noaug"](), args)}
+    figures["train"] = {}
+    for key, make_input in inputs.items():
+        figures["train"][key] = training_rate(make_input, args)
+        print(f"trained {VARIANTS[key]}: {figures['train'][key]:.1f} images/s", flush=True)
+    figures.update(peak_rss_mib=peak_rss_mib(), load_end=os.getloadavg()[0], args=vars(args))
+    report(figures, args)
+    if args.json_out:
+        Path(args.json_out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json_out).write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""Shared fixtures: temporary data, cache and runs folders for the whole session (tests never write
+into the repository), the real photos when ../shared is present, and a small demo dataset."""
+
+from pathlib import Path
+
+import pytest
+
+from weather_core import data, demo, settings
+
+MWD_DIR = settings.PROJECT_ROOT.parent / "shared" / "datasets" / "mwd"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_roots(tmp_path_factory):
+    root = tmp_path_factory.mktemp("roots")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("WEATHER_DATA_DIR", str(root / "data"))
+        patch.setenv("WEATHER_CACHE_DIR", str(root / "cache"))
+        patch.setenv("WEATHER_RUNS_DIR", str(root / "runs"))
+        yield root
+
+
+@pytest.fixture(scope="session")
+def mwd_dir() -> Path:
+    if not MWD_DIR.is_dir():
+        pytest.skip(f"real data not available at {MWD_DIR}")
+    return MWD_DIR
+
+
+@pytest.fixture(scope="session")
+def demo_raw(isolated_roots, tmp_path_factory) -> Path:
+    """A flat folder of 12 demo photos per class (cloudy1.jpg ... sunrise12.jpg). Do not modify."""
+    out = tmp_path_factory.mktemp("demo") / "raw"
+    demo.generate(out, per_class=12, seed=0)
+    return out
+
+
+@pytest.fixture(scope="session")
+def demo_prepared(demo_raw, tmp_path_factory) -> Path:
+    """demo_raw prepared (sorted/, split/ with 0.7/0.15/0.15, prepared.json). Do not modify."""
+    out = tmp_path_factory.mktemp("demo_prepared")
+    data.prepare(demo_raw, out)
+    return out

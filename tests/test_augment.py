@@ -1,0 +1,57 @@
+"""Augmentation: the report's settings as Keras layers, faithful brightness, reproducible preview."""
+
+import math
+
+import numpy as np
+
+from weather_core import augment
+
+
+def _photo(size=64):
+    rng = np.random.default_rng(1)
+    image = np.zeros((size, size, 3), np.uint8)
+    image[: size // 2] = (40, 90, 200)  # sky
+    image[size // 2:] = (30, 120, 40)  # ground
+    return np.clip(image + rng.integers(0, 20, image.shape), 0, 255).astype(np.uint8)
+
+
+def test_defaults_are_the_reports_generator_settings():
+    s = augment.SEED_SETTINGS
+    assert (s.shear_degrees, s.zoom, s.horizontal_flip, s.width_shift, s.height_shift,
+            s.rotation_degrees, tuple(s.brightness)) == (0.2, 0.2, True, 0.2, 0.2, 20.0, (0.5, 1.5))
+
+
+def test_layers_mirror_the_settings():
+    layers = augment.build_augmenter().layers
+    names = [type(layer).__name__ for layer in layers]
+    assert names == ["RandomShear", "RandomZoom", "RandomFlip", "RandomTranslation",
+                     "RandomRotation", "RandomBrightnessFactor"]
+    # ImageDataGenerator's shear_range is in degrees: 0.2 degrees is a tiny shear factor.
+    assert math.isclose(layers[0].x_factor[1], math.tan(math.radians(0.2)), rel_tol=1e-6)
+    assert all(layer.fill_mode == "nearest" for layer in layers[:2] + layers[3:5])
+
+
+def test_preview_is_reproducible_by_seed_and_varied():
+    image = _photo()
+    first = augment.preview(image, count=6, seed=7)
+    again = augment.preview(image, count=6, seed=7)
+    other = augment.preview(image, count=6, seed=8)
+    assert first.shape == (6, 64, 64, 3) and first.dtype == np.uint8
+    assert np.array_equal(first, again)
+    assert not np.array_equal(first, other)
+    assert len({sample.tobytes() for sample in first}) == 6
+
+
+def test_brightness_multiplies_like_the_report_and_clips():
+    only_brightness = augment.AugmentSettings(0, 0, False, 0, 0, 0, (0.5, 0.5))
+    dim = augment.preview(np.full((8, 8, 3), 200, np.uint8), only_brightness, count=1)
+    assert np.all(dim == 100)  # multiplied by 0.5 (Keras' RandomBrightness would add)
+    bright = augment.AugmentSettings(0, 0, False, 0, 0, 0, (1.5, 1.5))
+    assert np.all(augment.preview(np.full((8, 8, 3), 200, np.uint8), bright, count=1) == 255)
+
+
+def test_no_augmentation_leaves_images_unchanged():
+    off = augment.AugmentSettings(0, 0, False, 0, 0, 0, (1.0, 1.0))
+    image = _photo()
+    assert np.array_equal(augment.preview(image, off, count=2)[1], image)
+    assert augment.describe_layers(off) == []

@@ -1,0 +1,103 @@
+"""The three models reproduce the report's summary tables exactly at 250x250x3."""
+
+import numpy as np
+import pytest
+
+from weather_core import models
+
+# (type, output shape, params) per layer, transcribed from the report's tables.
+SEED_TABLES = {
+    "model_1": [
+        ("Conv2D", [250, 250, 32], 2432), ("MaxPooling2D", [125, 125, 32], 0),
+        ("Conv2D", [125, 125, 64], 18496), ("MaxPooling2D", [62, 62, 64], 0),
+        ("Conv2D", [60, 60, 64], 36928), ("Flatten", [230400], 0),
+        ("Dense", [64], 14745664), ("Dense", [4], 260),
+    ],
+    "model_2": [
+        ("Conv2D", [250, 250, 32], 2432), ("MaxPooling2D", [125, 125, 32], 0),
+        ("Conv2D", [125, 125, 64], 18496), ("MaxPooling2D", [62, 62, 64], 0),
+        ("Conv2D", [62, 62, 128], 73856), ("MaxPooling2D", [31, 31, 128], 0),
+        ("Conv2D", [31, 31, 256], 295168), ("MaxPooling2D", [15, 15, 256], 0),
+        ("Conv2D", [15, 15, 512], 1180160), ("MaxPooling2D", [7, 7, 512], 0),
+        ("Conv2D", [5, 5, 512], 2359808), ("Flatten", [12800], 0),
+        ("Dense", [512], 6554112), ("Dense", [256], 131328), ("Dense", [128], 32896),
+        ("Dense", [4], 516),
+    ],
+    "model_3": [
+        ("Conv2D", [250, 250, 32], 2432), ("BatchNormalization", [250, 250, 32], 128),
+        ("Activation", [250, 250, 32], 0), ("Conv2D", [250, 250, 32], 9248),
+        ("BatchNormalization", [250, 250, 32], 128), ("MaxPooling2D", [125, 125, 32], 0),
+        ("Conv2D", [125, 125, 64], 18496), ("BatchNormalization", [125, 125, 64], 256),
+        ("Activation", [125, 125, 64], 0), ("Conv2D", [125, 125, 64], 36928),
+        ("BatchNormalization", [125, 125, 64], 256), ("Activation", [125, 125, 64], 0),
+        ("MaxPooling2D", [62, 62, 64], 0),
+        ("Conv2D", [62, 62, 128], 73856), ("BatchNormalization", [62, 62, 128], 512),
+        ("Activation", [62, 62, 128], 0), ("Conv2D", [62, 62, 128], 147584),
+        ("BatchNormalization", [62, 62, 128], 512), ("Activation", [62, 62, 128], 0),
+        ("MaxPooling2D", [31, 31, 128], 0),
+        ("Conv2D", [31, 31, 256], 295168), ("BatchNormalization", [31, 31, 256], 1024),
+        ("Activation", [31, 31, 256], 0), ("Conv2D", [31, 31, 256], 590080),
+        ("BatchNormalization", [31, 31, 256], 1024), ("Activation", [31, 31, 256], 0),
+        ("MaxPooling2D", [15, 15, 256], 0), ("GlobalAveragePooling2D", [256], 0),
+        ("Dense", [512], 131584), ("Dropout", [512], 0), ("Dense", [128], 65664),
+        ("Dropout", [128], 0), ("Dense", [4], 516),
+    ],
+}
+SEED_TOTALS = {"model_1": (14_803_780, 0), "model_2": (10_648_772, 0), "model_3": (1_375_396, 1_920)}
+
+
+@pytest.mark.parametrize("name", ["model_1", "model_2", "model_2_seed", "model_3", "model_3_seed"])
+def test_tables_match_the_report_at_250(name):
+    summary = models.summary(name, 250)
+    rows = [(layer["type"], layer["output_shape"], layer["params"]) for layer in summary["layers"]]
+    seed_name = name.removesuffix("_seed")
+    assert rows == SEED_TABLES[seed_name]
+    total, non_trainable = SEED_TOTALS[seed_name]
+    assert summary["total_params"] == total == models.MODELS[name].seed_total_params
+    assert summary["non_trainable_params"] == non_trainable
+    assert summary["trainable_params"] == total - non_trainable
+
+
+def test_256_does_not_reproduce_the_report():
+    # The report's text says 256, but Model 1's table only adds up at 250.
+    assert models.summary("model_1", 256)["total_params"] != 14_803_780
+
+
+def test_seed_model_2_keeps_its_relu_output_and_the_default_is_softmax():
+    seed = models.build("model_2_seed", 96)
+    fixed = models.build("model_2", 96)
+    assert seed.layers[-1].activation.__name__ == "relu"
+    assert fixed.layers[-1].activation.__name__ == "softmax"
+    assert models.summary("model_2_seed", 250)["total_params"] == 10_648_772
+
+
+@pytest.mark.parametrize("name", list(models.MODELS))
+def test_each_model_builds_at_a_small_size_and_trains_a_step(name):
+    import keras
+
+    size = models.MODELS[name].min_image_size
+    model = models.build(name, size, num_classes=3)
+    model.compile(keras.optimizers.Adam(1e-3), "categorical_crossentropy", metrics=["accuracy"])
+    rng = np.random.default_rng(0)
+    x = rng.random((4, size, size, 3), dtype=np.float32)
+    y = np.eye(3, dtype=np.float32)[[0, 1, 2, 0]]
+    before = [w.copy() for w in model.get_weights()]
+    history = model.fit(x, y, batch_size=4, epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+    assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+    assert model.output_shape == (None, 3)
+
+
+def test_unknown_model_and_bad_size_are_refused():
+    with pytest.raises(ValueError, match="unknown model"):
+        models.build("model_9")
+    with pytest.raises(ValueError, match="image size"):
+        models.build("model_1", 8)
+    with pytest.raises(ValueError, match="model_2 needs an image size between 96"):
+        models.build("model_2", 64)
+
+
+def test_model_3_differs_from_the_report_only_in_batchnorm_momentum():
+    ours, seed = models.build("model_3", 64), models.build("model_3_seed", 64)
+    momentum = lambda m: {l.momentum for l in m.layers if type(l).__name__ == "BatchNormalization"}
+    assert momentum(ours) == {0.9} and momentum(seed) == {0.99}

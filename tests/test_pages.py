@@ -1,0 +1,330 @@
+"""The dashboard's pages, driven through streamlit's AppTest: each page renders without an
+exception, and its main interaction works on the generated demo data (sort and split, the
+augmentation grid, a model's parameter total, a background training, comparing and classifying)."""
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from pages import ui  # noqa: E402
+from weather_core import demo, runs, training  # noqa: E402
+
+APP = str(ROOT / "app.py")
+PAGES = ["pages/home.py", "pages/dataset.py", "pages/augmentation.py", "pages/models.py",
+         "pages/train.py", "pages/compare.py", "pages/classify.py"]
+TIMEOUT = 90  # the first TensorFlow import on a busy 2-core machine is slow
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixtures: private data, cache and runs roots; the demo dataset; one tiny trained run
+
+
+@pytest.fixture(scope="module", autouse=True)
+def dashboard_dirs(tmp_path_factory):
+    base = tmp_path_factory.mktemp("dashboard")
+    patch = pytest.MonkeyPatch()
+    for name in ("data", "runs", "cache"):
+        patch.setenv(f"WEATHER_{name.upper()}_DIR", str(base / name))
+    yield base
+    patch.undo()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def navigation_like_the_server():
+    """A server sees the pages/ folder once, runs in 'pages folder' (v1) mode until app.py's
+    st.navigation switches that off for good. AppTest re-decides before every run, so a
+    switch_page() would run the page file alone, without app.py and its sidebar; keep v2."""
+    from streamlit.testing.v1 import app_test
+
+    original = app_test.PagesManager
+
+    class NavigationPagesManager(original):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            original.uses_pages_directory = False
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(app_test, "PagesManager", NavigationPagesManager)
+    yield
+    patch.undo()
+
+
+@pytest.fixture(scope="module")
+def demo_prepared(dashboard_dirs):
+    return demo.ensure_demo_dataset()
+
+
+@pytest.fixture(scope="module")
+def trained_run(demo_prepared, dashboard_dirs):
+    config = training.TrainConfig(data=str(demo_prepared), model="model_1", epochs=1,
+                                  image_size=32, batch_size=16)
+    run_dir, status = training.train(config, root=dashboard_dirs / "runs")
+    assert status["state"] == "finished"
+    return run_dir
+
+
+@pytest.fixture
+def empty_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("WEATHER_RUNS_DIR", str(tmp_path / "runs"))
+    return tmp_path / "runs"
+
+
+def open_page(page, **state):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    at.switch_page(page).run()
+    assert_clean(at)
+    return at
+
+
+def assert_clean(at):
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def texts(elements):
+    return " ".join(str(e.value) for e in elements)
+
+
+def frame_values(at):
+    return [frame.value for frame in at.dataframe]
+
+
+def plotly_charts(at):
+    return at.get("plotly_chart")
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+
+def test_home_renders_without_importing_tensorflow():
+    script = (
+        "import sys, json, time\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        f"start = time.time(); at = AppTest.from_file({APP!r}, default_timeout=30).run()\n"
+        "print(json.dumps({'tf': 'tensorflow' in sys.modules, 'keras': 'keras' in sys.modules,\n"
+        "  'errors': [str(e.value) for e in at.exception], 'titles': [t.value for t in at.title],\n"
+        "  'links': len(at.get('page_link')), 'seconds': time.time() - start}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=ROOT, env=os.environ, timeout=120, check=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["errors"] == []
+    assert result["titles"] == [ui.t("home.title")]
+    assert result["links"] == 6  # one link per walkthrough step
+    assert not result["tf"] and not result["keras"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders(page, trained_run):
+    at = open_page(page)
+    assert at.title, f"{page} has no title"
+    assert not at.error, [e.value for e in at.error]
+    assert at.sidebar.selectbox[0].label == ui.t("sidebar.dataset")
+
+
+# ---------------------------------------------------------------------------------------------
+# 1 Dataset
+
+
+def _sort_and_split(at, ratio):
+    at.radio[1].set_value(ratio)
+    at.button[0].click().run()
+    assert_clean(at)
+    return at
+
+
+def test_dataset_sort_and_split_shows_counts(demo_prepared):
+    at = open_page("pages/dataset.py")
+    _sort_and_split(at, "report")
+    assert ui.t("dataset.prepared", n=240, name="demo-0.7-0.3-s123") in texts(at.success)
+    table = frame_values(at)[0]
+    assert list(table.columns) == ["train", "val", "total"]
+    assert table.loc["cloudy"].tolist() == [42, 18, 60] and table.loc["total", "total"] == 240
+    assert ui.t("dataset.no_test_split") in texts(at.warning)
+    assert at.session_state[ui.DATASET_KEY].endswith("demo-0.7-0.3-s123")
+    assert "Split: train 168 · val 72" in texts(at.sidebar.get("caption"))
+
+    _sort_and_split(at, "default")
+    table = frame_values(at)[0]
+    assert list(table.columns) == ["train", "val", "test", "total"]
+    assert table.loc["total"].tolist() == [168, 36, 36, 240]
+    assert len(plotly_charts(at)) == 1  # per-class bar chart
+    assert len(at.image) == 4 and all(len(image.value) == 6 for image in at.image)
+
+
+def test_dataset_zip_upload_lists_skipped_files(demo_prepared):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted((demo_prepared.parent / "raw").glob("*[12].jpg")):
+            archive.write(path, f"photos/{path.name}")
+        archive.writestr("photos/rainbow_shine.jpg", (demo_prepared.parent / "raw" / "shine1.jpg").read_bytes())
+        archive.writestr("photos/notes.txt", "not a photo")
+    at = open_page("pages/dataset.py")
+    at.radio[0].set_value("zip").run()
+    at.file_uploader[0].set_value(("my photos.zip", buffer.getvalue(), "application/zip"))
+    at.button[0].click().run()
+    assert_clean(at)
+    assert not at.error, [e.value for e in at.error]
+    skipped = {row["file"]: row["reason"] for row in frame_values(at)[1].to_dict("records")}
+    assert "more than one class" in skipped["photos/rainbow_shine.jpg"]
+    assert "not an image file" in skipped["photos/notes.txt"]
+    assert list(ui.uploads_root().glob("my_photos-*.zip"))
+
+
+def test_dataset_refuses_folders_outside_the_data_root(demo_prepared):
+    at = open_page("pages/dataset.py")
+    at.radio[0].set_value("folder").run()
+    at.text_input[0].set_value("/etc").run()
+    at.button[0].click().run()
+    assert_clean(at)
+    assert "not allowed" in texts(at.error)
+
+
+# ---------------------------------------------------------------------------------------------
+# 2 Augmentation, 3 Models
+
+
+def test_augmentation_sliders_change_the_layers_and_grid(demo_prepared):
+    at = open_page("pages/augmentation.py")
+    assert len(at.image[1].value) == 8  # the original, then a grid of eight samples
+    assert "RandomRotation(20.0/360" in at.code[0].value
+    rotation = next(s for s in at.slider if s.label == ui.t("augment.rotation"))
+    rotation.set_value(0.0).run()
+    assert_clean(at)
+    assert "RandomRotation" not in at.code[0].value and "RandomShear" in at.code[0].value
+    assert len(at.image[1].value) == 8
+    before = at.image[1].value
+    at.button[0].click().run()  # re-roll: a new seed, new samples
+    assert_clean(at)
+    assert "seed 1" in texts(at.markdown) and at.image[1].value != before
+
+
+def test_models_page_matches_the_reports_totals():
+    at = open_page("pages/models.py")
+    assert at.metric[0].value == "14,803,780"
+    assert ui.t("models.match") in texts(at.success)
+    assert len(frame_values(at)[0]) == 8 and len(plotly_charts(at)) == 1
+    at.selectbox[0].set_value("model_3").run()
+    assert_clean(at)
+    assert (at.metric[0].value, at.metric[2].value) == ("1,375,396", "1,920")
+    at.number_input[0].set_value(128).run()
+    assert ui.t("models.other_size", size=128) in texts(at.warning)
+    at.selectbox[0].set_value("model_2_seed").number_input[0].set_value(250).run()
+    assert_clean(at)
+    assert "Dense(4, activation='relu')" in " ".join(c.value for c in at.code)
+
+
+# ---------------------------------------------------------------------------------------------
+# 4 Train
+
+
+def test_train_page_trains_in_the_background(demo_prepared):
+    at = open_page("pages/train.py")
+    at.selectbox[0].set_value("model_1")
+    for label, value in (("epochs", 1), ("batch_size", 16), ("image_size", 32)):
+        next(n for n in at.number_input if n.label == ui.t(f"train.{label}")).set_value(value)
+    at.run()
+    assert "about **" in texts(at.caption)
+    at.button[0].click().run()
+    assert_clean(at)
+    run_dir = Path(at.session_state["train_run"])
+    try:
+        deadline = time.time() + 150
+        while runs.current_state(run_dir) in runs.ACTIVE and time.time() < deadline:
+            time.sleep(1)
+        assert runs.current_state(run_dir) == "finished", (run_dir / "log.txt").read_text()[-2000:]
+    finally:
+        runs.kill(run_dir)
+    assert runs.read_metrics(run_dir)[0]["epoch"] == 1
+    at.run()
+    assert_clean(at)
+    assert ui.t("train.finished", epochs=1) in texts(at.success)
+    assert at.metric[0].value.endswith("%")  # the test-split accuracy
+    assert len(plotly_charts(at)) == 3  # accuracy, loss, confusion matrix
+
+
+def _fake_run(root, run_id, state, **status):
+    run_dir = root / run_id
+    run_dir.mkdir(parents=True)
+    runs.write_json_atomic(run_dir / "config.json", {"model": "model_1", "epochs": 3, "image_size": 32})
+    runs.write_status(run_dir, state, created=time.time(), **status)
+    return run_dir
+
+
+def test_train_page_reattaches_to_a_queued_run(demo_prepared, empty_runs):
+    _fake_run(empty_runs, "20990101-000000-model_1-beef", "queued", pid=os.getpid(), position=1)
+    at = open_page("pages/train.py")
+    assert "20990101-000000-model_1-beef" in texts(at.subheader)
+    assert ui.t("train.queued", position=1) in texts(at.info)
+    cancel = next(b for b in at.button if b.label == ui.t("train.cancel"))
+    cancel.click().run()
+    assert_clean(at)
+    assert runs.cancel_requested(empty_runs / "20990101-000000-model_1-beef")
+
+
+def test_train_page_shows_a_failed_runs_error(demo_prepared, empty_runs):
+    run_dir = _fake_run(empty_runs, "run-failed", "failed", pid=None, error="DataError: no photos")
+    at = open_page("pages/train.py", train_run=str(run_dir))
+    assert "This run is failed: DataError: no photos" in texts(at.error)
+
+
+def test_estimate_uses_measured_throughputs():
+    assert ui.images_per_second("model_3", 128) == 25.0
+    assert ui.images_per_second("model_1", 64) == pytest.approx(300.0)  # 4x fewer pixels than 128
+    assert ui.images_per_second("model_1", 240) == pytest.approx(19.0 * (250 / 240) ** 2)
+    expected = ui.STARTUP_SECONDS + 30 * 168 / 25.0 * 1.15
+    assert ui.estimate_seconds("model_3", 128, 30, 168) == pytest.approx(expected)
+
+
+# ---------------------------------------------------------------------------------------------
+# 5 Compare, 6 Classify
+
+
+def test_compare_overlays_two_runs_and_their_differences(trained_run, empty_runs):
+    first, second = empty_runs / "run-a", empty_runs / "run-b"
+    shutil.copytree(trained_run, first)
+    shutil.copytree(trained_run, second)
+    config = runs.read_json(second / "config.json")
+    runs.write_json_atomic(second / "config.json", {**config, "learning_rate": 0.01})
+    at = open_page("pages/compare.py")
+    assert len(at.multiselect[0].value) == 2
+    assert len(plotly_charts(at)) == 2
+    final, settings, reported = frame_values(at)
+    assert sorted(final["run"]) == ["run-a", "run-b"]
+    assert list(settings.columns) == ["run", "learning_rate"]
+    assert sorted(settings["learning_rate"]) == ["0.001", "0.01"]
+    assert "91.25 %" in reported.to_string()
+
+
+def test_classify_uploads_a_good_and_a_bad_photo(trained_run, demo_prepared):
+    photo = next((demo_prepared / "split" / "test" / "rain").iterdir()).read_bytes()
+    at = open_page("pages/classify.py")
+    at.file_uploader[0].set_value([("sky.jpg", photo, "image/jpeg"),
+                                   ("broken.png", b"definitely not a png", "image/png")]).run()
+    assert_clean(at)
+    assert "broken.png: not an image" in texts(at.error)
+    result = next(m.value for m in at.markdown if m.value.startswith("**sky.jpg**"))
+    assert any(name in result for name in ("cloudy", "rain", "shine", "sunrise"))
+    assert len(plotly_charts(at)) == 1 and len(at.image) == 1
+
+
+def test_classify_without_a_trained_run_says_how_to_get_one(empty_runs):
+    at = open_page("pages/classify.py")
+    assert ui.t("classify.no_run") in texts(at.info)
+    assert "python -m weather_core train" in at.code[0].value

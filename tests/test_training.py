@@ -1,0 +1,150 @@
+"""Training runs end to end on tiny settings: every run-folder file, cancel, kill, queue, atomic saves."""
+
+import errno
+import json
+import os
+import time
+
+import numpy as np
+import pytest
+
+from weather_core import evaluation, inference, runs, training
+from weather_core.training import TrainConfig
+
+TINY = dict(model="model_1", epochs=2, batch_size=16, image_size=32, learning_rate=1e-3)
+
+
+def wait_for(predicate, timeout=180, every=0.5):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(every)
+    return False
+
+
+@pytest.fixture(scope="module")
+def tiny_run(demo_prepared, tmp_path_factory):
+    root = tmp_path_factory.mktemp("runs")
+    run_dir, status = training.train(TrainConfig(data=str(demo_prepared), **TINY), root=root)
+    return run_dir, status
+
+
+def test_a_tiny_run_writes_every_file(tiny_run):
+    run_dir, status = tiny_run
+    names = {p.name for p in run_dir.iterdir()}
+    assert {"config.json", "status.json", "metrics.jsonl", "best.keras", "last.keras",
+            "evaluation.json"} <= names
+    assert not [n for n in names if n.startswith(".tmp")]
+    config = json.loads((run_dir / "config.json").read_text())
+    assert config["model"] == "model_1" and config["image_size"] == 32 and config["seed"] == 123
+    assert config["packages"]["tensorflow"] and config["packages"]["keras"].startswith("3.")
+    assert config["device"]["type"] in ("CPU", "GPU")
+    assert config["split"]["train"]["count"] == 32 and len(config["split"]["test"]["files"]) == 12
+    rows = runs.read_metrics(run_dir)
+    assert [r["epoch"] for r in rows] == [1, 2]
+    for key in ("loss", "accuracy", "val_loss", "val_accuracy", "lr", "seconds",
+                "train_images_per_second"):
+        assert all(np.isfinite(r[key]) for r in rows), key
+    assert status["state"] == "finished" and runs.current_state(run_dir) == "finished"
+    assert 0.0 <= status["test_accuracy"] <= 1.0 and status["test_n"] == 12
+
+
+def test_evaluation_covers_every_test_photo(tiny_run):
+    run_dir, status = tiny_run
+    report = evaluation.evaluate_run(run_dir)
+    assert report["n"] == 12 == sum(map(sum, report["confusion_matrix"]))
+    assert report["accuracy"] == pytest.approx(status["test_accuracy"])
+    correct = sum(report["confusion_matrix"][i][i] for i in range(4))
+    assert len(report["misclassified"]) == 12 - correct
+
+
+def test_metrics_from_predictions_by_hand():
+    probabilities = [[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.3, 0.7]]
+    report, predicted = evaluation.metrics_from_predictions([0, 1, 1, 1], probabilities, ["a", "b"])
+    assert predicted.tolist() == [0, 1, 0, 1]
+    assert report["confusion_matrix"] == [[1, 0], [1, 2]]
+    assert report["accuracy"] == 0.75
+    assert report["per_class"]["a"] == pytest.approx({"precision": 0.5, "recall": 1.0, "f1": 2 / 3, "support": 1})
+    assert report["per_class"]["b"]["recall"] == pytest.approx(2 / 3)
+    assert report["loss"] == pytest.approx(-np.mean(np.log([0.9, 0.8, 0.4, 0.7])))
+
+
+def test_predict_real_and_bad_files(tiny_run, demo_raw, tmp_path):
+    run_dir, _ = tiny_run
+    text = tmp_path / "notes.jpg"
+    text.write_text("not a photo")
+    empty = tmp_path / "empty.png"
+    empty.write_bytes(b"")
+    photo = sorted(demo_raw.glob("rain*.jpg"))[0]
+    results = inference.predict(run_dir, [photo, text, empty])
+    assert results[0]["class"] in ("cloudy", "rain", "shine", "sunrise")
+    assert sum(results[0]["probabilities"].values()) == pytest.approx(1.0, abs=1e-4)
+    assert "error" in results[1] and "error" in results[2]
+
+
+def test_failed_save_keeps_the_previous_model(tiny_run, tmp_path, monkeypatch):
+    run_dir, _ = tiny_run
+    model = inference.load_model(run_dir)
+    target = tmp_path / "best.keras"
+    training.save_model_atomic(model, target)
+    before = target.read_bytes()
+
+    def disk_full(path, *args, **kwargs):
+        with open(path, "wb") as handle:
+            handle.write(b"partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(model, "save", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        training.save_model_atomic(model, target)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["best.keras"]
+
+
+def test_bad_configs_are_refused_before_anything_runs(demo_prepared, tmp_path):
+    for bad in (dict(epochs=0), dict(image_size=8), dict(model="model_9"), dict(learning_rate=5)):
+        with pytest.raises(ValueError):
+            training.create_run(TrainConfig(data=str(demo_prepared), **{**TINY, **bad}), tmp_path)
+    with pytest.raises(ValueError):
+        training.create_run(TrainConfig(data=str(tmp_path / "missing"), **TINY), tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cancel_stops_after_the_current_epoch_and_keeps_the_model(demo_prepared, tmp_path):
+    config = TrainConfig(data=str(demo_prepared), **{**TINY, "epochs": 200})
+    run_dir = training.start_in_background(config, tmp_path)
+    try:
+        assert wait_for(lambda: len(runs.read_metrics(run_dir)) >= 1)
+        runs.request_cancel(run_dir)
+        assert wait_for(lambda: runs.current_state(run_dir) == "cancelled", timeout=120)
+        assert 1 <= len(runs.read_metrics(run_dir)) < 200
+        assert (run_dir / runs.BEST_MODEL).exists()
+    finally:
+        runs.kill(run_dir)
+
+
+def test_killed_training_shows_interrupted_and_keeps_its_files(demo_prepared, tmp_path):
+    config = TrainConfig(data=str(demo_prepared), **{**TINY, "epochs": 200})
+    run_dir = training.start_in_background(config, tmp_path)
+    assert wait_for(lambda: len(runs.read_metrics(run_dir)) >= 1)
+    runs.kill(run_dir)
+    assert wait_for(lambda: runs.current_state(run_dir) == "interrupted", timeout=30)
+    assert len(runs.read_metrics(run_dir)) >= 1
+    assert inference.predict(run_dir, [next((demo_prepared / "sorted" / "rain").iterdir())])[0]["class"]
+
+
+def test_second_training_waits_in_the_queue(demo_prepared, tmp_path):
+    first = training.start_in_background(TrainConfig(data=str(demo_prepared), **{**TINY, "epochs": 200}), tmp_path)
+    second = None
+    try:
+        assert wait_for(lambda: runs.current_state(first) == "running")
+        second = training.start_in_background(TrainConfig(data=str(demo_prepared), **TINY), tmp_path)
+        assert wait_for(lambda: runs.read_json(second / "status.json").get("position") == 0, timeout=60)
+        assert runs.current_state(second) == "queued" and not runs.read_metrics(second)
+        runs.request_cancel(first)
+        assert wait_for(lambda: runs.current_state(second) == "finished", timeout=180)
+    finally:
+        runs.kill(first)
+        if second:
+            runs.kill(second)

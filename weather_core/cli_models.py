@@ -1,0 +1,156 @@
+"""CLI commands for models and runs: summary, train, evaluate, predict (and the internal worker
+that the Train page starts). Registered by __main__; TensorFlow loads only when a command runs."""
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # keep TensorFlow's start-up chatter off stdout
+
+
+def _print_json(payload):
+    import json
+
+    print(json.dumps(payload))
+
+
+def add_summary(commands):
+    from .models import DEFAULT_IMAGE_SIZE, MODELS
+
+    parser = commands.add_parser("summary", help="layer table of a model")
+    parser.add_argument("model", choices=list(MODELS))
+    parser.add_argument("--image-size", type=int, default=DEFAULT_IMAGE_SIZE)
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(run=run_summary)
+
+
+def run_summary(args):
+    from .models import summary
+
+    table = summary(args.model, args.image_size)
+    if args.json:
+        _print_json(table)
+        return 0
+    print(f"{table['model']}  input {table['input_shape']}")
+    for layer in table["layers"]:
+        print(f"  {layer['name']:<28} {layer['type']:<24} {str(layer['output_shape']):<18} "
+              f"{layer['params']:>12,}")
+    print(f"Total params: {table['total_params']:,}  Trainable: {table['trainable_params']:,}  "
+          f"Non-trainable: {table['non_trainable_params']:,}")
+    return 0
+
+
+def add_train(commands):
+    from .models import MODELS
+    from .training import DEFAULTS
+
+    parser = commands.add_parser("train", help="train a model into a new run folder")
+    parser.add_argument("--data", required=True, help="a `prepare` output folder or a split folder")
+    parser.add_argument("--model", choices=list(MODELS), default=DEFAULTS["model"])
+    parser.add_argument("--epochs", type=int, default=DEFAULTS["epochs"])
+    parser.add_argument("--batch-size", type=int, default=DEFAULTS["batch_size"])
+    parser.add_argument("--image-size", type=int, default=DEFAULTS["image_size"])
+    parser.add_argument("--lr", type=float, default=DEFAULTS["learning_rate"])
+    parser.add_argument("--reduce-lr", dest="reduce_lr", action="store_true",
+                        default=DEFAULTS["reduce_lr"], help="the report's ReduceLROnPlateau (default on)")
+    parser.add_argument("--no-reduce-lr", dest="reduce_lr", action="store_false")
+    parser.add_argument("--no-augment", dest="augment", action="store_false", default=True)
+    parser.add_argument("--early-stopping", type=int, default=DEFAULTS["early_stopping"],
+                        metavar="PATIENCE")
+    parser.add_argument("--seed", type=int, default=DEFAULTS["seed"])
+    parser.add_argument("--runs", default=None, help="runs root (default: $WEATHER_RUNS_DIR or runs/)")
+    parser.add_argument("--json", action="store_true", help="last stdout line is one JSON object")
+    parser.set_defaults(run=run_train)
+
+
+def run_train(args):
+    from .training import TrainConfig, train
+
+    config = TrainConfig(data=args.data, model=args.model, epochs=args.epochs,
+                         batch_size=args.batch_size, image_size=args.image_size,
+                         learning_rate=args.lr, augment=args.augment, reduce_lr=args.reduce_lr,
+                         early_stopping=args.early_stopping, seed=args.seed)
+    run_dir, status = train(config, root=args.runs)
+    result = {"run_dir": str(run_dir), "status": status["state"],
+              "test_accuracy": status.get("test_accuracy")}
+    if args.json:
+        _print_json(result)
+    else:
+        accuracy = result["test_accuracy"]
+        score = f"test accuracy {accuracy:.2%}" if accuracy is not None else "no test split"
+        print(f"{result['status']}: {run_dir} ({score})")
+    return 0 if status["state"] in ("finished", "cancelled") else 1
+
+
+def add_worker(commands):
+    # Not in --help: the Train page starts it detached, on a run folder it has just created.
+    parser = commands.add_parser("worker")
+    parser.add_argument("run_dir")
+    parser.set_defaults(run=run_worker)
+
+
+def run_worker(args):
+    from .training import main_worker
+
+    return main_worker(args.run_dir)
+
+
+def _run_path(run):
+    """The CLI is a trusted local tool: accept a run folder anywhere, or a run id in the runs root."""
+    from . import runs
+
+    path = Path(run)
+    if path.is_dir():
+        return runs.resolve_run(path.resolve().name, path.resolve().parent)
+    return runs.resolve_run(run)
+
+
+def add_evaluate(commands):
+    parser = commands.add_parser("evaluate", help="score a run on its test split or any folder")
+    parser.add_argument("run")
+    parser.add_argument("--images", help="folder of class sub-folders, or flat and named like the data")
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(run=run_evaluate)
+
+
+def run_evaluate(args):
+    from .evaluation import evaluate_run
+
+    report = evaluate_run(_run_path(args.run), images=args.images)
+    if args.json:
+        _print_json(report)
+        return 0
+    print(f"accuracy {report['accuracy']:.2%} on {report['n']} photos, loss {report['loss']:.4f}")
+    print("confusion matrix (rows: true, columns: predicted):", " ".join(report["classes"]))
+    for name, row in zip(report["classes"], report["confusion_matrix"]):
+        print(f"  {name:<8} {row}")
+    for name, scores in report["per_class"].items():
+        print(f"  {name:<8} precision {scores['precision']:.2f} recall {scores['recall']:.2f} "
+              f"f1 {scores['f1']:.2f} (n={scores['support']})")
+    print(f"{len(report['misclassified'])} misclassified")
+    return 0
+
+
+def add_predict(commands):
+    parser = commands.add_parser("predict", help="classify image files with a trained run")
+    parser.add_argument("run")
+    parser.add_argument("images", nargs="+")
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(run=run_predict)
+
+
+def run_predict(args):
+    from .inference import predict
+
+    results = predict(_run_path(args.run), args.images)
+    if args.json:
+        _print_json(results)
+    else:
+        for item in results:
+            if "error" in item:
+                print(f"{item['file']}: error: {item['error']}")
+            else:
+                print(f"{item['file']}: {item['class']} ({item['probabilities'][item['class']]:.1%})")
+    return 1 if all("error" in item for item in results) else 0
+
+
+COMMANDS = [add_summary, add_train, add_worker, add_evaluate, add_predict]

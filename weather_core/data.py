@@ -1,0 +1,421 @@
+"""From a downloaded folder or zip of weather photos to class folders and a train/val/test split.
+
+The source is only read. Every output folder is built next to its target and swapped in whole,
+so re-running never leaves duplicates or stale files behind.
+"""
+
+import json
+import os
+import random
+import shutil
+import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import splitfolders
+
+from . import CLASSES
+from .health import health_report
+from .images import DecodeCache
+
+IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff"}
+SYSTEM_FILES = {"thumbs.db", "desktop.ini", "__macosx"}
+SPLITS = ("train", "val", "test")
+DEFAULT_RATIO = (0.7, 0.15, 0.15)
+DEFAULT_SEED = 123
+DECODE_SIZE = 250
+
+
+class DataError(ValueError):
+    """A problem with the user's data; the message is meant for users."""
+
+
+@dataclass
+class SortResult:
+    counts: dict = field(default_factory=dict)  # class -> number of photos
+    files: dict = field(default_factory=dict)  # class -> [Path] (in the output folder once written)
+    skipped: list = field(default_factory=list)  # [{"file": ..., "reason": ...}]
+
+
+# ---------------------------------------------------------------------------------------------
+# Class from file name
+
+
+def match_classes(filename) -> list[str]:
+    """Every class word found in the file name (not its folders), case-insensitively."""
+    stem = PurePosixPath(str(filename).replace("\\", "/")).stem.lower()
+    return [name for name in CLASSES if name in stem]
+
+
+def class_of(filename) -> str | None:
+    """The one class named in the file name; None when no class or more than one matches."""
+    matches = match_classes(filename)
+    return matches[0] if len(matches) == 1 else None
+
+
+def is_hidden(name: str) -> bool:
+    return name.startswith(".") or name.lower() in SYSTEM_FILES
+
+
+def has_image_extension(name: str) -> bool:
+    return Path(name).suffix.lower() in IMAGE_EXTENSIONS
+
+
+def list_images(folder) -> list[tuple[Path, str]]:
+    """(file, class) pairs from a folder of class sub-folders, or a flat folder named like the data."""
+    folder = Path(folder)
+    class_dirs = [folder / name for name in CLASSES if (folder / name).is_dir()]
+    if class_dirs:
+        pairs = [(f, d.name) for d in class_dirs for f in d.iterdir() if _is_image_file(f)]
+    else:
+        pairs = [(f, class_of(f.name)) for f in folder.iterdir() if _is_image_file(f)]
+        pairs = [(f, name) for f, name in pairs if name]
+    return sorted(pairs)
+
+
+def _is_image_file(path: Path) -> bool:
+    return path.is_file() and not is_hidden(path.name) and has_image_extension(path.name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sorting
+
+
+def scan(src_dir, cache=None, decode_size=DECODE_SIZE) -> SortResult:
+    """Classify every file of a flat folder by name and decode each photo once; writes nothing."""
+    src_dir = Path(src_dir)
+    if not src_dir.is_dir():
+        raise DataError(f"not a folder: {src_dir}")
+    result = SortResult(counts={name: 0 for name in CLASSES}, files={name: [] for name in CLASSES})
+    candidates = {}
+    for path in _source_entries(src_dir):
+        reason = _skip_reason(path)
+        if reason:
+            result.skipped.append({"file": _relative(path, src_dir), "reason": reason})
+        else:
+            candidates[path] = class_of(path.name)
+
+    cache = cache or DecodeCache()
+    _, errors = cache.ensure_many(list(candidates), decode_size)
+    for path, name in candidates.items():
+        if str(path) in errors:
+            reason = f"unreadable image: {errors[str(path)]}"
+            result.skipped.append({"file": _relative(path, src_dir), "reason": reason})
+        else:
+            result.files[name].append(path)
+            result.counts[name] += 1
+    return result
+
+
+def _source_entries(folder: Path) -> list[Path]:
+    # A zip usually wraps the photos in one folder: look inside it when there is nothing else.
+    entries = sorted(folder.iterdir())
+    folders = [e for e in entries if e.is_dir() and not is_hidden(e.name)]
+    photos = [e for e in entries if e.is_file() and has_image_extension(e.name)]
+    if len(folders) == 1 and not photos:
+        return [e for e in entries if e != folders[0]] + _source_entries(folders[0])
+    return entries
+
+
+def _skip_reason(path: Path) -> str | None:
+    if is_hidden(path.name):
+        return "hidden or system file"
+    if path.is_dir():
+        return "folder (only the photos directly in the source folder are sorted)"
+    if not path.is_file():
+        return "not a regular file"
+    if not has_image_extension(path.name):
+        return f"not an image file ({path.suffix or 'no extension'})"
+    matches = match_classes(path.name)
+    if not matches:
+        return "no class word (" + ", ".join(CLASSES) + ") in the name"
+    if len(matches) > 1:
+        return "name matches more than one class (" + ", ".join(matches) + ")"
+    return None
+
+
+def _relative(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def write_sorted(result: SortResult, out_dir) -> SortResult:
+    """Copy the scanned photos into out_dir/<class>/, replacing every class folder there."""
+    out_dir = Path(out_dir)
+    staging = _staging_dir(out_dir)
+    try:
+        written = {name: [] for name in CLASSES}
+        for name, paths in result.files.items():
+            if not paths:
+                continue
+            (staging / name).mkdir()
+            for path in paths:
+                shutil.copy2(path, staging / name / path.name)
+                written[name].append(out_dir / name / path.name)
+        _swap_in(staging, out_dir, CLASSES)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return SortResult(counts=dict(result.counts), files=written, skipped=list(result.skipped))
+
+
+def sort_by_name(src_dir, out_dir, cache=None, decode_size=DECODE_SIZE) -> SortResult:
+    """Sort the photos of src_dir into out_dir/<class>/ by the class word in each file name."""
+    _refuse_overlap(src_dir, out_dir)
+    result = scan(src_dir, cache, decode_size)
+    if not sum(result.counts.values()):
+        raise DataError(_nothing_sorted(src_dir, result))
+    return write_sorted(result, out_dir)
+
+
+def _nothing_sorted(src, result: SortResult) -> str:
+    words = "/".join(CLASSES)
+    return f"no photos whose name contains {words} in {src} ({len(result.skipped)} files skipped)"
+
+
+def _staging_dir(target: Path) -> Path:
+    # Same parent, hence same file system: the final renames are cheap and atomic.
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+
+
+def _swap_in(staging: Path, target: Path, names) -> None:
+    """Replace target/<name> by staging/<name> for each name; names absent from staging are removed."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        new, old = staging / name, target / name
+        if old.exists() or old.is_symlink():
+            os.replace(old, staging / f".old-{name}")
+        if new.exists():
+            os.replace(new, old)
+
+
+def _refuse_overlap(src, target) -> None:
+    # Replacing a folder that holds (or is) the source would destroy the user's photos.
+    src, target = Path(src).resolve(), Path(target).resolve()
+    if src == target or target in src.parents:
+        raise DataError(f"the output folder {target} must not contain the source {src}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Splitting
+
+
+def check_ratio(ratio) -> tuple[float, ...]:
+    ratio = tuple(float(r) for r in ratio)
+    if len(ratio) not in (2, 3):
+        raise DataError(f"ratio needs 2 (train val) or 3 (train val test) values, got {len(ratio)}")
+    if any(r <= 0 for r in ratio):
+        raise DataError(f"every ratio value must be positive, got {list(ratio)}")
+    if abs(sum(ratio) - 1.0) > 1e-6:
+        raise DataError(f"ratio values must sum to 1, got {list(ratio)} (sum {sum(ratio):g})")
+    return ratio
+
+
+def split(sorted_dir, out_dir, ratio=DEFAULT_RATIO, seed=DEFAULT_SEED) -> dict:
+    """Split class folders with split-folders into out_dir/{train,val[,test]}/<class>/; returns counts."""
+    ratio = check_ratio(ratio)
+    sorted_dir, out_dir = Path(sorted_dir), Path(out_dir)
+    _refuse_overlap(sorted_dir, out_dir)
+    _check_class_folders(sorted_dir)
+    staging = _staging_dir(out_dir)
+    # split-folders reseeds the global `random`; keep the caller's random stream untouched.
+    state = random.getstate()
+    try:
+        splitfolders.ratio(str(sorted_dir), output=str(staging), seed=seed, ratio=ratio)
+        _swap_in(staging, out_dir, SPLITS)
+    finally:
+        random.setstate(state)
+        shutil.rmtree(staging, ignore_errors=True)
+    return split_counts(out_dir)
+
+
+def _check_class_folders(sorted_dir: Path) -> None:
+    if not sorted_dir.is_dir():
+        raise DataError(f"not a folder: {sorted_dir}")
+    folders = [d.name for d in sorted_dir.iterdir() if d.is_dir() and not is_hidden(d.name)]
+    unknown = sorted(set(folders) - set(CLASSES))
+    if unknown:
+        raise DataError(f"unexpected folder(s) {', '.join(unknown)} in {sorted_dir}; "
+                        f"expected only {', '.join(CLASSES)}")
+    if not folders:
+        raise DataError(f"no class folders ({', '.join(CLASSES)}) in {sorted_dir}")
+
+
+def split_counts(split_dir) -> dict:
+    """{split: {class: number of photos}} for the splits present in split_dir."""
+    split_dir = Path(split_dir)
+    counts = {}
+    for name in SPLITS:
+        if (split_dir / name).is_dir():
+            counts[name] = {c: _count_images(split_dir / name / c) for c in CLASSES}
+    return counts
+
+
+def _count_images(folder: Path) -> int:
+    return sum(1 for f in folder.iterdir() if _is_image_file(f)) if folder.is_dir() else 0
+
+
+def split_dirs(data_dir) -> dict[str, Path]:
+    """The split folders (train, val and maybe test) of a prepared dataset or of a split folder."""
+    data_dir = Path(data_dir)
+    root = data_dir / "split" if (data_dir / "split").is_dir() else data_dir
+    found = {name: root / name for name in SPLITS if (root / name).is_dir()}
+    if "train" not in found or "val" not in found:
+        raise DataError(f"no prepared dataset in {data_dir} (expected split/train and split/val); "
+                        "run `python -m weather_core prepare` first")
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Zip files
+
+
+def extract_zip(zip_path, out_dir, max_total_bytes=2 * 2**30, max_files=100_000) -> Path:
+    """Extract a zip into the (new or empty) out_dir, refusing escapes, links and zip bombs."""
+    zip_path, out_dir = Path(zip_path), Path(out_dir)
+    if not zipfile.is_zipfile(zip_path):
+        raise DataError(f"not a zip file: {zip_path}")
+    if out_dir.exists() and any(out_dir.iterdir()):
+        raise DataError(f"cannot extract into {out_dir}: folder is not empty")
+    try:
+        with zipfile.ZipFile(zip_path) as archive:
+            members = _checked_members(archive, max_total_bytes, max_files)
+            out_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                _extract(archive, members, out_dir, max_total_bytes)
+            except BaseException:
+                shutil.rmtree(out_dir, ignore_errors=True)  # it was empty: leave no half extraction
+                raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
+        raise DataError(f"damaged or unsupported zip file {zip_path.name}: {error}") from None
+    return out_dir
+
+
+def _checked_members(archive, max_total_bytes, max_files) -> list:
+    members, declared = [], 0
+    for info in archive.infolist():
+        parts = _safe_parts(info.filename)
+        if parts[0] == "__MACOSX":
+            continue
+        if (info.external_attr >> 16) & 0o170000 == 0o120000:
+            raise DataError(f"zip entry {info.filename!r} is a symbolic link; refusing to extract")
+        if info.flag_bits & 0x1:
+            raise DataError(f"zip entry {info.filename!r} is password-protected")
+        members.append((info, parts))
+        declared += info.file_size
+    if len(members) > max_files:
+        raise DataError(f"zip has {len(members):,} entries (limit {max_files:,})")
+    if declared > max_total_bytes:
+        raise DataError(f"zip would expand to {declared / 2**20:,.0f} MiB "
+                        f"(limit {max_total_bytes / 2**20:,.0f} MiB); refusing to extract")
+    return members
+
+
+def _safe_parts(name: str) -> tuple[str, ...]:
+    # Windows tools write backslashes; treat them as separators so "..\\x" is caught too.
+    normal = name.replace("\\", "/")
+    parts = tuple(p for p in normal.split("/") if p not in ("", "."))
+    if normal.startswith("/") or (len(normal) > 1 and normal[1] == ":") or ".." in parts or not parts:
+        raise DataError(f"unsafe path in zip: {name!r} (it would be written outside the folder)")
+    return parts
+
+
+def _extract(archive, members, out_dir: Path, max_total_bytes) -> None:
+    # Count the bytes really written: the sizes in the zip's header are only a claim.
+    written = 0
+    root = out_dir.resolve()
+    for info, parts in members:
+        target = root.joinpath(*parts)
+        if root not in target.parents:
+            raise DataError(f"unsafe path in zip: {info.filename!r}")
+        if info.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with archive.open(info) as source, open(target, "wb") as sink:
+            for block in iter(lambda: source.read(1 << 20), b""):
+                written += len(block)
+                if written > max_total_bytes:
+                    raise DataError(f"zip expands beyond {max_total_bytes / 2**20:,.0f} MiB; "
+                                    "refusing to extract (zip bomb?)")
+                sink.write(block)
+
+
+# ---------------------------------------------------------------------------------------------
+# Prepare: sort, split, health report
+
+
+def prepare(src, out_dir, ratio=DEFAULT_RATIO, seed=DEFAULT_SEED, cache=None,
+            decode_size=DECODE_SIZE) -> dict:
+    """Folder or .zip -> out_dir/sorted, out_dir/split and out_dir/prepared.json; returns the summary."""
+    src, out_dir = Path(src), Path(out_dir)
+    ratio = check_ratio(ratio)
+    if not src.exists():
+        raise DataError(f"source not found: {src}")
+    for target in (out_dir / "sorted", out_dir / "split"):
+        _refuse_overlap(src, target)
+    cache = cache or DecodeCache()
+    if src.is_dir():
+        sorted_result = _sort_checked(src, src, out_dir, cache, decode_size)
+    elif zipfile.is_zipfile(src):
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=".extract-", dir=out_dir) as tmp:
+            root = extract_zip(src, Path(tmp) / "zip")
+            sorted_result = _sort_checked(root, src, out_dir, cache, decode_size)
+    else:
+        raise DataError(f"expected a folder or a .zip file: {src}")
+
+    splits = split(out_dir / "sorted", out_dir / "split", ratio, seed)
+    health = health_report(out_dir / "sorted", cache, decode_size)
+    health["duplicates_across_splits"] = _split_leaks(health["duplicates"], out_dir / "split")
+    summary = {
+        "source": str(src.resolve()),
+        "out_dir": str(out_dir.resolve()),
+        "ratio": list(ratio),
+        "seed": seed,
+        "classes": sorted_result.counts,
+        "splits": splits,
+        "skipped": sorted_result.skipped,
+        "health": health,
+    }
+    _write_json(out_dir / "prepared.json", summary)
+    return summary
+
+
+def _sort_checked(root, src, out_dir, cache, decode_size) -> SortResult:
+    # Check before writing anything, so a bad source never wipes an earlier good preparation.
+    result = scan(root, cache, decode_size)
+    found = [name for name, n in result.counts.items() if n]
+    if not found:
+        raise DataError(_nothing_sorted(src, result))
+    if len(found) < 2:
+        raise DataError(f"only one class ({found[0]}) found in {src}; "
+                        "a classifier needs photos of at least two classes")
+    return write_sorted(result, out_dir / "sorted")
+
+
+def _split_leaks(duplicate_groups, split_dir: Path) -> list:
+    """Duplicate groups whose copies landed in different splits (the same photo in train and test)."""
+    where = {}
+    for name in SPLITS:
+        for path in (split_dir / name).glob("*/*"):
+            where[path.relative_to(split_dir / name).as_posix()] = name
+    leaks = []
+    for group in duplicate_groups:
+        splits = {f: where.get(f) for f in group}
+        if len(set(splits.values())) > 1:
+            leaks.append(splits)
+    return leaks
+
+
+def _write_json(path: Path, payload) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(payload, indent=2))
+    os.replace(tmp, path)
+
+
+def load_summary(out_dir) -> dict | None:
+    """The prepared.json written by prepare(), or None when out_dir was never prepared."""
+    path = Path(out_dir) / "prepared.json"
+    return json.loads(path.read_text()) if path.exists() else None

@@ -1,0 +1,126 @@
+"""Dataset health report for a folder of class sub-folders: counts, balance, sizes, formats,
+modes, unreadable files and exact duplicates. Reads image headers only, unless given a cache."""
+
+import statistics
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from PIL import Image
+
+from .images import file_digest
+
+# The real format behind each extension people use; anything else is a mismatch worth showing.
+EXTENSION_FORMATS = {
+    ".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".gif": "GIF", ".webp": "WEBP",
+    ".bmp": "BMP", ".tif": "TIFF", ".tiff": "TIFF",
+}
+
+
+def health_report(sorted_dir, cache=None, decode_size=250) -> dict:
+    """A JSON-serialisable report on sorted_dir/<class>/*; with a cache, every file is also decoded."""
+    sorted_dir = Path(sorted_dir)
+    files = _class_files(sorted_dir)
+    headers, unreadable = {}, {}
+    for path in files:
+        try:
+            headers[path] = _header(path)
+        except Exception as error:  # PIL raises many types for broken files; all mean "unreadable"
+            unreadable[path] = f"cannot read header ({error})"
+    if cache is not None:
+        _, errors = cache.ensure_many(list(headers), decode_size)
+        for path in list(headers):
+            if str(path) in errors:
+                unreadable[path] = errors[str(path)]
+                del headers[path]
+
+    def rel(path):
+        return path.relative_to(sorted_dir).as_posix()
+
+    counts = Counter(path.parent.name for path in files)
+    return {
+        "total_images": len(files),
+        "total_bytes": sum(path.stat().st_size for path in files),
+        "counts": {name: counts[name] for name in sorted(counts)},
+        "imbalance": imbalance(counts),
+        "sizes": _sizes(headers, rel),
+        "formats": dict(Counter(h["format"] for h in headers.values()).most_common()),
+        "mismatched_extension": [
+            {"file": rel(p), "format": h["format"]} for p, h in headers.items() if _mismatched(p, h)
+        ],
+        "modes": dict(Counter(h["mode"] for h in headers.values()).most_common()),
+        "animated": [rel(p) for p, h in headers.items() if h["frames"] > 1],
+        "unreadable": [{"file": rel(p), "reason": reason} for p, reason in unreadable.items()],
+        "duplicates": _duplicates(files, rel),
+    }
+
+
+def _class_files(sorted_dir: Path) -> list[Path]:
+    folders = sorted(d for d in sorted_dir.iterdir() if d.is_dir() and not d.name.startswith("."))
+    return [f for d in folders for f in sorted(d.iterdir()) if f.is_file() and not f.name.startswith(".")]
+
+
+def _header(path: Path) -> dict:
+    with Image.open(path) as image:
+        return {
+            "format": image.format,
+            "mode": image.mode,
+            "size": image.size,
+            "frames": getattr(image, "n_frames", 1),
+        }
+
+
+def _mismatched(path: Path, header: dict) -> bool:
+    return EXTENSION_FORMATS.get(path.suffix.lower()) != header["format"]
+
+
+def imbalance(counts) -> dict:
+    """Largest/smallest class ratio with a one-line note for students."""
+    present = dict(counts)
+    if len(present) < 2:
+        return {"ratio": None, "largest": None, "smallest": None, "note": "fewer than two classes"}
+    largest = max(present, key=present.get)
+    smallest = min(present, key=present.get)
+    if present[smallest] == 0:
+        return {"ratio": None, "largest": largest, "smallest": smallest,
+                "note": f"class {smallest} has no photos"}
+    ratio = round(present[largest] / present[smallest], 2)
+    if ratio < 1.5:
+        note = "roughly balanced"
+    elif ratio < 3:
+        note = "mildly imbalanced: look at per-class recall, not accuracy alone"
+    else:
+        note = "strongly imbalanced: accuracy is misleading; consider class weights"
+    return {"ratio": ratio, "largest": largest, "smallest": smallest, "note": note}
+
+
+def _sizes(headers: dict, rel) -> dict:
+    if not headers:
+        return {}
+    widths = [h["size"][0] for h in headers.values()]
+    heights = [h["size"][1] for h in headers.values()]
+    by_area = sorted(headers, key=lambda p: headers[p]["size"][0] * headers[p]["size"][1])
+
+    def describe(values):
+        return {"min": min(values), "median": statistics.median(values), "max": max(values)}
+
+    return {
+        "width": describe(widths),
+        "height": describe(heights),
+        "smallest": {"file": rel(by_area[0]), "size": list(headers[by_area[0]]["size"])},
+        "largest": {"file": rel(by_area[-1]), "size": list(headers[by_area[-1]]["size"])},
+    }
+
+
+def _duplicates(files, rel) -> list[list[str]]:
+    """Groups of byte-identical files (same SHA-1), largest groups first."""
+    # Only files of equal size can be identical: hash those alone.
+    by_size = defaultdict(list)
+    for path in files:
+        by_size[path.stat().st_size].append(path)
+    by_digest = defaultdict(list)
+    for same_size in by_size.values():
+        if len(same_size) > 1:
+            for path in same_size:
+                by_digest[file_digest(path)].append(rel(path))
+    groups = [sorted(group) for group in by_digest.values() if len(group) > 1]
+    return sorted(groups, key=lambda group: (-len(group), group))

@@ -1,0 +1,163 @@
+"""The report's three CNNs as a registry of small builder functions, and their layer tables.
+
+At 250x250x3 each builder reproduces the report's summary table exactly (the report's text says
+256, but its tables only add up at 250)."""
+
+from dataclasses import dataclass
+
+DEFAULT_IMAGE_SIZE = 250
+
+
+def _keras():
+    import keras  # deferred: keeps `import weather_core.models` cheap for pages
+
+    return keras
+
+
+def model_1(image_size=DEFAULT_IMAGE_SIZE, num_classes=4):
+    """Model 1: three convolutions and one hidden dense layer (14.8 M parameters, most in Dense)."""
+    keras = _keras()
+    layers = keras.layers
+    return keras.Sequential([
+        keras.Input((image_size, image_size, 3)),
+        layers.Conv2D(32, 5, activation="relu", padding="same"),
+        layers.MaxPooling2D(),
+        layers.Conv2D(64, 3, activation="relu", padding="same"),
+        layers.MaxPooling2D(),
+        layers.Conv2D(64, 3, activation="relu"),
+        layers.Flatten(),
+        layers.Dense(64, activation="relu"),
+        layers.Dense(num_classes, activation="softmax"),
+    ], name="model_1")
+
+
+def _model_2(image_size, num_classes, output_activation, name):
+    keras = _keras()
+    layers = keras.layers
+    model = keras.Sequential([keras.Input((image_size, image_size, 3))], name=name)
+    model.add(layers.Conv2D(32, 5, activation="relu", padding="same"))
+    for filters in (64, 128, 256, 512):
+        model.add(layers.MaxPooling2D())
+        model.add(layers.Conv2D(filters, 3, activation="relu", padding="same"))
+    model.add(layers.MaxPooling2D())
+    model.add(layers.Conv2D(512, 3, activation="relu"))
+    model.add(layers.Flatten())
+    for units in (512, 256, 128):
+        model.add(layers.Dense(units, activation="relu"))
+    model.add(layers.Dense(num_classes, activation=output_activation))
+    return model
+
+
+def model_2(image_size=DEFAULT_IMAGE_SIZE, num_classes=4):
+    """Model 2, corrected: six convolutions, three dense layers, a softmax output."""
+    return _model_2(image_size, num_classes, "softmax", "model_2")
+
+
+def model_2_seed(image_size=DEFAULT_IMAGE_SIZE, num_classes=4):
+    """Model 2 exactly as the report wrote it: Dense(4, activation='relu') under a softmax loss.
+
+    ReLU outputs are not probabilities; Keras' categorical cross-entropy then rescales them and
+    a unit stuck at 0 can never recover, so training often stalls."""
+    return _model_2(image_size, num_classes, "relu", "model_2_seed")
+
+
+def _model_3(image_size, num_classes, bn_momentum, name):
+    keras = _keras()
+    layers = keras.layers
+    model = keras.Sequential([keras.Input((image_size, image_size, 3))], name=name)
+    model.add(layers.Conv2D(32, 5, activation="relu", padding="same"))
+    model.add(layers.BatchNormalization(momentum=bn_momentum))
+    model.add(layers.Activation("relu"))
+    model.add(layers.Conv2D(32, 3, activation="relu", padding="same"))
+    model.add(layers.BatchNormalization(momentum=bn_momentum))  # the report has no Activation here
+    model.add(layers.MaxPooling2D())
+    for filters in (64, 128, 256):
+        for _ in range(2):
+            model.add(layers.Conv2D(filters, 3, activation="relu", padding="same"))
+            model.add(layers.BatchNormalization(momentum=bn_momentum))
+            model.add(layers.Activation("relu"))
+        model.add(layers.MaxPooling2D())
+    model.add(layers.GlobalAveragePooling2D())
+    model.add(layers.Dense(512, activation="relu"))
+    model.add(layers.Dropout(0.5))
+    model.add(layers.Dense(128, activation="relu"))
+    model.add(layers.Dropout(0.5))
+    model.add(layers.Dense(num_classes, activation="softmax"))
+    return model
+
+
+def model_3(image_size=DEFAULT_IMAGE_SIZE, num_classes=4):
+    """Model 3: BatchNorm after every convolution, global average pooling, Dropout (1.4 M params).
+
+    BatchNorm momentum 0.9 instead of Keras' 0.99: with ~20-40 steps per epoch the default needs
+    ~20 epochs to forget its initial moving variance, so validation scores lag far behind."""
+    return _model_3(image_size, num_classes, 0.9, "model_3")
+
+
+def model_3_seed(image_size=DEFAULT_IMAGE_SIZE, num_classes=4):
+    """Model 3 with Keras' default BatchNorm momentum (0.99), as the report trained it: its
+    validation accuracy jumps around for many epochs while the moving statistics catch up."""
+    return _model_3(image_size, num_classes, 0.99, "model_3_seed")
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    builder: object
+    title: str
+    seed_total_params: int
+    seed_non_trainable_params: int
+    seed_result: str
+    min_image_size: int = 32
+
+
+MODELS = {
+    "model_1": ModelInfo(model_1, "Model 1: simple CNN", 14_803_780, 0,
+                         "~87-90 % val accuracy (10-30 epochs, batch 16/128)"),
+    "model_2": ModelInfo(model_2, "Model 2: deeper CNN (softmax output, corrected)", 10_648_772, 0,
+                         "91.25 % on 160 val images (50 epochs)", 96),
+    "model_2_seed": ModelInfo(model_2_seed, "Model 2 as the report wrote it (ReLU output)",
+                              10_648_772, 0, "91.25 % on 160 val images (50 epochs)", 96),
+    "model_3": ModelInfo(model_3, "Model 3: BatchNorm + Dropout + global average pooling",
+                         1_375_396, 1_920,
+                         "88.75 %, then 98.12 % with ReduceLROnPlateau (on the validation set)"),
+    "model_3_seed": ModelInfo(model_3_seed, "Model 3 with Keras' default BatchNorm momentum",
+                              1_375_396, 1_920, "validation accuracy jumped around (see report)"),
+}
+
+
+def build(name, image_size=DEFAULT_IMAGE_SIZE, num_classes=4):
+    if name not in MODELS:
+        raise ValueError(f"unknown model {name!r}; choose from {', '.join(MODELS)}")
+    smallest = MODELS[name].min_image_size
+    if not smallest <= int(image_size) <= 512:
+        # Model 2 pools five times, then needs 3x3 pixels for its last (unpadded) convolution.
+        raise ValueError(f"{name} needs an image size between {smallest} and 512 pixels")
+    return MODELS[name].builder(int(image_size), num_classes)
+
+
+def layer_table(model):
+    """One row per layer: name, type, output shape (without the batch axis) and parameters."""
+    return [
+        {
+            "name": layer.name,
+            "type": type(layer).__name__,
+            "output_shape": list(layer.output.shape[1:]),
+            "params": int(layer.count_params()),
+        }
+        for layer in model.layers
+    ]
+
+
+def summary(name, image_size=DEFAULT_IMAGE_SIZE, num_classes=4):
+    """The CLI's and the Models page's summary: totals and the layer table, as plain data."""
+    model = build(name, image_size, num_classes)
+    trainable = sum(int(w.numpy().size) for w in model.trainable_weights)
+    non_trainable = sum(int(w.numpy().size) for w in model.non_trainable_weights)
+    return {
+        "model": name,
+        "input_shape": [int(image_size), int(image_size), 3],
+        "total_params": trainable + non_trainable,
+        "trainable_params": trainable,
+        "non_trainable_params": non_trainable,
+        "layers": layer_table(model),
+    }

@@ -1,0 +1,248 @@
+"""Run folders: one training run = one folder any process can read while it is being written.
+
+config.json, status.json and metrics.jsonl are written here; no TensorFlow is imported, so pages
+can poll runs cheaply. Layout: RUNS_ROOT/<run id>/{config.json, status.json, metrics.jsonl, ...}."""
+
+import json
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import settings
+
+STATES = ("queued", "running", "finished", "failed", "cancelled", "interrupted")
+ACTIVE = ("queued", "running")
+BEST_MODEL = "best.keras"
+LAST_MODEL = "last.keras"
+_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,120}$")
+
+
+def write_json_atomic(path, data):
+    """Write JSON so a reader sees the old file or the new one, never half of one."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, sort_keys=True)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_json(path, default=None):
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError, IsADirectoryError):
+        return default
+
+
+def new_run_dir(model, root=None) -> Path:
+    root = Path(root or settings.runs_root())
+    root.mkdir(parents=True, exist_ok=True)
+    run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{model}-{secrets.token_hex(2)}"
+    run_dir = root / run_id
+    run_dir.mkdir()
+    return run_dir
+
+
+def resolve_run(run, root=None) -> Path:
+    """A run id or path, refused unless it lies inside the runs root (no path tricks)."""
+    root = Path(root or settings.runs_root()).resolve()
+    candidate = root / str(run) if _RUN_ID.match(str(run)) else Path(run)
+    candidate = candidate.resolve()
+    if candidate.parent != root:
+        raise ValueError(f"run {run!r} is not a run folder inside {root}")
+    if not (candidate / "config.json").exists():
+        raise ValueError(f"run {run!r} not found (no config.json)")
+    return candidate
+
+
+def write_status(run_dir, state, **extra):
+    assert state in STATES, state
+    status = {"state": state, "updated": time.time(), **extra}
+    previous = read_json(Path(run_dir) / "status.json", {}) or {}
+    for key in ("created", "started", "pid"):
+        if key in previous and key not in status:
+            status[key] = previous[key]
+    write_json_atomic(Path(run_dir) / "status.json", status)
+    return status
+
+
+def append_metrics(run_dir, row):
+    with open(Path(run_dir) / "metrics.jsonl", "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(row) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def read_metrics(run_dir):
+    """Per-epoch rows; a torn last line (process killed mid-write) is ignored."""
+    rows = []
+    try:
+        lines = (Path(run_dir) / "metrics.jsonl").read_text(encoding="utf-8").splitlines()
+    except (FileNotFoundError, UnicodeDecodeError):
+        return rows
+    for line in lines:
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(row, dict) and "epoch" in row:
+            rows.append(row)
+    return rows
+
+
+def pid_alive(pid) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except (ProcessLookupError, ValueError, TypeError):
+        return False
+    except PermissionError:
+        return True
+    # A zombie child of this process counts as dead.
+    try:
+        state = Path(f"/proc/{int(pid)}/stat").read_text().split(")")[-1].split()[0]
+        return state != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def current_state(run_dir) -> str:
+    """The status as written, except an active run whose process is gone is 'interrupted'."""
+    status = read_json(Path(run_dir) / "status.json")
+    if not isinstance(status, dict) or status.get("state") not in STATES:
+        return "damaged"
+    if status["state"] in ACTIVE and not pid_alive(status.get("pid")):
+        return "interrupted"
+    return status["state"]
+
+
+@dataclass
+class RunInfo:
+    run_id: str
+    path: Path
+    state: str
+    config: dict = field(default_factory=dict)
+    status: dict = field(default_factory=dict)
+    metrics: list = field(default_factory=list)
+
+    @property
+    def best_val_accuracy(self):
+        values = [m.get("val_accuracy") for m in self.metrics if m.get("val_accuracy") is not None]
+        return max(values) if values else None
+
+    @property
+    def test_accuracy(self):
+        return self.status.get("test_accuracy")
+
+    @property
+    def has_model(self):
+        return (self.path / BEST_MODEL).exists() or (self.path / LAST_MODEL).exists()
+
+    def label(self):
+        acc = self.test_accuracy
+        score = f"test {acc:.1%}" if isinstance(acc, (int, float)) else self.state
+        return f"{self.run_id} ({score})"
+
+
+def load_run(run_dir) -> RunInfo:
+    run_dir = Path(run_dir)
+    config = read_json(run_dir / "config.json")
+    status = read_json(run_dir / "status.json")
+    state = current_state(run_dir)
+    if not isinstance(config, dict) or not isinstance(status, dict):
+        state = "damaged"
+    return RunInfo(run_dir.name, run_dir, state, config if isinstance(config, dict) else {},
+                   status if isinstance(status, dict) else {}, read_metrics(run_dir))
+
+
+def list_runs(root=None):
+    """Every run folder under the root, newest first; damaged folders are listed, not fatal."""
+    root = Path(root or settings.runs_root())
+    if not root.exists():
+        return []
+    folders = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    return [load_run(p) for p in sorted(folders, key=lambda p: p.name, reverse=True)]
+
+
+def best_run(root=None):
+    """The finished run with a model and the highest test accuracy, or None."""
+    done = [r for r in list_runs(root) if r.has_model and isinstance(r.test_accuracy, float)]
+    return max(done, key=lambda r: r.test_accuracy, default=None)
+
+
+def request_cancel(run_dir):
+    """Ask a run to stop at the end of its current epoch (a queued run stops before starting)."""
+    (Path(run_dir) / "cancel").touch()
+
+
+def cancel_requested(run_dir) -> bool:
+    return (Path(run_dir) / "cancel").exists()
+
+
+def launch(args, run_dir, env=None):
+    """Start `python -m weather_core ARGS` detached from this process (survives page reruns)."""
+    log = open(Path(run_dir) / "log.txt", "ab")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "weather_core", *map(str, args)],
+        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        cwd=settings.PROJECT_ROOT, env={**os.environ, **(env or {})}, start_new_session=True,
+    )
+    log.close()
+    return process
+
+
+def kill(run_dir):
+    """Stop a run's process now (used by tests and by 'discard')."""
+    pid = (read_json(Path(run_dir) / "status.json", {}) or {}).get("pid")
+    if pid_alive(pid):
+        os.killpg(os.getpgid(int(pid)), signal.SIGKILL)
+
+
+def acquire_slot(run_dir):
+    """One of N training slots (settings.max_concurrent_trainings), held by an flock until the
+    process exits, so a killed trainer frees its slot. Older queued runs go first."""
+    import fcntl
+
+    run_dir = Path(run_dir)
+    if queue_position(run_dir) >= settings.max_concurrent_trainings() - _running_count(run_dir):
+        return None
+    slots = run_dir.parent / ".slots"
+    slots.mkdir(exist_ok=True)
+    for index in range(settings.max_concurrent_trainings()):
+        handle = open(slots / f"slot-{index}.lock", "w")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return handle
+        except BlockingIOError:
+            handle.close()
+    return None
+
+
+def _running_count(run_dir):
+    return sum(1 for r in list_runs(Path(run_dir).parent) if r.state == "running")
+
+
+def queue_position(run_dir) -> int:
+    """How many live queued runs were created before this one (0 = next in line)."""
+    run_dir = Path(run_dir)
+    mine = (read_json(run_dir / "status.json", {}) or {}).get("created", 0)
+    ahead = 0
+    for other in list_runs(run_dir.parent):
+        if other.path == run_dir or other.state != "queued":
+            continue
+        if other.status.get("created", 0) < mine:
+            ahead += 1
+    return ahead
