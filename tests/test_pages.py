@@ -220,14 +220,19 @@ def test_models_page_matches_the_reports_totals():
     assert at.metric[0].value == "14,803,780"
     assert ui.t("models.match") in texts(at.success)
     assert len(frame_values(at)[0]) == 8 and len(plotly_charts(at)) == 1
-    at.selectbox[0].set_value("model_3").run()
+    assert "14,803,780" in texts(at.info) and "256" in texts(at.info)  # the 256-vs-250 note
+    at.number_input[0].set_value(128).run()
+    assert_clean(at)
+    assert ui.t("models.other_size", size=128) in texts(at.warning)
+    at.selectbox[0].set_value("model_3")
+    at.number_input[0].set_value(250)
+    at.run()
     assert_clean(at)
     assert (at.metric[0].value, at.metric[2].value) == ("1,375,396", "1,920")
-    at.number_input[0].set_value(128).run()
-    assert ui.t("models.other_size", size=128) in texts(at.warning)
-    at.selectbox[0].set_value("model_2_seed").number_input[0].set_value(250).run()
+    at.selectbox[0].set_value("model_2_seed").run()
     assert_clean(at)
     assert "Dense(4, activation='relu')" in " ".join(c.value for c in at.code)
+    assert at.metric[0].value == "10,648,772"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,10 +291,21 @@ def test_train_page_shows_a_failed_runs_error(demo_prepared, empty_runs):
 
 def test_estimate_uses_measured_throughputs():
     assert ui.images_per_second("model_3", 128) == 25.0
+    assert ui.images_per_second("model_2_seed", 250) == ui.images_per_second("model_2", 250) == 9.5
     assert ui.images_per_second("model_1", 64) == pytest.approx(300.0)  # 4x fewer pixels than 128
     assert ui.images_per_second("model_1", 240) == pytest.approx(19.0 * (250 / 240) ** 2)
     expected = ui.STARTUP_SECONDS + 30 * 168 / 25.0 * 1.15
     assert ui.estimate_seconds("model_3", 128, 30, 168) == pytest.approx(expected)
+
+
+def test_progress_and_time_left():
+    assert ui.fraction_done({"epoch": 0, "epochs": 4}) == 0.0
+    status = {"epoch": 2, "epochs": 4, "batch": 5, "steps": 10, "started": 100.0}
+    assert ui.fraction_done(status) == pytest.approx(1.5 / 4)
+    rows = [{"epoch": 1, "seconds": 30.0}]
+    assert ui.remaining_seconds(status, rows, now=200.0) == pytest.approx(2.5 * 30.0)
+    assert ui.remaining_seconds(status, [], now=175.0) == pytest.approx(75.0 * 2.5 / 1.5)
+    assert ui.remaining_seconds({"epoch": 0, "epochs": 4}, [], now=1.0) is None
 
 
 # ---------------------------------------------------------------------------------------------

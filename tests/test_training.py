@@ -148,3 +148,20 @@ def test_second_training_waits_in_the_queue(demo_prepared, tmp_path):
         runs.kill(first)
         if second:
             runs.kill(second)
+
+
+def test_interrupted_run_resumes_from_its_last_epoch(demo_prepared, tmp_path):
+    # model_3 at 64 px: slow enough per epoch that the kill lands mid-run.
+    config = TrainConfig(data=str(demo_prepared), **{**TINY, "epochs": 3, "model": "model_3",
+                                                     "image_size": 64, "batch_size": 8})
+    run_dir = training.start_in_background(config, tmp_path)
+    assert wait_for(lambda: len(runs.read_metrics(run_dir)) >= 1)
+    runs.kill(run_dir)
+    assert wait_for(lambda: runs.current_state(run_dir) == "interrupted", timeout=30)
+    kept = len(runs.read_metrics(run_dir))
+    training.resume_in_background(run_dir)
+    assert wait_for(lambda: runs.current_state(run_dir) == "finished", timeout=180)
+    epochs = [row["epoch"] for row in runs.read_metrics(run_dir)]
+    assert epochs == list(range(1, 4)) and kept < 3
+    runs.discard(run_dir, tmp_path)
+    assert not run_dir.exists()

@@ -23,6 +23,9 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # a bug, not bad input: still one line, never a traceback
+        print(f"error: internal error ({type(error).__name__}): {_one_line(error)}", file=sys.stderr)
+        return 1
 
 
 def _one_line(error) -> str:

@@ -106,7 +106,7 @@ def _run_path(run):
 
 def add_evaluate(commands):
     parser = commands.add_parser("evaluate", help="score a run on its test split or any folder")
-    parser.add_argument("run")
+    parser.add_argument("run_ref", metavar="RUN", help="run id or run folder")
     parser.add_argument("--images", help="folder of class sub-folders, or flat and named like the data")
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(run=run_evaluate)
@@ -115,7 +115,7 @@ def add_evaluate(commands):
 def run_evaluate(args):
     from .evaluation import evaluate_run
 
-    report = evaluate_run(_run_path(args.run), images=args.images)
+    report = evaluate_run(_run_path(args.run_ref), images=args.images)
     if args.json:
         _print_json(report)
         return 0
@@ -132,7 +132,7 @@ def run_evaluate(args):
 
 def add_predict(commands):
     parser = commands.add_parser("predict", help="classify image files with a trained run")
-    parser.add_argument("run")
+    parser.add_argument("run_ref", metavar="RUN", help="run id or run folder")
     parser.add_argument("images", nargs="+")
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(run=run_predict)
@@ -141,7 +141,7 @@ def add_predict(commands):
 def run_predict(args):
     from .inference import predict
 
-    results = predict(_run_path(args.run), args.images)
+    results = predict(_run_path(args.run_ref), args.images)
     if args.json:
         _print_json(results)
     else:
@@ -153,4 +153,41 @@ def run_predict(args):
     return 1 if all("error" in item for item in results) else 0
 
 
-COMMANDS = [add_summary, add_train, add_worker, add_evaluate, add_predict]
+def add_explain(commands):
+    parser = commands.add_parser("explain", help="Grad-CAM heat map of a photo for a trained run")
+    parser.add_argument("run_ref", metavar="RUN", help="run id or run folder")
+    parser.add_argument("image")
+    parser.add_argument("--out", required=True, help="PNG to write (photo and overlay side by side)")
+    parser.add_argument("--class", dest="class_name", help="class to explain (default: predicted)")
+    parser.add_argument("--layer", help="convolution layer (default: the last one)")
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(run=run_explain)
+
+
+def run_explain(args):
+    from .explain import write_overlay
+
+    result = write_overlay(_run_path(args.run_ref), args.image, args.out, args.class_name, args.layer)
+    if args.json:
+        _print_json(result)
+    else:
+        print(f"{args.image}: explained class {result['class']}; wrote {result['out']}")
+    return 0
+
+
+def add_export(commands):
+    parser = commands.add_parser("export", help="one zip: model, TFLite, labels, metrics, model card")
+    parser.add_argument("run_ref", metavar="RUN", help="run id or run folder")
+    parser.add_argument("--out", required=True, help="zip file to write")
+    parser.set_defaults(run=run_export)
+
+
+def run_export(args):
+    from .export import export_zip
+
+    payload = export_zip(_run_path(args.run_ref), args.out)
+    print(f"wrote {args.out} ({len(payload) / 2**20:.1f} MB)")
+    return 0
+
+
+COMMANDS = [add_summary, add_train, add_worker, add_evaluate, add_predict, add_explain, add_export]

@@ -204,6 +204,16 @@ def launch(args, run_dir, env=None):
     return process
 
 
+def discard(run_dir, root=None):
+    """Delete a stopped run's folder (only inside the runs root)."""
+    import shutil
+
+    run_dir = resolve_run(Path(run_dir).name, root)
+    if current_state(run_dir) in ACTIVE:
+        raise ValueError("stop the run before discarding it")
+    shutil.rmtree(run_dir)
+
+
 def kill(run_dir):
     """Stop a run's process now (used by tests and by 'discard')."""
     pid = (read_json(Path(run_dir) / "status.json", {}) or {}).get("pid")

@@ -92,6 +92,19 @@ def start_in_background(config: TrainConfig, root=None) -> Path:
     return run_dir
 
 
+def resume_in_background(run_dir) -> Path:
+    """Continue an interrupted, failed or cancelled run from its last saved epoch."""
+    run_dir = Path(run_dir)
+    state = runs.current_state(run_dir)
+    if state not in ("interrupted", "failed", "cancelled"):
+        raise ValueError(f"only a stopped run can be resumed (this one is {state})")
+    (run_dir / "cancel").unlink(missing_ok=True)
+    runs.write_status(run_dir, "queued", created=time.time(), resumed_from=len(runs.read_metrics(run_dir)))
+    process = runs.launch(["worker", str(run_dir)], run_dir)
+    runs.write_status(run_dir, "queued", pid=process.pid)
+    return run_dir
+
+
 def setup_device():
     """Grow GPU memory on demand, mixed precision on modern GPUs, several GPUs mirrored."""
     import keras
@@ -234,21 +247,30 @@ def _train(run_dir):
                                      augmenter=augmenter)
     val_ds = pipeline.make_dataset(loaded["val"], config.image_size, config.batch_size,
                                    len(class_names))
+    done = runs.read_metrics(run_dir)
     with strategy.scope():
-        model = models.build(config.model, config.image_size, len(class_names))
-        model.compile(optimizer=keras.optimizers.Adam(config.learning_rate),
-                      loss="categorical_crossentropy", metrics=["accuracy"])
+        if done and (run_dir / runs.LAST_MODEL).exists():
+            # Resuming an interrupted run: weights and optimizer state (learning rate included).
+            model = keras.saving.load_model(run_dir / runs.LAST_MODEL, safe_mode=True)
+        else:
+            done = []
+            model = models.build(config.model, config.image_size, len(class_names))
+            model.compile(optimizer=keras.optimizers.Adam(config.learning_rate),
+                          loss="categorical_crossentropy", metrics=["accuracy"])
 
     steps = -(-len(loaded["train"]) // config.batch_size)
-    callbacks = [_run_callback_class()(run_dir, len(loaded["train"]), steps, config.epochs)]
+    callback = _run_callback_class()(run_dir, len(loaded["train"]), steps, config.epochs)
+    callback.best = max(((r.get("val_accuracy", 0.0), r.get("val_loss", 0.0)) for r in done),
+                        key=lambda score: (score[0], -score[1]), default=(-1.0, float("inf")))
+    callbacks = [callback]
     if config.reduce_lr:
         callbacks.append(keras.callbacks.ReduceLROnPlateau(
             monitor="val_accuracy", factor=0.1, patience=5, cooldown=3, min_lr=1e-30))
     if config.early_stopping:
         callbacks.append(keras.callbacks.EarlyStopping(
             monitor="val_accuracy", patience=config.early_stopping))
-    model.fit(train_ds, validation_data=val_ds, epochs=config.epochs, callbacks=callbacks,
-              verbose=2)
+    model.fit(train_ds, validation_data=val_ds, epochs=config.epochs, initial_epoch=len(done),
+              callbacks=callbacks, verbose=2)
 
     cancelled = runs.cancel_requested(run_dir)
     result = {"epochs_done": len(runs.read_metrics(run_dir))}

@@ -1,0 +1,329 @@
+"""The dashboard in a real browser: `streamlit run app.py` in a subprocess, Chromium driven by
+Playwright, every page visited through the sidebar as a student would, and a screenshot of each
+written to docs/screenshots/ (01_home.png ... 07_classify.png, the README's pictures).
+
+Set-up: the browser is Debian's chromium, not Playwright's own download (there is no network for
+that). `make test` runs `make browser-deps` first, which does `apt-get install -y chromium` when it
+is missing; the test launches it with `executable_path`. Without chromium, or without the
+playwright package, every test here is skipped with the reason, never failed.
+
+Run only these tests with `python -m pytest -m browser`; leave them out with `-m "not browser"`.
+The walk is stateful and ordered (the Dataset step prepares the dataset the later pages use), so
+the tests share one server and one browser page and run in file order."""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from pages.text import EN  # noqa: E402  (plain strings: the labels and headings the pages show)
+from weather_core import settings  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+if CHROMIUM is None:
+    pytest.skip("chromium is not installed (run `make browser-deps`: apt-get install -y chromium)",
+                allow_module_level=True)
+try:
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import expect, sync_playwright
+except ImportError as error:
+    pytest.skip(f"playwright cannot be imported ({error}); pip install -r requirements-dev.txt",
+                allow_module_level=True)
+
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+MWD_DIR = settings.PROJECT_ROOT.parent / "shared" / "datasets" / "mwd"
+VIEWPORT = {"width": 1400, "height": 900}  # readable on a classroom projector
+MAX_SCREENSHOT_HEIGHT = 6000
+SCROLLERS = '[data-testid="stMain"], [data-testid="stAppViewContainer"], [data-testid="stSidebarContent"]'
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 # without these chromium keeps calling home, flooding a closed network
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SERVER_START_TIMEOUT = 60  # seconds until /_stcore/health answers
+PAGE_TIMEOUT = 60_000  # ms: a page's first render on a loaded 2-core machine
+TF_TIMEOUT = 150_000  # ms: the first TensorFlow import and model build in the server
+CLASSES = ("cloudy", "rain", "shine", "sunrise")
+
+
+def heading(key) -> str:
+    """A page title without its `:material/icon:` prefix, as the browser shows it after the icon."""
+    return re.sub(r":material/[a-z_]+:\s*", "", EN[key]).strip()
+
+
+# (nav label key, heading key, screenshot) for every page, in the sidebar's order
+PAGES = {
+    "home": ("nav.home", "home.title", "01_home.png"),
+    "dataset": ("nav.dataset", "dataset.title", "02_dataset.png"),
+    "augmentation": ("nav.augmentation", "augment.title", "03_augmentation.png"),
+    "models": ("nav.models", "models.title", "04_models.png"),
+    "train": ("nav.train", "train.title", "05_train.png"),
+    "compare": ("nav.compare", "compare.title", "06_compare.png"),
+    "classify": ("nav.classify", "classify.title", "07_classify.png"),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# The server, a trained run, the browser
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def log_tail(path, lines=40) -> str:
+    try:
+        return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no server log)"
+
+
+def wait_healthy(url, process, log, timeout=SERVER_START_TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"streamlit exited with {process.returncode}:\n{log_tail(log)}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as response:
+                if response.read().decode().strip() == "ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"streamlit did not answer {url}/_stcore/health within {timeout} s:\n{log_tail(log)}")
+
+
+def stop(process):
+    """Terminate the server's whole process group (it may have started helpers), then kill it."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+    except (ProcessLookupError, PermissionError):
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(isolated_roots, demo_prepared, tmp_path_factory):
+    """`streamlit run app.py` on a free port, with a one-epoch model_1 run in its runs root.
+
+    The roots come from conftest's environment variables, which the subprocess inherits. The
+    training runs here, in the test process, while the server starts."""
+    from weather_core.training import TrainConfig, train
+
+    port = free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ), stdout=out,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        run_dir, status = train(TrainConfig(data=str(demo_prepared), model="model_1", epochs=1,
+                                            image_size=32, batch_size=16), root=settings.runs_root())
+        assert status["state"] == "finished", status
+        assert (run_dir / "config.json").exists()
+        wait_healthy(url, process, log)
+        yield url
+    finally:
+        stop(process)
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    """One Chromium page for the whole walk, opened on Home."""
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        except PlaywrightError as error:
+            pytest.skip(f"chromium at {CHROMIUM} does not start: {error}")
+        context = browser.new_context(viewport=VIEWPORT)
+        context.set_default_timeout(PAGE_TIMEOUT)
+        tab = context.new_page()
+        tab.goto(server, wait_until="domcontentloaded")
+        expect(tab.locator("h1").filter(has_text=heading("home.title"))).to_be_visible(timeout=PAGE_TIMEOUT)
+        settle(tab)
+        yield tab
+        context.close()
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def photos(demo_raw):
+    """(a sunrise photo, a cloudy photo): the real ones when ../shared is present, else demo ones."""
+    folder = MWD_DIR if (MWD_DIR / "sunrise1.jpg").exists() and (MWD_DIR / "cloudy1.jpg").exists() else demo_raw
+    return folder / "sunrise1.jpg", folder / "cloudy1.jpg"
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def settle(tab, quiet=1.5, timeout=PAGE_TIMEOUT / 1000):
+    """Wait until the script has stopped running: no "Running…" status widget and no spinner,
+    continuously for `quiet` seconds (a rerun may start a moment after the previous one ends)."""
+    busy = tab.locator('[data-testid="stStatusWidget"], [data-testid="stSpinner"]')
+    deadline = time.monotonic() + timeout
+    calm_since = None
+    while time.monotonic() < deadline:
+        if any(element.is_visible() for element in busy.all()):
+            calm_since = None
+        elif calm_since is None:
+            calm_since = time.monotonic()
+        elif time.monotonic() - calm_since >= quiet:
+            return
+        time.sleep(0.25)
+    pytest.fail(f"the page was still running after {timeout:.0f} s")
+
+
+def assert_no_error(tab):
+    exceptions = tab.locator('[data-testid="stException"]')
+    assert exceptions.count() == 0, f"Streamlit exception shown: {exceptions.first.inner_text()[:2000]}"
+    body = tab.locator("body").inner_text()
+    assert "Traceback" not in body, body[:2000]
+
+
+def go(tab, name, timeout=PAGE_TIMEOUT):
+    """Click the page's link in the sidebar navigation and wait for its heading."""
+    nav_key, heading_key, _ = PAGES[name]
+    link = tab.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=EN[nav_key], exact=True)
+    link.click()
+    expect(tab.locator("h1").filter(has_text=heading(heading_key))).to_be_visible(timeout=timeout)
+    settle(tab)
+    assert_no_error(tab)
+
+
+def screenshot(tab, name):
+    """A full-page screenshot. Streamlit scrolls inside its main section, not the document, so the
+    viewport is stretched to the content's height for the shot, then put back."""
+    height = tab.evaluate(f"""() => Math.max(document.documentElement.scrollHeight,
+        ...[...document.querySelectorAll('{SCROLLERS}')].map(e => e.scrollHeight))""")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.set_viewport_size({"width": VIEWPORT["width"],
+                           "height": max(VIEWPORT["height"], min(int(height), MAX_SCREENSHOT_HEIGHT))})
+    try:
+        time.sleep(1)  # charts re-lay out for the new size
+        tab.screenshot(path=str(SCREENSHOTS / PAGES[name][2]), full_page=True)
+    finally:
+        tab.set_viewport_size(VIEWPORT)
+
+
+def alert(tab, text):
+    return tab.locator('[data-testid="stAlert"]').filter(has_text=text)
+
+
+# ---------------------------------------------------------------------------------------------
+# The walk, page by page in the sidebar's order
+
+
+def test_home(page):
+    go(page, "home")
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    for nav_key, _, _ in PAGES.values():
+        expect(nav.get_by_role("link", name=EN[nav_key], exact=True)).to_be_visible()
+    expect(page.get_by_text(EN["home.flaws"])).to_be_visible()
+    screenshot(page, "home")
+
+
+def test_dataset_sort_and_split(page):
+    go(page, "dataset", timeout=TF_TIMEOUT)  # the first visit generates the demo photos
+    page.get_by_role("button", name=EN["dataset.run"]).click()
+    done = alert(page, "Sorted and split")
+    expect(done).to_be_visible(timeout=TF_TIMEOUT)
+    settle(page)
+    assert_no_error(page)
+    count = int(re.search(r"Sorted and split (\d+) photos", done.inner_text()).group(1))
+    assert count > 0
+    # the counts: the split table's header, and the sidebar's per-split totals for the new dataset
+    expect(page.get_by_text("Photos per split and class")).to_be_visible()
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    split_line = sidebar.get_by_text(re.compile(r"Split: train \d+ · val \d+ · test \d+"))
+    expect(split_line).to_be_visible()
+    totals = [int(n) for n in re.findall(r"\d+", split_line.inner_text())]
+    assert sum(totals) == count, (split_line.inner_text(), count)
+    screenshot(page, "dataset")
+
+
+def test_augmentation(page):
+    go(page, "augmentation", timeout=TF_TIMEOUT)  # the preview loads TensorFlow in the server
+    expect(page.get_by_text(re.compile(r"\d+ random versions"))).to_be_visible(timeout=TF_TIMEOUT)
+    settle(page)
+    assert_no_error(page)
+    screenshot(page, "augmentation")
+
+
+def test_models_match_the_report(page):
+    from weather_core.models import DEFAULT_IMAGE_SIZE, MODELS
+
+    go(page, "models", timeout=TF_TIMEOUT)
+    first = next(iter(MODELS.values()))  # the model the page opens on
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text=EN["models.total"])
+    expect(metric).to_contain_text(f"{first.seed_total_params:,}", timeout=TF_TIMEOUT)
+    if DEFAULT_IMAGE_SIZE == 250:
+        expect(alert(page, EN["models.match"])).to_be_visible()
+    settle(page)
+    assert_no_error(page)
+    screenshot(page, "models")
+
+
+def test_train(page):
+    go(page, "train")
+    expect(page.get_by_role("button", name=EN["train.start"])).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Estimated time on a 2-core CPU"))).to_be_visible()
+    screenshot(page, "train")
+
+
+def test_compare(page):
+    go(page, "compare")
+    expect(page.get_by_text(EN["compare.final"], exact=True)).to_be_visible()
+    expect(page.locator('[data-testid="stPlotlyChart"]').first).to_be_visible()
+    screenshot(page, "compare")
+
+
+def test_classify_photos(page, photos, tmp_path):
+    sunrise, cloudy = photos
+    go(page, "classify")
+    expect(page.get_by_text(EN["classify.upload"])).to_be_visible()
+    uploads = page.locator('[data-testid="stFileUploader"] input[type=file]')
+    classes = "|".join(CLASSES)
+
+    uploads.set_input_files(str(sunrise))
+    result = page.get_by_text(re.compile(rf"{re.escape(sunrise.name)}: ({classes}) \(\d+%\)"))
+    expect(result).to_be_visible(timeout=TF_TIMEOUT)
+    card = page.locator('[data-testid="stVerticalBlock"]').filter(has=result).last
+    expect(card.locator('[data-testid="stPlotlyChart"]')).to_be_visible()
+    settle(page)
+    assert_no_error(page)
+
+    # a text file named .jpg beside a good photo: a per-file message, the good one still classified
+    broken = tmp_path / "broken.jpg"
+    broken.write_text("this is not a photo\n")
+    uploads.set_input_files([str(broken), str(cloudy)])
+    message = alert(page, "broken.jpg")
+    expect(message).to_be_visible(timeout=TF_TIMEOUT)
+    expect(message).to_contain_text(re.compile(r"not an image|unreadable"))
+    good = page.get_by_text(re.compile(rf"{re.escape(cloudy.name)}: ({classes}) \(\d+%\)"))
+    expect(good).to_be_visible(timeout=TF_TIMEOUT)
+    settle(page)
+    assert_no_error(page)
+    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 2
+    screenshot(page, "classify")

@@ -1,0 +1,109 @@
+"""Why did the model say that? Grad-CAM heat maps for any class, and the feature maps of any
+convolution layer, for a run's own trained model."""
+
+import numpy as np
+from PIL import Image
+
+from . import inference
+from .images import decode
+from .pipeline import to_model_input
+
+
+def conv_layer_names(model):
+    return [layer.name for layer in model.layers if type(layer).__name__ == "Conv2D"]
+
+
+def _logits_model(model, layer_name):
+    """Run a Sequential model layer by layer, returning the chosen layer's maps and the class
+    scores before the output activation (softmax saturates, and the report's Model 2 ends in ReLU,
+    so gradients of the outputs can vanish). Layer by layer keeps the maps on the gradient tape."""
+    import keras
+
+    name = layer_name or conv_layer_names(model)[-1]
+    cut = [layer.name for layer in model.layers].index(name)
+    head = model.layers[-1]
+
+    def run(x):
+        for layer in model.layers[: cut + 1]:
+            x = layer(x, training=False)
+        maps = x
+        for layer in model.layers[cut + 1: -1]:
+            x = layer(x, training=False)
+        return maps, keras.ops.matmul(x, head.kernel) + head.bias
+
+    return run, name
+
+
+def grad_cam(model, image_uint8, class_index=None, layer_name=None):
+    """A (H, W) map in 0..1 of where evidence for the class lies; also returns the class used."""
+    import tensorflow as tf
+
+    run, _ = _logits_model(model, layer_name)
+    x = tf.convert_to_tensor(to_model_input(image_uint8[None]))
+    with tf.GradientTape() as tape:
+        maps, logits = run(x)
+        if class_index is None:
+            class_index = int(tf.argmax(logits[0]))
+        score = logits[:, class_index]
+    grads = tape.gradient(score, maps)
+    weights = tf.reduce_mean(grads, axis=(1, 2), keepdims=True)
+    cam = tf.nn.relu(tf.reduce_sum(weights * maps, axis=-1))[0].numpy()
+    cam = cam / cam.max() if cam.max() > 0 else cam
+    size = image_uint8.shape[1], image_uint8.shape[0]
+    cam = np.asarray(Image.fromarray((cam * 255).astype(np.uint8)).resize(size, Image.BILINEAR))
+    return cam.astype(np.float32) / 255.0, class_index
+
+
+def colormap(values):
+    """A jet-like colour ramp (blue -> cyan -> yellow -> red) for values in 0..1."""
+    v = np.clip(values, 0, 1)[..., None]
+    red = np.clip(1.5 - np.abs(4 * v - 3), 0, 1)
+    green = np.clip(1.5 - np.abs(4 * v - 2), 0, 1)
+    blue = np.clip(1.5 - np.abs(4 * v - 1), 0, 1)
+    return (np.concatenate([red, green, blue], axis=-1) * 255).astype(np.uint8)
+
+
+def overlay(image_uint8, cam, alpha=0.45):
+    heat = colormap(cam).astype(np.float32)
+    return (image_uint8.astype(np.float32) * (1 - alpha) + heat * alpha).astype(np.uint8)
+
+
+def explain_file(run_dir, source, class_name=None, layer_name=None, display_size=None):
+    """Grad-CAM for one photo: the photo, the heat map, the overlay, the class explained and the
+    probabilities. The map is computed at the model's size and drawn at `display_size`."""
+    model = inference.load_model(run_dir)
+    class_names, size = inference.run_classes(run_dir)
+    image = decode(source, size)
+    index = class_names.index(class_name) if class_name else None
+    cam, index = grad_cam(model, image, index, layer_name)
+    probabilities = np.asarray(model(to_model_input(image[None]), training=False))[0]
+    if display_size:
+        image = decode(source, display_size)
+        cam = np.asarray(Image.fromarray((cam * 255).astype(np.uint8))
+                         .resize((display_size, display_size), Image.BILINEAR)) / 255.0
+    return {"image": image, "cam": cam, "overlay": overlay(image, cam),
+            "class": class_names[index],
+            "probabilities": {c: float(p) for c, p in zip(class_names, probabilities)}}
+
+
+def feature_maps(run_dir, source, layer_name=None, limit=16):
+    """The first `limit` channels of a convolution layer's output, each scaled to 0..255."""
+    model = inference.load_model(run_dir)
+    _, size = inference.run_classes(run_dir)
+    name = layer_name or conv_layer_names(model)[0]
+    maps = to_model_input(decode(source, size)[None])
+    for layer in model.layers:
+        maps = layer(maps, training=False)
+        if layer.name == name:
+            break
+    maps = np.asarray(maps)[0][..., :limit]
+    low = maps.min(axis=(0, 1), keepdims=True)
+    span = np.maximum(maps.max(axis=(0, 1), keepdims=True) - low, 1e-8)
+    return ((maps - low) / span * 255).astype(np.uint8).transpose(2, 0, 1), name
+
+
+def write_overlay(run_dir, source, out_path, class_name=None, layer_name=None, display_size=320):
+    """The CLI's `explain`: photo and Grad-CAM overlay side by side, as a PNG."""
+    result = explain_file(run_dir, source, class_name, layer_name, display_size)
+    Image.fromarray(np.concatenate([result["image"], result["overlay"]], axis=1)).save(out_path)
+    return {key: result[key] for key in ("class", "probabilities")} | {"out": str(out_path)}
