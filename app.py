@@ -12,16 +12,16 @@ if str(ROOT) not in sys.path:  # `streamlit run` adds it; AppTest and other runn
 from pages import ui  # noqa: E402  (needs the path above)
 from pages.ui import t  # noqa: E402
 
-st.set_page_config(page_title=t("app.title"), page_icon="🌦️", layout="wide")
+st.set_page_config(page_title=t("app.title"), page_icon=":material/partly_cloudy_day:", layout="wide")
 
 PAGES = [
-    st.Page("pages/home.py", title=t("nav.home"), icon="🏠", default=True),
-    st.Page("pages/dataset.py", title=t("nav.dataset"), icon="🗂️"),
-    st.Page("pages/augmentation.py", title=t("nav.augmentation"), icon="🔀"),
-    st.Page("pages/models.py", title=t("nav.models"), icon="🧱"),
-    st.Page("pages/train.py", title=t("nav.train"), icon="🏋️"),
-    st.Page("pages/compare.py", title=t("nav.compare"), icon="📈"),
-    st.Page("pages/classify.py", title=t("nav.classify"), icon="🔍"),
+    st.Page("pages/home.py", title=t("nav.home"), icon=":material/home:", default=True),
+    st.Page("pages/dataset.py", title=t("nav.dataset"), icon=":material/folder_open:"),
+    st.Page("pages/augmentation.py", title=t("nav.augmentation"), icon=":material/shuffle:"),
+    st.Page("pages/models.py", title=t("nav.models"), icon=":material/layers:"),
+    st.Page("pages/train.py", title=t("nav.train"), icon=":material/model_training:"),
+    st.Page("pages/compare.py", title=t("nav.compare"), icon=":material/monitoring:"),
+    st.Page("pages/classify.py", title=t("nav.classify"), icon=":material/image_search:"),
 ]
 
 navigation = st.navigation(PAGES)

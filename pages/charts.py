@@ -8,8 +8,8 @@ COLOURS = ["#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0
 
 
 def _layout(fig, title, y_title, x_title=None, percent_axis=False):
-    fig.update_layout(title=title, height=340, margin=dict(l=10, r=10, t=45, b=10),
-                      legend=dict(orientation="h", yanchor="bottom", y=-0.35))
+    fig.update_layout(title=title, height=380, margin=dict(l=10, r=10, t=45, b=10),
+                      legend=dict(orientation="h", yanchor="top", y=-0.2))
     fig.update_yaxes(title=y_title, tickformat=".0%" if percent_axis else None)
     fig.update_xaxes(title=x_title or t("chart.epoch"))
     return fig
@@ -39,7 +39,8 @@ def curves(series, metric, references=None):
                           annotation_text=t("chart.lr_drop"), annotation_position="top left")
     for label, value in (references or []):
         fig.add_hline(y=value, line=dict(color="#57606a", dash="dot", width=1),
-                      annotation_text=label, annotation_position="bottom right")
+                      annotation_text=label, annotation_position="bottom left",
+                      annotation_font=dict(size=11, color="#57606a"))
     title = t("chart.accuracy") if metric == "accuracy" else t("chart.loss")
     return _layout(fig, title, title, percent_axis=metric == "accuracy")
 
@@ -75,7 +76,8 @@ def feature_maps(layers):
                              mode="lines+markers", line=dict(color=COLOURS[1])))
     fig.update_layout(height=380, margin=dict(l=10, r=10, t=45, b=10), title=t("chart.shapes"),
                       yaxis=dict(title=t("chart.spatial")),
-                      yaxis2=dict(title=t("chart.channels"), overlaying="y", side="right", type="log"),
+                      yaxis2=dict(title=t("chart.channels"), overlaying="y", side="right", type="log",
+                                  dtick=1, tickformat="~s", showgrid=False),
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0.6))
     return fig
 

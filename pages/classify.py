@@ -29,17 +29,6 @@ def classify(run_dir, files):
     return inference.predict(run_dir, [f.getvalue() for f in files], names=[f.name for f in files])
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def thumbnail(content):
-    import numpy as np
-
-    from weather_core.images import open_rgb
-
-    image = open_rgb(content)
-    image.thumbnail((240, 240))
-    return np.asarray(image)
-
-
 def show(index, result, content):
     from pages import charts
 
@@ -49,7 +38,7 @@ def show(index, result, content):
             return
         left, right = st.columns([1, 2])
         with ui.shown_errors():
-            left.image(thumbnail(content), caption=result["file"])
+            left.image(ui.thumbnail(content, 240), caption=result["file"])
         confidence = result["probabilities"][result["class"]]
         right.markdown(t("classify.result", file=result["file"], cls=result["class"], p=confidence))
         right.plotly_chart(charts.probabilities(result["probabilities"]), key=f"probabilities-{index}")
@@ -60,8 +49,8 @@ st.markdown(t("classify.intro"))
 run = pick_run()
 if run is None:
     st.info(t("classify.no_run"))
-    st.page_link("pages/train.py", label=t("classify.to_train"), icon="🏋️")
-    st.code("python -m weather_core train --data data/demo/prepared --model model_1 --epochs 5",
+    st.page_link("pages/train.py", label=t("classify.to_train"), icon=":material/model_training:")
+    st.code(f"python -m weather_core train --data {ui.active_dataset_path()} --model model_1 --epochs 5",
             language="bash")
 else:
     st.caption(t("classify.run_info", model=run.config.get("model"), size=run.config.get("image_size"),

@@ -72,22 +72,15 @@ def prepare(kind, value, ratio, seed):
         st.success(t("dataset.prepared", n=sum(summary["classes"].values()), name=out.name))
 
 
-@st.cache_data(max_entries=200, show_spinner=False)
-def thumbnail(path, mtime):
-    from weather_core.images import open_rgb
-
-    image = open_rgb(path)
-    image.thumbnail((120, 120))
-    return image
-
-
 def thumbnails(prepared):
     st.subheader(t("dataset.thumbnails"))
-    for folder in sorted(p for p in (prepared / "sorted").iterdir() if p.is_dir()):
+    folders = sorted(p for p in (prepared / "sorted").glob("*") if p.is_dir() and not p.name.startswith("."))
+    for folder in folders:
         files = sorted(folder.iterdir())[:THUMBS_PER_CLASS]
+        st.caption(folder.name)
         with ui.shown_errors():
-            st.image([thumbnail(str(f), f.stat().st_mtime) for f in files], width=110,
-                     caption=[f"{folder.name}: {f.name}" for f in files])
+            st.image([ui.thumbnail(str(f), 120, f.stat().st_mtime) for f in files], width=110,
+                     caption=[f.name for f in files])
 
 
 def split_table(summary):
@@ -113,12 +106,14 @@ def health(report):
     for key in ("mismatched_extension", "animated", "unreadable"):
         if report.get(key):
             st.warning(t(f"dataset.{key}", n=len(report[key])))
-            st.dataframe(report[key], hide_index=True)
+            st.dataframe([row if isinstance(row, dict) else {"file": row} for row in report[key]],
+                         hide_index=True)
     leaks = report.get("duplicates_across_splits", [])
     st.markdown(t("dataset.duplicates", n=len(report["duplicates"])))
     if leaks:
         st.error(t("dataset.leaks", n=len(leaks)))
-        st.dataframe([{"file": f, "split": s} for group in leaks for f, s in group.items()], hide_index=True)
+        st.dataframe([{"group": n, "file": f, "split": s} for n, group in enumerate(leaks, start=1)
+                      for f, s in group.items()], hide_index=True)
     elif report["duplicates"]:
         st.success(t("dataset.no_leaks"))
 

@@ -5,12 +5,12 @@ import streamlit as st
 from pages.ui import t
 
 STEPS = [
-    ("pages/dataset.py", "🗂️", "home.step.dataset"),
-    ("pages/augmentation.py", "🔀", "home.step.augmentation"),
-    ("pages/models.py", "🧱", "home.step.models"),
-    ("pages/train.py", "🏋️", "home.step.train"),
-    ("pages/compare.py", "📈", "home.step.compare"),
-    ("pages/classify.py", "🔍", "home.step.classify"),
+    ("pages/dataset.py", ":material/folder_open:", "home.step.dataset"),
+    ("pages/augmentation.py", ":material/shuffle:", "home.step.augmentation"),
+    ("pages/models.py", ":material/layers:", "home.step.models"),
+    ("pages/train.py", ":material/model_training:", "home.step.train"),
+    ("pages/compare.py", ":material/monitoring:", "home.step.compare"),
+    ("pages/classify.py", ":material/image_search:", "home.step.classify"),
 ]
 FLAWS = ["home.flaw.test_is_val", "home.flaw.steps", "home.flaw.relu", "home.flaw.matching",
          "home.flaw.256", "home.flaw.shear"]

@@ -43,17 +43,18 @@ def totals(table, info, size):
     cols[2].metric(t("models.non_trainable"), f"{ours[1]:,}")
     st.markdown(t("models.report_numbers", total=report[0], non=report[1]))
     if ours == report:
-        st.success(t("models.match"), icon="✅")
+        st.success(t("models.match"), icon=":material/check_circle:")
     elif size == REPORT_SIZE:
-        st.error(t("models.mismatch"), icon="❌")
+        st.error(t("models.mismatch"), icon=":material/error:")
     else:
         st.warning(t("models.other_size", size=size))
 
 
 def note_256(name):
     with ui.shown_errors():
-        at_256 = summary(name, 256)["total_params"]
-        st.info(t("models.note_256", at_256=at_256, at_250=summary(name, REPORT_SIZE)["total_params"]))
+        at_256, at_250 = summary(name, 256)["total_params"], summary(name, REPORT_SIZE)["total_params"]
+        st.info(t("models.note_256", at_256=at_256, at_250=at_250) if at_256 != at_250
+                else t("models.note_256_same"))
 
 
 def relu_flaw(name):
@@ -78,7 +79,8 @@ with ui.shown_errors(), st.spinner(t("models.building")):
     table = summary(name, size)
 if table:
     totals(table, info, size)
-    st.dataframe(layer_frame(table), hide_index=True)
+    st.dataframe(layer_frame(table), hide_index=True,
+                 column_config={"params": st.column_config.NumberColumn(format="localized")})
     from pages import charts
 
     st.plotly_chart(charts.feature_maps(table["layers"]))

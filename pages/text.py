@@ -18,7 +18,7 @@ EN = {
     "sidebar.counts": "Split: {counts}",
     "sidebar.classes": "Classes: {classes}",
     # Home
-    "home.title": "🌦️ Weather CNN Classroom",
+    "home.title": ":material/partly_cloudy_day: Weather CNN Classroom",
     "home.intro": (
         "A student classified weather photos (**cloudy, rain, shine, sunrise**) with three Keras "
         "CNNs and reported up to **98 %** accuracy. This dashboard walks through the report step "
@@ -131,7 +131,7 @@ EN = {
     "augment.height_shift": "Height shift (± fraction)",
     "augment.brightness": "Brightness factor range",
     "augment.flip": "Horizontal flip",
-    "augment.reroll": "🎲 Re-roll",
+    "augment.reroll": ":material/casino: Re-roll",
     "augment.working": "Augmenting (the first time loads TensorFlow)…",
     "augment.original": "Original: {name}",
     "augment.grid": "**{n} random versions** (seed {seed}): what the model sees in one epoch each.",
@@ -170,6 +170,9 @@ EN = {
                           "the network trades *where* for *what*.",
     "models.note_256": "**256 or 250?** The report's text says 256×256, but at 256 this model would "
                        "have **{at_256:,}** parameters; its tables show **{at_250:,}**, the count at 250.",
+    "models.note_256_same": "**256 or 250?** This model ends in global average pooling, so its "
+                            "parameter count is the same at any image size: its table cannot tell "
+                            "250 from 256. Models 1 and 2 can: their tables only add up at 250.",
     "models.relu_title": "Model 2's output layer",
     "models.relu_text": (
         "The report ends Model 2 with a **ReLU** under a softmax loss. ReLU outputs are not "
@@ -208,12 +211,17 @@ EN = {
     "train.finished": "Finished after {epochs} epochs.",
     "train.cancelled": "Cancelled. {error}",
     "train.failed": "This run is {state}: {error}",
+    "train.log": "The run's log (last lines)",
+    "train.no_log": "(no log was written)",
     "train.no_error": "no error message was recorded",
     "train.test_accuracy": "Test accuracy",
     "train.best_val": "Best validation accuracy",
     "train.time": "Training time",
     "train.honest": "The test split never influenced training; the validation accuracy picked the "
                     "best epoch and drove ReduceLROnPlateau, so it is the optimistic number.",
+    "train.no_test": "This dataset has no test split, so the only score is the validation accuracy, "
+                     "which steered training: the report's mistake. Re-split with a test part on "
+                     "the Dataset page.",
     "train.no_run": "No training yet in this session. Earlier runs are on the Compare page.",
     # Charts
     "chart.epoch": "epoch",
@@ -232,7 +240,7 @@ EN = {
     # Compare
     "compare.title": "5 Compare runs",
     "compare.intro": "Pick runs to overlay: dashed lines are training, solid lines validation. "
-                     "Dotted lines are the report's figures.",
+                     "Dotted horizontal lines are the report's figures for the same models.",
     "compare.pick": "Runs",
     "compare.no_runs": "No runs yet: train one on the Train page.",
     "compare.final": "Final scores",
@@ -247,6 +255,7 @@ EN = {
     "compare.col.epochs": "epochs",
     "compare.col.time": "training time",
     "compare.col.reported": "reported accuracy",
+    "compare.reference": "report, {name}: {text}",
     "compare.reported": "What the report says",
     "compare.reported_note": "All of the report's figures are on the validation set, which also "
                              "drove ReduceLROnPlateau, and were scored on only 160 of its 339 images. "

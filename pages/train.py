@@ -17,12 +17,14 @@ def choose_config(prepared):
     from weather_core.training import DEFAULTS as d, TrainConfig
 
     cols = st.columns(4)
-    model = cols[0].selectbox(t("train.model"), list(MODELS), index=list(MODELS).index(d["model"]))
+    model = cols[0].selectbox(t("train.model"), list(MODELS), index=list(MODELS).index(d["model"]),
+                              format_func=lambda name: MODELS[name].title)
     epochs = cols[1].number_input(t("train.epochs"), 1, 1000, d["epochs"])
     batch_size = cols[2].number_input(t("train.batch_size"), 1, 1024, d["batch_size"])
     image_size = cols[3].number_input(t("train.image_size"), 32, 512, d["image_size"])
     cols = st.columns(4)
-    rate = cols[0].select_slider(t("train.learning_rate"), RATES, d["learning_rate"])
+    rate = cols[0].select_slider(t("train.learning_rate"), sorted({*RATES, d["learning_rate"]}),
+                                 d["learning_rate"])
     seed = cols[1].number_input(t("train.seed"), 0, 2**31 - 1, d["seed"])
     augment = cols[2].checkbox(t("train.augment"), d["augment"])
     reduce_lr = cols[3].checkbox(t("train.reduce_lr"), d["reduce_lr"], help=t("train.reduce_lr_help"))
@@ -64,20 +66,14 @@ def current_run():
 
 
 def progress(info):
-    status, rows = info.status, info.metrics
-    epoch, epochs = status.get("epoch") or 0, status.get("epochs") or info.config.get("epochs", 1)
-    if not epoch:
+    status = {"epochs": info.config.get("epochs"), **info.status}
+    if not status.get("epoch"):
         st.progress(0.0, text=t("train.loading"))
         return
-    steps = status.get("steps") or 1
-    done = min(1.0, ((epoch - 1) + min(status.get("batch", 0), steps) / steps) / epochs)
-    if rows:
-        remaining = (epochs * (1 - done)) * sum(r["seconds"] for r in rows) / len(rows)
-    else:
-        elapsed = time.time() - status.get("started", time.time())
-        remaining = elapsed * (1 - done) / done if done else 0
-    st.progress(done, text=t("train.progress", epoch=epoch, epochs=epochs, batch=status.get("batch", 0),
-                                steps=steps, eta=ui.duration(remaining)))
+    left = ui.remaining_seconds(status, info.metrics, time.time())
+    st.progress(ui.fraction_done(status), text=t(
+        "train.progress", epoch=status["epoch"], epochs=status["epochs"], batch=status.get("batch", 0),
+        steps=status.get("steps", "?"), eta=ui.duration(left) if left is not None else "…"))
 
 
 def curves(info):
@@ -118,11 +114,16 @@ def results(info):
         st.warning(t("train.cancelled", error=info.status.get("error", "")))
     else:
         st.error(t("train.failed", state=info.state, error=info.status.get("error") or t("train.no_error")))
+        with st.expander(t("train.log")):
+            st.code(ui.log_tail(info.path / "log.txt") or t("train.no_log"), language="text")
     cols = st.columns(3)
     cols[0].metric(t("train.test_accuracy"), ui.percent(info.test_accuracy))
     cols[1].metric(t("train.best_val"), ui.percent(info.best_val_accuracy))
     cols[2].metric(t("train.time"), ui.duration(sum(r.get("seconds", 0) for r in info.metrics)))
-    st.caption(t("train.honest"))
+    if info.test_accuracy is None and info.state == "finished":
+        st.warning(t("train.no_test"))
+    else:
+        st.caption(t("train.honest"))
     curves(info)
     report = runs.read_json(info.path / "evaluation.json")
     if report:

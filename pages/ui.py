@@ -107,14 +107,21 @@ def set_active_dataset(path) -> None:
     st.session_state[DATASET_KEY] = str(path)
 
 
-def load_active_summary():
-    """(prepared folder, prepared.json summary) of the active dataset, or (None, None)."""
+def read_summary(path):
+    """prepared.json of a prepared folder, or None (with an st.error when it is unreadable)."""
     from weather_core import data
 
+    with shown_errors():
+        return data.load_summary(path)
+    return None
+
+
+def load_active_summary():
+    """(prepared folder, prepared.json summary) of the active dataset, or (None, None)."""
     path = active_dataset()
     if path is None:
         return None, None
-    return path, data.load_summary(path)
+    return path, read_summary(path)
 
 
 def _picked():
@@ -123,8 +130,6 @@ def _picked():
 
 def dataset_sidebar(slot) -> None:
     """The active-dataset picker and its counts, drawn into `slot` (a sidebar container)."""
-    from weather_core import data
-
     active = str(active_dataset_path())
     options = prepared_datasets()
     if active not in options:
@@ -133,7 +138,7 @@ def dataset_sidebar(slot) -> None:
     with slot:
         st.selectbox(t("sidebar.dataset"), options, key=PICK_KEY, format_func=dataset_label,
                      on_change=_picked)
-        summary = data.load_summary(active)
+        summary = read_summary(active)
         if summary is None:
             st.caption(t("sidebar.not_generated"))
             return
@@ -146,6 +151,18 @@ def split_totals(summary) -> str:
     return " · ".join(f"{name} {sum(counts.values())}" for name, counts in summary["splits"].items())
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def thumbnail(source, box, version=None):
+    """A small upright RGB array of a photo (path or bytes); `version` (an mtime) renews the cache."""
+    import numpy as np
+
+    from weather_core.images import open_rgb
+
+    image = open_rgb(source)
+    image.thumbnail((box, box))
+    return np.asarray(image)
+
+
 # ---------------------------------------------------------------------------------------------
 # Training time estimate
 
@@ -155,24 +172,46 @@ MEASURED_THROUGHPUT = {
     ("model_3", 128): 25.0, ("model_3", 250): 5.0,
 }
 # Model 2 was not measured: it does about twice Model 1's convolution work, so half its speed.
-ASSUMED_FACTOR = {"model_2": 0.5, "model_2_seed": 0.5}
+# A "<name>_seed" variant (the report's exact version) trains as fast as <name>.
+ASSUMED_FACTOR = {"model_2": 0.5}
 VALIDATION_OVERHEAD = 1.15
 STARTUP_SECONDS = 20  # importing TensorFlow, decoding the photos once, building the model
 
 
 def images_per_second(model, image_size) -> float:
     """Training throughput on a 2-core CPU, scaled by pixel count from the closest measurement."""
-    base, factor = (model, 1.0) if model in ("model_1", "model_3") else ("model_1", ASSUMED_FACTOR.get(model, 0.5))
+    base, factor = model.removesuffix("_seed"), 1.0
     sizes = [size for name, size in MEASURED_THROUGHPUT if name == base]
+    if not sizes:
+        base, factor = "model_1", ASSUMED_FACTOR.get(base, 0.5)
+        sizes = [size for name, size in MEASURED_THROUGHPUT if name == base]
     reference = min(sizes, key=lambda size: abs(size - image_size))
-    scale = (reference / image_size) ** 2
-    return MEASURED_THROUGHPUT[(base, reference)] * scale * factor
+    return MEASURED_THROUGHPUT[(base, reference)] * (reference / image_size) ** 2 * factor
 
 
 def estimate_seconds(model, image_size, epochs, train_count) -> float:
     """Wall time of a training run on a 2-core CPU: epochs of train_count images, +15 % validation."""
     per_epoch = train_count / images_per_second(model, image_size) * VALIDATION_OVERHEAD
     return STARTUP_SECONDS + epochs * per_epoch
+
+
+def fraction_done(status) -> float:
+    """How much of a run is done, from status.json's epoch/epochs and batch/steps."""
+    epoch, epochs, steps = status.get("epoch") or 0, status.get("epochs") or 1, status.get("steps") or 1
+    if not epoch:
+        return 0.0
+    return min(1.0, ((epoch - 1) + min(status.get("batch") or 0, steps) / steps) / epochs)
+
+
+def remaining_seconds(status, rows, now) -> float | None:
+    """Training time left: the mean epoch so far times the epochs left (or extrapolated from the
+    start time before the first epoch ended); None when nothing is known yet."""
+    done, epochs = fraction_done(status), status.get("epochs") or 1
+    if rows:
+        return epochs * (1 - done) * sum(r.get("seconds", 0) for r in rows) / len(rows)
+    if done and status.get("started"):
+        return (now - status["started"]) * (1 - done) / done
+    return None
 
 
 def duration(seconds) -> str:
@@ -182,6 +221,14 @@ def duration(seconds) -> str:
     if hours:
         return f"{hours} h {minutes:02d} min"
     return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+
+
+def log_tail(path, lines=30) -> str:
+    """The last lines of a text file (a run's log.txt), or "" when it cannot be read."""
+    try:
+        return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
 
 
 def percent(value) -> str:

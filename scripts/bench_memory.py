@@ -108,14 +108,15 @@ def measure(folder, cache_dir, args) -> dict:
     cache = DecodeCache(cache_dir)
     start = time.perf_counter()
     split = pipeline.load_split(folder, args.image_size, cache=cache)
-    load_s = time.perf_counter() - start
+    load_s, after_load = time.perf_counter() - start, peak_rss_mib()
     ds = pipeline.make_dataset(split, args.image_size, args.batch_size, len(CLASSES),
                                shuffle=True, seed=SEED, augmenter=augmenter)
     start = time.perf_counter()
     images = sum(int(x.shape[0]) for x, _ in ds)
     epoch_s = time.perf_counter() - start
     return dict(photos=len(split), errors=len(split.errors), images=images, load_s=load_s,
-                epoch_s=epoch_s, baseline_mib=baseline, peak_mib=peak_rss_mib(),
+                epoch_s=epoch_s, baseline_mib=baseline, after_load_mib=after_load,
+                peak_mib=peak_rss_mib(),
                 cache_mib=cache.size_bytes() / 2**20)
 
 
@@ -133,10 +134,12 @@ def run_child(folder: Path, args, work: Path) -> dict:
 
 def report(results: dict, args):
     print(f"\n{'dataset':<8}{'photos':>8}{'load_split s':>14}{'epoch s':>9}{'img/s':>7}"
-          f"{'baseline MiB':>14}{'peak MiB':>10}{'growth MiB':>12}{'cache MiB':>11}")
+          f"{'baseline MiB':>14}{'after load':>12}{'peak MiB':>10}{'growth MiB':>12}"
+          f"{'cache MiB':>11}")
     for name, r in results.items():
         print(f"{name:<8}{r['photos']:>8}{r['load_s']:>14.1f}{r['epoch_s']:>9.1f}"
-              f"{r['images'] / r['epoch_s']:>7.0f}{r['baseline_mib']:>14.0f}{r['peak_mib']:>10.0f}"
+              f"{r['images'] / r['epoch_s']:>7.0f}{r['baseline_mib']:>14.0f}"
+              f"{r['after_load_mib']:>12.0f}{r['peak_mib']:>10.0f}"
               f"{r['peak_mib'] - r['baseline_mib']:>12.0f}{r['cache_mib']:>11.0f}")
     small, big = results.values()
     ratio = big["peak_mib"] / small["peak_mib"]
@@ -168,8 +171,10 @@ def main():
     if args.json_out:
         Path(args.json_out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json_out).write_text(json.dumps(figures, indent=2))
-    if not args.keep:
-        shutil.rmtree(work, ignore_errors=True)
+    if not args.keep:  # only what this script made: --work-dir may be a shared folder
+        made = (small, big, work / "cache-x1", work / f"cache-{big.name}", work / "demo-raw")
+        for folder in made:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -63,13 +63,13 @@ def navigation_like_the_server():
 
 
 @pytest.fixture(scope="module")
-def demo_prepared(dashboard_dirs):
+def app_demo(dashboard_dirs):
     return demo.ensure_demo_dataset()
 
 
 @pytest.fixture(scope="module")
-def trained_run(demo_prepared, dashboard_dirs):
-    config = training.TrainConfig(data=str(demo_prepared), model="model_1", epochs=1,
+def trained_run(app_demo, dashboard_dirs):
+    config = training.TrainConfig(data=str(app_demo), model="model_1", epochs=1,
                                   image_size=32, batch_size=16)
     run_dir, status = training.train(config, root=dashboard_dirs / "runs")
     assert status["state"] == "finished"
@@ -149,7 +149,7 @@ def _sort_and_split(at, ratio):
     return at
 
 
-def test_dataset_sort_and_split_shows_counts(demo_prepared):
+def test_dataset_sort_and_split_shows_counts(app_demo):
     at = open_page("pages/dataset.py")
     _sort_and_split(at, "report")
     assert ui.t("dataset.prepared", n=240, name="demo-0.7-0.3-s123") in texts(at.success)
@@ -168,12 +168,12 @@ def test_dataset_sort_and_split_shows_counts(demo_prepared):
     assert len(at.image) == 4 and all(len(image.value) == 6 for image in at.image)
 
 
-def test_dataset_zip_upload_lists_skipped_files(demo_prepared):
+def test_dataset_zip_upload_lists_skipped_files(app_demo):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for path in sorted((demo_prepared.parent / "raw").glob("*[12].jpg")):
+        for path in sorted((app_demo.parent / "raw").glob("*[12].jpg")):
             archive.write(path, f"photos/{path.name}")
-        archive.writestr("photos/rainbow_shine.jpg", (demo_prepared.parent / "raw" / "shine1.jpg").read_bytes())
+        archive.writestr("photos/rainbow_shine.jpg", (app_demo.parent / "raw" / "shine1.jpg").read_bytes())
         archive.writestr("photos/notes.txt", "not a photo")
     at = open_page("pages/dataset.py")
     at.radio[0].set_value("zip").run()
@@ -187,7 +187,7 @@ def test_dataset_zip_upload_lists_skipped_files(demo_prepared):
     assert list(ui.uploads_root().glob("my_photos-*.zip"))
 
 
-def test_dataset_refuses_folders_outside_the_data_root(demo_prepared):
+def test_dataset_refuses_folders_outside_the_data_root(app_demo):
     at = open_page("pages/dataset.py")
     at.radio[0].set_value("folder").run()
     at.text_input[0].set_value("/etc").run()
@@ -200,7 +200,7 @@ def test_dataset_refuses_folders_outside_the_data_root(demo_prepared):
 # 2 Augmentation, 3 Models
 
 
-def test_augmentation_sliders_change_the_layers_and_grid(demo_prepared):
+def test_augmentation_sliders_change_the_layers_and_grid(app_demo):
     at = open_page("pages/augmentation.py")
     assert len(at.image[1].value) == 8  # the original, then a grid of eight samples
     assert "RandomRotation(20.0/360" in at.code[0].value
@@ -239,7 +239,7 @@ def test_models_page_matches_the_reports_totals():
 # 4 Train
 
 
-def test_train_page_trains_in_the_background(demo_prepared):
+def test_train_page_trains_in_the_background(app_demo):
     at = open_page("pages/train.py")
     at.selectbox[0].set_value("model_1")
     for label, value in (("epochs", 1), ("batch_size", 16), ("image_size", 32)):
@@ -272,7 +272,7 @@ def _fake_run(root, run_id, state, **status):
     return run_dir
 
 
-def test_train_page_reattaches_to_a_queued_run(demo_prepared, empty_runs):
+def test_train_page_reattaches_to_a_queued_run(app_demo, empty_runs):
     _fake_run(empty_runs, "20990101-000000-model_1-beef", "queued", pid=os.getpid(), position=1)
     at = open_page("pages/train.py")
     assert "20990101-000000-model_1-beef" in texts(at.subheader)
@@ -283,10 +283,18 @@ def test_train_page_reattaches_to_a_queued_run(demo_prepared, empty_runs):
     assert runs.cancel_requested(empty_runs / "20990101-000000-model_1-beef")
 
 
-def test_train_page_shows_a_failed_runs_error(demo_prepared, empty_runs):
+def test_train_page_shows_failed_and_interrupted_runs(app_demo, empty_runs):
     run_dir = _fake_run(empty_runs, "run-failed", "failed", pid=None, error="DataError: no photos")
+    (run_dir / "log.txt").write_text("Epoch 1/3\ntraining failed: no photos\n")
     at = open_page("pages/train.py", train_run=str(run_dir))
     assert "This run is failed: DataError: no photos" in texts(at.error)
+    assert at.code[0].value.endswith("training failed: no photos")
+    # a running status whose process is gone (server restarted, process killed): interrupted
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    run_dir = _fake_run(empty_runs, "run-gone", "running", pid=gone.pid, epoch=1, epochs=3)
+    at = open_page("pages/train.py", train_run=str(run_dir))
+    assert "This run is interrupted" in texts(at.error)
 
 
 def test_estimate_uses_measured_throughputs():
@@ -328,8 +336,8 @@ def test_compare_overlays_two_runs_and_their_differences(trained_run, empty_runs
     assert "91.25 %" in reported.to_string()
 
 
-def test_classify_uploads_a_good_and_a_bad_photo(trained_run, demo_prepared):
-    photo = next((demo_prepared / "split" / "test" / "rain").iterdir()).read_bytes()
+def test_classify_uploads_a_good_and_a_bad_photo(trained_run, app_demo):
+    photo = next((app_demo / "split" / "test" / "rain").iterdir()).read_bytes()
     at = open_page("pages/classify.py")
     at.file_uploader[0].set_value([("sky.jpg", photo, "image/jpeg"),
                                    ("broken.png", b"definitely not a png", "image/png")]).run()

@@ -57,6 +57,8 @@ def test_evaluation_covers_every_test_photo(tiny_run):
     assert report["accuracy"] == pytest.approx(status["test_accuracy"])
     correct = sum(report["confusion_matrix"][i][i] for i in range(4))
     assert len(report["misclassified"]) == 12 - correct
+    assert len(report["predictions"]) == 12
+    assert all(row["confidence"] == max(row["probabilities"].values()) for row in report["predictions"])
 
 
 def test_metrics_from_predictions_by_hand():

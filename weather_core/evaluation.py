@@ -50,12 +50,14 @@ def evaluate_run(run_dir, split=None, images=None, batch_size=32):
     dataset = pipeline.make_dataset(split, size, batch_size, len(class_names))
     probabilities = np.concatenate([np.asarray(model(x, training=False)) for x, _ in dataset])
     report, predicted = metrics_from_predictions(split.labels, probabilities, class_names)
-    report["misclassified"] = [
+    # Every photo's prediction, so the error explorer can list any confusion-matrix cell.
+    report["predictions"] = [
         {"file": split.files[i], "true": class_names[split.labels[i]],
-         "predicted": class_names[predicted[i]],
+         "predicted": class_names[predicted[i]], "confidence": round(float(probabilities[i].max()), 6),
          "probabilities": {c: round(float(p), 6) for c, p in zip(class_names, probabilities[i])}}
-        for i in np.flatnonzero(predicted != np.asarray(split.labels))
+        for i in range(len(split))
     ]
+    report["misclassified"] = [row for row in report["predictions"] if row["true"] != row["predicted"]]
     report["unreadable"] = [{"file": f, "error": e} for f, e in split.errors.items()]
     return report
 

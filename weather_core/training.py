@@ -71,7 +71,7 @@ def create_run(config: TrainConfig, root=None) -> Path:
               "optimizer": "adam", "loss": "categorical_crossentropy",
               "callbacks": _callback_names(config), "packages": package_versions()}
     runs.write_json_atomic(run_dir / "config.json", record)
-    runs.write_status(run_dir, "queued", created=time.time(), pid=os.getpid())
+    runs.write_status(run_dir, "queued", created=time.time())  # the trainer's pid comes later
     return run_dir
 
 
@@ -87,9 +87,17 @@ def _callback_names(config):
 def start_in_background(config: TrainConfig, root=None) -> Path:
     """Create the run and train it in a detached subprocess (what the Train page uses)."""
     run_dir = create_run(config, root)
-    process = runs.launch(["worker", str(run_dir)], run_dir)
-    runs.write_status(run_dir, "queued", pid=process.pid)
+    _launch_worker(run_dir)
     return run_dir
+
+
+def _launch_worker(run_dir):
+    try:
+        process = runs.launch(["worker", str(run_dir)], run_dir)
+    except OSError as error:
+        runs.write_status(run_dir, "failed", error=f"could not start the trainer: {error}")
+        raise
+    runs.write_status(run_dir, "queued", pid=process.pid)
 
 
 def resume_in_background(run_dir) -> Path:
@@ -100,8 +108,7 @@ def resume_in_background(run_dir) -> Path:
         raise ValueError(f"only a stopped run can be resumed (this one is {state})")
     (run_dir / "cancel").unlink(missing_ok=True)
     runs.write_status(run_dir, "queued", created=time.time(), resumed_from=len(runs.read_metrics(run_dir)))
-    process = runs.launch(["worker", str(run_dir)], run_dir)
-    runs.write_status(run_dir, "queued", pid=process.pid)
+    _launch_worker(run_dir)
     return run_dir
 
 
