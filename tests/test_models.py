@@ -75,6 +75,7 @@ def test_seed_model_2_keeps_its_relu_output_and_the_default_is_softmax():
 def test_each_model_builds_at_a_small_size_and_trains_a_step(name):
     import keras
 
+    keras.utils.set_random_seed(0)
     size = models.MODELS[name].min_image_size
     model = models.build(name, size, num_classes=3)
     model.compile(keras.optimizers.Adam(1e-3), "categorical_crossentropy", metrics=["accuracy"])
@@ -84,7 +85,8 @@ def test_each_model_builds_at_a_small_size_and_trains_a_step(name):
     before = [w.copy() for w in model.get_weights()]
     history = model.fit(x, y, batch_size=4, epochs=1, verbose=0)
     assert np.isfinite(history.history["loss"][0])
-    assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+    if name != "model_2_seed":  # its ReLU output can start dead: zero gradients, the report's flaw
+        assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
     assert model.output_shape == (None, 3)
 
 

@@ -39,7 +39,7 @@ def test_a_tiny_run_writes_every_file(tiny_run):
     config = json.loads((run_dir / "config.json").read_text())
     assert config["model"] == "model_1" and config["image_size"] == 32 and config["seed"] == 123
     assert config["packages"]["tensorflow"] and config["packages"]["keras"].startswith("3.")
-    assert config["device"]["type"] in ("CPU", "GPU")
+    assert config["device"]["type"] in ("CPU", "GPU") and config["mixed_precision"] is True
     assert config["split"]["train"]["count"] == 32 and len(config["split"]["test"]["files"]) == 12
     rows = runs.read_metrics(run_dir)
     assert [r["epoch"] for r in rows] == [1, 2]
@@ -167,3 +167,21 @@ def test_interrupted_run_resumes_from_its_last_epoch(demo_prepared, tmp_path):
     assert epochs == list(range(1, 4)) and kept < 3
     runs.discard(run_dir, tmp_path)
     assert not run_dir.exists()
+
+
+def test_precision_policy_where_it_pays(monkeypatch):
+    monkeypatch.setattr(training, "cpu_has_bf16", lambda: True)
+    assert training.precision_policy([], (0, 0)) == "mixed_bfloat16"
+    assert training.precision_policy([], (0, 0), allowed=False) == "float32"
+    monkeypatch.setattr(training, "cpu_has_bf16", lambda: False)
+    assert training.precision_policy([], (0, 0)) == "float32"
+    assert training.precision_policy(["gpu"], (8, 0)) == "mixed_float16"
+    assert training.precision_policy(["gpu"], (6, 1)) == "float32"  # no tensor cores: no gain
+
+
+def test_mixed_precision_model_is_served_in_float32(tiny_run):
+    run_dir, _ = tiny_run
+    config = json.loads((run_dir / "config.json").read_text())
+    assert config["device"]["precision"] in ("float32", "mixed_bfloat16")
+    model = inference.load_model(run_dir)
+    assert {layer.dtype_policy.name for layer in model.layers} == {"float32"}

@@ -57,6 +57,8 @@ def add_train(commands):
     parser.add_argument("--early-stopping", type=int, default=DEFAULTS["early_stopping"],
                         metavar="PATIENCE")
     parser.add_argument("--seed", type=int, default=DEFAULTS["seed"])
+    parser.add_argument("--no-mixed-precision", dest="mixed_precision", action="store_false",
+                        default=True, help="train in float32 even where mixed precision pays")
     parser.add_argument("--runs", default=None, help="runs root (default: $WEATHER_RUNS_DIR or runs/)")
     parser.add_argument("--json", action="store_true", help="last stdout line is one JSON object")
     parser.set_defaults(run=run_train)
@@ -68,7 +70,8 @@ def run_train(args):
     config = TrainConfig(data=args.data, model=args.model, epochs=args.epochs,
                          batch_size=args.batch_size, image_size=args.image_size,
                          learning_rate=args.lr, augment=args.augment, reduce_lr=args.reduce_lr,
-                         early_stopping=args.early_stopping, seed=args.seed)
+                         early_stopping=args.early_stopping, seed=args.seed,
+                         mixed_precision=args.mixed_precision)
     run_dir, status = train(config, root=args.runs)
     result = {"run_dir": str(run_dir), "status": status["state"],
               "test_accuracy": status.get("test_accuracy")}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import runs
+from . import CLASSES, runs
 from .images import ImageError, decode
 from .pipeline import to_model_input
 
@@ -19,7 +19,12 @@ def model_path(run_dir) -> Path:
     run_dir = Path(run_dir)
     for name in (runs.BEST_MODEL, runs.LAST_MODEL):
         if (run_dir / name).exists():
-            return run_dir / name
+            path = run_dir / name
+            # A model is only ever loaded from its own run folder: no symlink to a file elsewhere.
+            if run_dir.resolve() not in path.resolve().parents:
+                raise ValueError(f"run {run_dir.name}: {name} links to a file outside the run folder; "
+                                 "refusing to load it")
+            return path
     raise ValueError(f"run {run_dir.name} has no saved model yet")
 
 
@@ -33,16 +38,53 @@ def load_model(run_dir):
         if key in _MODELS:
             _MODELS.move_to_end(key)
             return _MODELS[key]
-        model = keras.saving.load_model(path, compile=False, safe_mode=True)
+        try:
+            model = keras.saving.load_model(path, compile=False, safe_mode=True)
+        except Exception as error:  # keras says "File not found" for a damaged zip: say what it is
+            raise ValueError(_load_error(Path(run_dir).name, path.name, error)) from None
+        model = _as_float32(model, run_dir)
         _MODELS[key] = model
         while len(_MODELS) > _MODELS_MAX:
             _MODELS.popitem(last=False)
         return model
 
 
+def _as_float32(model, run_dir):
+    """Models trained in mixed precision (bfloat16 on CPUs, float16 on GPUs) are rebuilt in float32
+    with the same weights: exact probabilities, any CPU, and a TFLite export without extra ops."""
+    import keras
+
+    from .models import build
+
+    if all(layer.dtype_policy.name == "float32" for layer in model.layers):
+        return model
+    config = runs.read_json(Path(run_dir) / "config.json", {})
+    previous = keras.mixed_precision.global_policy()
+    keras.mixed_precision.set_global_policy("float32")
+    try:
+        clean = build(config["model"], config["image_size"], model.output_shape[-1])
+    finally:
+        keras.mixed_precision.set_global_policy(previous)
+    clean.set_weights(model.get_weights())
+    return clean
+
+
+def _load_error(run_id, name, error) -> str:
+    if "safe_mode" in str(error) or "unsafe" in str(error):
+        return (f"run {run_id}: {name} contains Python code (e.g. a Lambda layer); safe mode refuses "
+                "to load it, and it was not run")
+    return f"run {run_id}: {name} cannot be loaded (damaged or not a Keras model file)"
+
+
 def run_classes(run_dir):
-    config = runs.read_json(Path(run_dir) / "config.json", {}) or {}
-    return config.get("class_names") or ["cloudy", "rain", "shine", "sunrise"], int(config["image_size"])
+    config = runs.read_json(Path(run_dir) / "config.json", {})
+    size = config.get("image_size") if isinstance(config, dict) else None
+    names = (config.get("class_names") if isinstance(config, dict) else None) or list(CLASSES)
+    if isinstance(size, bool) or not isinstance(size, int) or size <= 0 \
+            or not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise ValueError(f"run {Path(run_dir).name} is damaged: config.json is missing or has no "
+                         "valid image_size/class_names")
+    return names, size
 
 
 def predict_arrays(run_dir, arrays):

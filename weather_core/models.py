@@ -14,6 +14,11 @@ def _keras():
     return keras
 
 
+def _output(num_classes, activation):
+    # float32 even under mixed precision: probabilities (and the loss) stay exact.
+    return _keras().layers.Dense(num_classes, activation=activation, dtype="float32")
+
+
 def model_1(image_size=DEFAULT_IMAGE_SIZE, num_classes=4):
     """Model 1: three convolutions and one hidden dense layer (14.8 M parameters, most in Dense)."""
     keras = _keras()
@@ -27,7 +32,7 @@ def model_1(image_size=DEFAULT_IMAGE_SIZE, num_classes=4):
         layers.Conv2D(64, 3, activation="relu"),
         layers.Flatten(),
         layers.Dense(64, activation="relu"),
-        layers.Dense(num_classes, activation="softmax"),
+        _output(num_classes, "softmax"),
     ], name="model_1")
 
 
@@ -44,7 +49,7 @@ def _model_2(image_size, num_classes, output_activation, name):
     model.add(layers.Flatten())
     for units in (512, 256, 128):
         model.add(layers.Dense(units, activation="relu"))
-    model.add(layers.Dense(num_classes, activation=output_activation))
+    model.add(_output(num_classes, output_activation))
     return model
 
 
@@ -82,7 +87,7 @@ def _model_3(image_size, num_classes, bn_momentum, name):
     model.add(layers.Dropout(0.5))
     model.add(layers.Dense(128, activation="relu"))
     model.add(layers.Dropout(0.5))
-    model.add(layers.Dense(num_classes, activation="softmax"))
+    model.add(_output(num_classes, "softmax"))
     return model
 
 

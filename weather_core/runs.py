@@ -42,7 +42,7 @@ def write_json_atomic(path, data):
 def read_json(path, default=None):
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError, IsADirectoryError):
+    except (OSError, ValueError):  # missing, a folder, unreadable, not UTF-8, not JSON
         return default
 
 
@@ -86,28 +86,34 @@ def append_metrics(run_dir, row):
 
 
 def read_metrics(run_dir):
-    """Per-epoch rows; a torn last line (process killed mid-write) is ignored."""
+    """Per-epoch rows; a torn last line (process killed mid-write) or a malformed row is ignored."""
     rows = []
     try:
         lines = (Path(run_dir) / "metrics.jsonl").read_text(encoding="utf-8").splitlines()
-    except (FileNotFoundError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError):
         return rows
     for line in lines:
         try:
             row = json.loads(line)
         except json.JSONDecodeError:
             continue
-        if isinstance(row, dict) and "epoch" in row:
+        # A row edited by hand ({"epoch": "x"}, "seconds": "fast") is dropped, not a crash later.
+        if isinstance(row, dict) and type(row.get("epoch")) is int \
+                and all(v is None or isinstance(v, (int, float)) for v in row.values()):
             rows.append(row)
     return rows
 
 
 def pid_alive(pid) -> bool:
-    if not pid:
+    try:
+        pid = int(pid)
+    except (ValueError, TypeError):
+        return False
+    if pid <= 0:  # 0 and negative pids name process groups, never a trainer (hand-edited status)
         return False
     try:
-        os.kill(int(pid), 0)
-    except (ProcessLookupError, ValueError, TypeError):
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
         return False
     except PermissionError:
         return True

@@ -28,6 +28,7 @@ class TrainConfig:
     reduce_lr: bool = DEFAULTS["reduce_lr"]  # the report's ReduceLROnPlateau on val_accuracy
     early_stopping: int = DEFAULTS["early_stopping"]  # patience in epochs; 0 = off
     seed: int = DEFAULTS["seed"]
+    mixed_precision: bool = True  # where the hardware pays for it (see setup_device)
 
     def validate(self):
         from .models import MODELS
@@ -112,8 +113,26 @@ def resume_in_background(run_dir) -> Path:
     return run_dir
 
 
-def setup_device():
-    """Grow GPU memory on demand, mixed precision on modern GPUs, several GPUs mirrored."""
+def cpu_has_bf16() -> bool:
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def precision_policy(gpus, capability, allowed=True) -> str:
+    """float16 on GPUs with tensor cores (compute capability 7.0+); bfloat16 on CPUs with native
+    bf16 instructions, where it halves the CPU time of a training step; float32 otherwise."""
+    if not allowed:
+        return "float32"
+    if gpus:
+        return "mixed_float16" if capability >= (7, 0) else "float32"
+    return "mixed_bfloat16" if cpu_has_bf16() else "float32"
+
+
+def setup_device(mixed_precision=True):
+    """Grow GPU memory on demand, mixed precision where it pays, several GPUs mirrored."""
     import keras
     import tensorflow as tf
 
@@ -123,10 +142,10 @@ def setup_device():
     names = [tf.config.experimental.get_device_details(g).get("device_name", g.name) for g in gpus]
     capability = min((tf.config.experimental.get_device_details(g).get("compute_capability", (0, 0))
                       for g in gpus), default=(0, 0))
-    mixed = bool(gpus) and capability >= (7, 0)
-    keras.mixed_precision.set_global_policy("mixed_float16" if mixed else "float32")
+    policy = precision_policy(gpus, capability, mixed_precision)
+    keras.mixed_precision.set_global_policy(policy)
     strategy = tf.distribute.MirroredStrategy() if len(gpus) > 1 else tf.distribute.get_strategy()
-    device = {"type": "GPU" if gpus else "CPU", "gpus": names, "mixed_precision": mixed,
+    device = {"type": "GPU" if gpus else "CPU", "gpus": names, "precision": policy,
               "replicas": strategy.num_replicas_in_sync, "cpu_count": os.cpu_count(),
               "machine": platform.machine(), "platform": platform.platform()}
     return strategy, device
@@ -235,7 +254,7 @@ def _train(run_dir):
     record = runs.read_json(run_dir / "config.json")
     config = TrainConfig.from_dict(record)
     keras.utils.set_random_seed(config.seed)
-    strategy, device = setup_device()
+    strategy, device = setup_device(config.mixed_precision)
 
     splits = data.split_dirs(config.data)
     class_names = [c for c in CLASSES if (Path(splits["train"]) / c).is_dir()]
