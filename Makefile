@@ -20,7 +20,7 @@ run: install
 
 # The browser test needs Debian's chromium; install it when missing (root only, as in CI).
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || echo "chromium unavailable: browser tests will skip"
+	@command -v chromium >/dev/null 2>&1 && fc-list :lang=ko | grep -q . || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; } || echo "chromium unavailable: browser tests will skip"
 
 test: install browser-deps
 	$(BIN)/python -m pytest -q tests

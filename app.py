@@ -22,9 +22,11 @@ PAGES = [
     st.Page("pages/train.py", title=t("nav.train"), icon=":material/model_training:"),
     st.Page("pages/compare.py", title=t("nav.compare"), icon=":material/monitoring:"),
     st.Page("pages/classify.py", title=t("nav.classify"), icon=":material/image_search:"),
+    st.Page("pages/errors.py", title=t("nav.errors"), icon=":material/troubleshoot:"),
 ]
 
 navigation = st.navigation(PAGES)
+ui.language_sidebar()  # English / 한국어, kept in the URL as ?lang=
 # Reserve the sidebar slot now, fill it after the page ran: a page may change the active dataset.
 dataset_slot = st.sidebar.container()
 navigation.run()

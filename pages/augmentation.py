@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages import ui
+from pages import lesson, ui
 from pages.ui import t
 
 PREVIEW_SIZE = 160  # training resizes to a square too; small keeps the preview quick on a CPU
@@ -20,23 +20,34 @@ def pick_image(prepared):
     if not files:
         st.warning(t("augment.no_train_images"))
         return None, None
-    choice = st.selectbox(t("augment.pick"), files, format_func=lambda p: f"{p.parent.name} / {p.name}")
+    choice = st.selectbox(t("augment.pick"), files, format_func=lambda p: f"{ui.class_label(p.parent.name)} / {p.name}")
     return str(choice), choice.name
 
 
 def choose_settings():
     from weather_core.augment import SEED_SETTINGS as s
 
+    link = lesson.Lesson()  # a lesson link may set the sliders: ?rotation=0&brightness=0.8,1.2&flip=0
+
+    def number(name, low, high, default):
+        return float(link.number(name, default, low, high, integer=False))
+
     left, right = st.columns(2)
     values = dict(
-        shear_degrees=left.slider(t("augment.shear"), 0.0, 45.0, s.shear_degrees, 0.1),
-        zoom=left.slider(t("augment.zoom"), 0.0, 0.5, s.zoom, 0.05),
-        rotation_degrees=left.slider(t("augment.rotation"), 0.0, 90.0, s.rotation_degrees, 1.0),
-        width_shift=right.slider(t("augment.width_shift"), 0.0, 0.5, s.width_shift, 0.05),
-        height_shift=right.slider(t("augment.height_shift"), 0.0, 0.5, s.height_shift, 0.05),
-        brightness=tuple(right.slider(t("augment.brightness"), 0.1, 2.0, tuple(s.brightness), 0.05)),
-        horizontal_flip=st.checkbox(t("augment.flip"), s.horizontal_flip),
+        shear_degrees=left.slider(t("augment.shear"), 0.0, 45.0,
+                                  number("shear", 0.0, 45.0, s.shear_degrees), 0.1),
+        zoom=left.slider(t("augment.zoom"), 0.0, 0.5, number("zoom", 0.0, 0.5, s.zoom), 0.05),
+        rotation_degrees=left.slider(t("augment.rotation"), 0.0, 90.0,
+                                     number("rotation", 0.0, 90.0, s.rotation_degrees), 1.0),
+        width_shift=right.slider(t("augment.width_shift"), 0.0, 0.5,
+                                 number("width_shift", 0.0, 0.5, s.width_shift), 0.05),
+        height_shift=right.slider(t("augment.height_shift"), 0.0, 0.5,
+                                  number("height_shift", 0.0, 0.5, s.height_shift), 0.05),
+        brightness=tuple(right.slider(t("augment.brightness"), 0.1, 2.0,
+                                      link.numbers("brightness", tuple(s.brightness), 0.1, 2.0), 0.05)),
+        horizontal_flip=st.checkbox(t("augment.flip"), link.flag("flip", s.horizontal_flip)),
     )
+    link.show()
     return values
 
 

@@ -1,6 +1,9 @@
 """Plotly figures shared by the pages (training curves, confusion matrix, counts, feature maps)."""
 
-import plotly.graph_objects as go
+from pages import ui
+
+ui.import_pandas()  # before plotly, which imports pandas too: see ui.import_pandas
+import plotly.graph_objects as go  # noqa: E402
 
 from .ui import t
 
@@ -24,8 +27,18 @@ def lr_drops(rows) -> list[int]:
     return drops
 
 
+def best_epoch(rows):
+    """The epoch whose model was kept (the last row marked `best`), else the highest val accuracy."""
+    marked = [row for row in rows if row.get("best") and row.get("val_accuracy") is not None]
+    if marked:
+        return marked[-1]
+    scored = [row for row in rows if row.get("val_accuracy") is not None]
+    return max(scored, key=lambda row: row["val_accuracy"], default=None)
+
+
 def curves(series, metric, references=None):
-    """Train (dashed) and validation (solid) `metric` per epoch for [(label, metrics rows)]."""
+    """Train (dashed) and validation (solid) `metric` per epoch for [(label, metrics rows)], with
+    the best epoch starred on the validation accuracy and learning-rate drops as dotted lines."""
     fig = go.Figure()
     for index, (label, rows) in enumerate(series):
         colour = COLOURS[index % len(COLOURS)]
@@ -34,6 +47,12 @@ def curves(series, metric, references=None):
             values = [row.get(key) for row in rows]
             fig.add_trace(go.Scatter(x=epochs, y=values, mode="lines+markers", name=f"{label} {name}",
                                      line=dict(color=colour, dash=dash)))
+        best = best_epoch(rows) if metric == "accuracy" else None
+        if best is not None:
+            fig.add_trace(go.Scatter(x=[best["epoch"]], y=[best["val_accuracy"]], mode="markers",
+                                     name=f"{label} {t('chart.best')}".strip(),
+                                     marker=dict(symbol="star", size=15, color=colour,
+                                                 line=dict(color="#24292f", width=1))))
         for epoch in lr_drops(rows):
             fig.add_vline(x=epoch - 0.5, line=dict(color=colour, dash="dot", width=1),
                           annotation_text=t("chart.lr_drop"), annotation_position="top left")
@@ -55,6 +74,23 @@ def confusion(report):
                       title=t("chart.confusion", n=report.get("n", 0)))
     fig.update_xaxes(title=t("chart.predicted"))
     fig.update_yaxes(title=t("chart.true"))
+    return fig
+
+
+def confusion_clickable(report):
+    """The confusion matrix for st.plotly_chart(on_select=...): plotly heat maps report no clicks,
+    so an invisible marker sits on every cell; with no hover cut-off, a click anywhere in a cell
+    selects its marker, whose x is the predicted and y the true class."""
+    fig = confusion(report)
+    fig.update_traces(hoverinfo="skip")
+    classes = report["classes"]
+    cells = [(true, predicted) for true in classes for predicted in classes]
+    fig.add_trace(go.Scatter(x=[p for _, p in cells], y=[tr for tr, _ in cells], mode="markers",
+                             hovertemplate=t("chart.cell_hover") + "<extra></extra>", showlegend=False,
+                             marker=dict(symbol="square", size=40, opacity=0, color="#000")))
+    fig.update_layout(hoverdistance=-1)
+    fig.update_xaxes(fixedrange=True)
+    fig.update_yaxes(fixedrange=True)
     return fig
 
 

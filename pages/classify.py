@@ -29,8 +29,8 @@ def classify(run_dir, files):
     return inference.predict(run_dir, [f.getvalue() for f in files], names=[f.name for f in files])
 
 
-def show(index, result, content):
-    from pages import charts
+def show(run_dir, index, result, content):
+    from pages import charts, why
 
     with st.container(border=True):
         if "error" in result:
@@ -40,8 +40,10 @@ def show(index, result, content):
         with ui.shown_errors():
             left.image(ui.thumbnail(content, 240), caption=result["file"])
         confidence = result["probabilities"][result["class"]]
-        right.markdown(t("classify.result", file=result["file"], cls=result["class"], p=confidence))
+        right.markdown(t("classify.result", file=result["file"], cls=ui.class_label(result["class"]), p=confidence))
         right.plotly_chart(charts.probabilities(result["probabilities"]), key=f"probabilities-{index}")
+        why.section(run_dir, f"{index}-{why.digest(content)[:12]}", content, result["class"],
+                    list(result["probabilities"]))
 
 
 st.title(t("classify.title"))
@@ -61,4 +63,4 @@ else:
         with ui.shown_errors(), st.spinner(t("classify.working")):
             results = classify(run.path, files)
         for index, (result, upload) in enumerate(zip(results or [], files)):
-            show(index, result, upload.getvalue())
+            show(run.path, index, result, upload.getvalue())

@@ -17,16 +17,39 @@ REPORTED = [
 IGNORED_KEYS = {"packages", "device", "split", "class_names"}
 
 
+def linked(all_runs):
+    """Labels of the runs named in the URL (`?runs=<id1>,<id2>`); unknown ids get a warning."""
+    wanted = [i.strip() for i in str(st.query_params.get("runs") or "").split(",") if i.strip()]
+    by_id = {r.run_id: r.label() for r in all_runs}
+    unknown = [i.replace("`", "")[:60] for i in wanted if i not in by_id]
+    if unknown:
+        st.warning(t("compare.unknown_runs", runs=", ".join(f"`{i}`" for i in unknown[:5])))
+    return list(dict.fromkeys(by_id[i] for i in wanted if i in by_id))
+
+
 def pick(all_runs):
     labels = {r.label(): r for r in all_runs}
     with_metrics = [label for label, r in labels.items() if r.metrics]
-    chosen = st.multiselect(t("compare.pick"), list(labels), default=with_metrics[:2])
+    chosen = st.multiselect(t("compare.pick"), list(labels), default=linked(all_runs) or with_metrics[:2])
     return [labels[label] for label in chosen]
+
+
+def take_home(chosen):
+    from pages import run_actions
+
+    with_model = [r for r in chosen if r.has_model]
+    if with_model:
+        st.subheader(t("export.title"))
+        st.caption(t("export.intro"))
+        for info in with_model:
+            with st.container(border=True):
+                st.markdown(f"**{info.run_id}**")
+                run_actions.export(info, "compare")
 
 
 def final_table(chosen):
     return [{t("compare.col.run"): r.run_id, t("compare.col.model"): r.config.get("model"),
-             t("compare.col.state"): r.state, t("compare.col.best_val"): ui.percent(r.best_val_accuracy),
+             t("compare.col.state"): ui.state_label(r.state), t("compare.col.best_val"): ui.percent(r.best_val_accuracy),
              t("compare.col.test"): ui.percent(r.test_accuracy), t("compare.col.epochs"): len(r.metrics),
              t("compare.col.time"): ui.duration(sum(m.get("seconds", 0) for m in r.metrics))}
             for r in chosen]
@@ -64,6 +87,7 @@ def show(chosen):
         st.dataframe(rows, hide_index=True)
     else:
         st.caption(t("compare.same_settings"))
+    take_home(chosen)
 
 
 def reported():

@@ -1,6 +1,7 @@
 """Dataset: sort photos into classes by file name, split them, and check the data's health."""
 
 import hashlib
+import re
 from pathlib import Path
 
 import streamlit as st
@@ -10,6 +11,18 @@ from pages.ui import t
 
 RATIOS = {"default": (0.7, 0.15, 0.15), "report": (0.7, 0.3)}
 THUMBS_PER_CLASS = 6
+# weather_core's skip reasons (plain English data) -> the text key that says them in the UI language
+SKIP_REASONS = [
+    (r"hidden or system file$", "hidden"),
+    (r"folder \(", "folder"),
+    (r"not a regular file$", "not_file"),
+    (r"not an image file \((?P<ext>.*)\)$", "not_image"),
+    (r"no class word \((?P<classes>.*)\) in the name$", "no_class"),
+    (r"name matches more than one class \((?P<classes>.*)\)$", "two_classes"),
+    (r"unreadable image: (?P<error>.*)$", "unreadable"),
+]
+# health.imbalance's note (by its first words) -> the text key
+BALANCE_NOTES = {"roughly balanced": "rough", "mildly imbalanced": "mild", "strongly imbalanced": "strong"}
 
 
 def choose_source():
@@ -77,19 +90,50 @@ def thumbnails(prepared):
     folders = sorted(p for p in (prepared / "sorted").glob("*") if p.is_dir() and not p.name.startswith("."))
     for folder in folders:
         files = sorted(folder.iterdir())[:THUMBS_PER_CLASS]
-        st.caption(folder.name)
+        st.caption(ui.class_label(folder.name))
         with ui.shown_errors():
             st.image([ui.thumbnail(str(f), 120, f.stat().st_mtime) for f in files], width=110,
                      caption=[f.name for f in files])
 
 
 def split_table(summary):
-    import pandas as pd
+    pd = ui.import_pandas()
 
     table = pd.DataFrame(summary["splits"]).fillna(0).astype(int)
-    table["total"] = table.sum(axis=1)
-    table.loc["total"] = table.sum(axis=0)
-    return table
+    table = table.rename(columns=lambda split: t(f"dataset.col.{split}") if ui.has_text(f"dataset.col.{split}")
+                         else split)
+    total = t("dataset.col.total")
+    table[total] = table.sum(axis=1)
+    table.loc[total] = table.sum(axis=0)
+    return table.rename(index=lambda name: ui.class_label(name) if name != total else name)
+
+
+def skip_reason(reason) -> str:
+    """A skipped file's reason in the UI language (unknown reasons are shown as they are)."""
+    for pattern, key in SKIP_REASONS:
+        found = re.match(pattern, reason)
+        if found:
+            fields = found.groupdict()
+            if fields.get("ext") == "no extension":
+                fields["ext"] = t("dataset.skip.no_extension")
+            return t(f"dataset.skip.{key}", **fields)
+    return reason
+
+
+def skipped_rows(skipped):
+    return [{t("dataset.col.file"): row["file"], t("dataset.col.reason"): skip_reason(row["reason"])}
+            for row in skipped]
+
+
+def balance_note(imbalance) -> str:
+    """health.imbalance's note for students, in the UI language."""
+    if imbalance["ratio"] is None:
+        if imbalance["smallest"] is not None:
+            return t("dataset.balance.empty", cls=ui.class_label(imbalance["smallest"]))
+        return t("dataset.balance.few")
+    note = imbalance["note"]
+    key = next((key for start, key in BALANCE_NOTES.items() if note.startswith(start)), None)
+    return t(f"dataset.balance.{key}") if key else note
 
 
 def health(report):
@@ -99,21 +143,23 @@ def health(report):
     cols[0].metric(t("dataset.imbalance"), f"{imbalance['ratio']}×" if imbalance["ratio"] else "–")
     cols[1].metric(t("dataset.formats"), ", ".join(f"{k} {v}" for k, v in report["formats"].items()))
     cols[2].metric(t("dataset.modes"), ", ".join(f"{k} {v}" for k, v in report["modes"].items()))
-    st.caption(imbalance["note"])
+    st.caption(balance_note(imbalance))
     if sizes:
         st.markdown(t("dataset.sizes", w=sizes["width"], h=sizes["height"],
                       small=sizes["smallest"], large=sizes["largest"]))
     for key in ("mismatched_extension", "animated", "unreadable"):
         if report.get(key):
             st.warning(t(f"dataset.{key}", n=len(report[key])))
-            st.dataframe([row if isinstance(row, dict) else {"file": row} for row in report[key]],
+            st.dataframe([row if isinstance(row, dict) else {t("dataset.col.file"): row}
+                          for row in report[key]],
                          hide_index=True)
     leaks = report.get("duplicates_across_splits", [])
     st.markdown(t("dataset.duplicates", n=len(report["duplicates"])))
     if leaks:
         st.error(t("dataset.leaks", n=len(leaks)))
-        st.dataframe([{"group": n, "file": f, "split": s} for n, group in enumerate(leaks, start=1)
-                      for f, s in group.items()], hide_index=True)
+        st.dataframe([{t("dataset.col.group"): n, t("dataset.col.file"): f, t("dataset.col.split"): s}
+                      for n, group in enumerate(leaks, start=1) for f, s in group.items()],
+                     hide_index=True)
     elif report["duplicates"]:
         st.success(t("dataset.no_leaks"))
 
@@ -134,7 +180,7 @@ def show(prepared, summary):
     thumbnails(prepared)
     st.subheader(t("dataset.skipped", n=len(summary["skipped"])))
     if summary["skipped"]:
-        st.dataframe(summary["skipped"], hide_index=True)
+        st.dataframe(skipped_rows(summary["skipped"]), hide_index=True)
     health(summary["health"])
 
 

@@ -11,9 +11,10 @@ STEPS = [
     ("pages/train.py", ":material/model_training:", "home.step.train"),
     ("pages/compare.py", ":material/monitoring:", "home.step.compare"),
     ("pages/classify.py", ":material/image_search:", "home.step.classify"),
+    ("pages/errors.py", ":material/troubleshoot:", "home.step.errors"),
 ]
 FLAWS = ["home.flaw.test_is_val", "home.flaw.steps", "home.flaw.relu", "home.flaw.matching",
-         "home.flaw.256", "home.flaw.shear"]
+         "home.flaw.256", "home.flaw.shear", "home.flaw.batch", "home.flaw.bn"]
 
 
 def walkthrough():

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages import ui
+from pages import lesson, ui
 from pages.ui import t
 
 REPORT_SIZE = 250
@@ -18,20 +18,24 @@ def summary(name, image_size):
 def choose():
     from weather_core.models import DEFAULT_IMAGE_SIZE, MODELS
 
+    link = lesson.Lesson()  # a lesson link may open a model: ?model=model_2_seed&image_size=250
+    names = list(MODELS)
     left, right = st.columns([2, 1])
-    name = left.selectbox(t("models.pick"), list(MODELS), format_func=lambda n: MODELS[n].title)
+    name = left.selectbox(t("models.pick"), names, index=names.index(link.choice("model", names, names[0])),
+                          format_func=ui.model_title)
     info = MODELS[name]
-    size = right.number_input(t("models.size"), min_value=info.min_image_size, max_value=512,
-                              value=DEFAULT_IMAGE_SIZE, step=1)
+    size = right.number_input(t("models.size"), min_value=info.min_image_size, max_value=512, step=1,
+                              value=link.number("image_size", DEFAULT_IMAGE_SIZE, info.min_image_size, 512))
+    link.show()
     return name, info, int(size)
 
 
 def layer_frame(table):
-    import pandas as pd
+    pd = ui.import_pandas()
 
     frame = pd.DataFrame(table["layers"])
     frame["output_shape"] = frame["output_shape"].map(lambda s: "(None, " + ", ".join(map(str, s)) + ")")
-    return frame
+    return frame.rename(columns={column: t(f"models.col.{column}") for column in frame.columns})
 
 
 def totals(table, info, size):
@@ -73,14 +77,15 @@ def relu_flaw(name):
 st.title(t("models.title"))
 st.markdown(t("models.intro"))
 name, info, size = choose()
-st.caption(t("models.report_result", result=info.seed_result))
+st.caption(t("models.report_result", result=t(f"models.result.{name}") if ui.has_text(f"models.result.{name}")
+             else info.seed_result))
 table = None
 with ui.shown_errors(), st.spinner(t("models.building")):
     table = summary(name, size)
 if table:
     totals(table, info, size)
     st.dataframe(layer_frame(table), hide_index=True,
-                 column_config={"params": st.column_config.NumberColumn(format="localized")})
+                 column_config={t("models.col.params"): st.column_config.NumberColumn(format="localized")})
     from pages import charts
 
     st.plotly_chart(charts.feature_maps(table["layers"]))

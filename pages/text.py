@@ -17,6 +17,11 @@ EN = {
     "sidebar.not_generated": "Not generated yet: it is made on first use (a few seconds).",
     "sidebar.counts": "Split: {counts}",
     "sidebar.classes": "Classes: {classes}",
+    # Class names (data and model outputs keep the English names; this is only what is shown)
+    "class.cloudy": "cloudy",
+    "class.rain": "rain",
+    "class.shine": "shine",
+    "class.sunrise": "sunrise",
     # Home
     "home.title": ":material/partly_cloudy_day: Weather CNN Classroom",
     "home.intro": (
@@ -114,6 +119,27 @@ EN = {
     "dataset.leaks": "{n} duplicate photos sit in different splits: the model is tested on "
                      "pictures it trained on (leakage), which inflates the score.",
     "dataset.no_leaks": "No duplicate crosses a split boundary.",
+    "dataset.col.total": "total",
+    "dataset.col.file": "file",
+    "dataset.col.reason": "reason",
+    "dataset.col.group": "group",
+    "dataset.col.split": "split",
+    "dataset.col.train": "train",
+    "dataset.col.val": "val",
+    "dataset.col.test": "test",
+    "dataset.balance.few": "fewer than two classes",
+    "dataset.balance.empty": "class {cls} has no photos",
+    "dataset.balance.rough": "roughly balanced",
+    "dataset.balance.mild": "mildly imbalanced: look at per-class recall, not accuracy alone",
+    "dataset.balance.strong": "strongly imbalanced: accuracy is misleading; consider class weights",
+    "dataset.skip.hidden": "hidden or system file",
+    "dataset.skip.folder": "folder (only the photos directly in the source folder are sorted)",
+    "dataset.skip.not_file": "not a regular file",
+    "dataset.skip.not_image": "not an image file ({ext})",
+    "dataset.skip.no_extension": "no extension",
+    "dataset.skip.no_class": "no class word ({classes}) in the name",
+    "dataset.skip.two_classes": "name matches more than one class ({classes})",
+    "dataset.skip.unreadable": "unreadable image: {error}",
     # Augmentation
     "augment.title": "2 Augmentation: more variety from the same photos",
     "augment.intro": (
@@ -182,6 +208,20 @@ EN = {
         "corrected `model_2` ends in softmax; `model_2_seed` keeps the report's version."
     ),
     "models.relu_fixed": "This is the corrected model: its last layer is Dense(4, softmax).",
+    "models.col.name": "name",
+    "models.col.type": "type",
+    "models.col.output_shape": "output_shape",
+    "models.col.params": "params",
+    "models.name.model_1": "Model 1: simple CNN",
+    "models.name.model_2": "Model 2: deeper CNN (softmax output, corrected)",
+    "models.name.model_2_seed": "Model 2 as the report wrote it (ReLU output)",
+    "models.name.model_3": "Model 3: BatchNorm + Dropout + global average pooling",
+    "models.name.model_3_seed": "Model 3 with Keras' default BatchNorm momentum",
+    "models.result.model_1": "~87-90 % val accuracy (10-30 epochs, batch 16/128)",
+    "models.result.model_2": "91.25 % on 160 val images (50 epochs)",
+    "models.result.model_2_seed": "91.25 % on 160 val images (50 epochs)",
+    "models.result.model_3": "88.75 %, then 98.12 % with ReduceLROnPlateau (on the validation set)",
+    "models.result.model_3_seed": "validation accuracy jumped around (see report)",
     # Train
     "train.title": "4 Train: watch a model learn",
     "train.intro": "Training runs in the background: you can leave this page and come back. "
@@ -271,4 +311,115 @@ EN = {
     "classify.working": "Classifying…",
     "classify.bad_file": "{file}: {error}",
     "classify.result": "**{file}**: {cls} ({p:.0%})",
+    # Why this class? (Classify and Errors)
+    "why.title": "**Why this class?**",
+    "why.class": "Heat map for the class",
+    "why.predicted": "{cls} (predicted)",
+    "why.overlay": "Grad-CAM for {cls}: red is where the evidence lies",
+    "why.how_to_read": (
+        "**Grad-CAM** asks the last convolution layer which places in the photo raised the score of "
+        "the chosen class: red is strong evidence, blue none. Pick another class to see what would "
+        "have argued for it. Below: what one convolution layer sees. Each small picture is one "
+        "filter's output (bright = strongly active); early layers react to colours and edges, later "
+        "ones to coarser patterns at lower resolution."
+    ),
+    "why.layer": "Feature maps of the convolution layer",
+    "why.maps": "The first {n} feature maps of {layer} ({size}×{size} pixels each).",
+    "why.working": "Computing the heat map…",
+    "why.failed": "Could not explain this photo: {message}",
+    # Errors
+    "nav.errors": "7 Errors",
+    "errors.title": "7 Errors: what does the model get wrong?",
+    "errors.intro": "Every photo of the untouched test split was classified once at the end of "
+                    "training. Pick a cell of the confusion matrix (click it, or choose it below) to "
+                    "see its photos, the most confident first, with where the model looked.",
+    "errors.pick_run": "Finished run",
+    "errors.no_run": "No finished run with a test score yet. Train one on the Train page (the "
+                     "dataset needs a test split).",
+    "errors.no_report": "This run has no test score: its dataset had no test split.",
+    "errors.no_predictions": "This run's test report lists no single predictions (it was scored by "
+                             "an older version). Train it again to explore its errors.",
+    "errors.accuracy": "Test accuracy {acc} on {n} photos.",
+    "errors.teach": (
+        "**Find the confusions yourself.** Which cell off the diagonal holds the most photos? "
+        "Sunrise and shine both show a bright sun, cloudy and rain both a grey sky: does the model "
+        "mix them up? Open such a cell and look at the heat maps. Does the model look at the sun, "
+        "the horizon, the clouds, or at something that has nothing to do with the weather (a "
+        "building, a border, a watermark)? Switch the heat map to the true class: what would have "
+        "argued for the right answer? Then ask what data or setting could fix it."
+    ),
+    "errors.pick_cell": "Cell (true → predicted)",
+    "errors.cell": "{true} → {predicted} · photos: {n}",
+    "errors.cell_correct": "{true} → {predicted} (correct) · photos: {n}",
+    "errors.empty_cell": "That cell is empty: no photo.",
+    "errors.explain": "Heat map for",
+    "errors.explain_predicted": "the predicted class ({cls})",
+    "errors.explain_true": "the true class ({cls})",
+    "errors.showing": "Photos {shown} of {n}, the most confident prediction first.",
+    "errors.photo": "{file}: {predicted} {p:.0%} (true {true}: {true_p:.0%})",
+    "errors.missing": "{file}: the photo is no longer in the dataset folder.",
+    # Lesson links
+    "lesson.ignored": "{name}=`{value}` is not valid and was ignored",
+    "lesson.clamped": "{name}=`{value}` is out of range, {used} is used",
+    "lesson.notes": "The link's settings: {notes}.",
+    "lesson.share": "Share these settings",
+    "lesson.share_help": "Append this to the dashboard's address (e.g. `http://server:8501`) and "
+                         "send it to the class: the page opens with exactly these settings.",
+    # Ablation
+    "ablation.title": "Ablation: change one thing",
+    "ablation.intro": "An honest experiment changes **one** setting and keeps everything else, the "
+                      "seed included. Pick the setting; two runs are queued with the form's settings "
+                      "above, differing only in that one.",
+    "ablation.setting": "Setting to vary",
+    "ablation.vary.augment": "Augmentation on / off",
+    "ablation.vary.reduce_lr": "ReduceLROnPlateau on / off",
+    "ablation.vary.batch_size": "Batch 16 / 128",
+    "ablation.on": "on",
+    "ablation.off": "off",
+    "ablation.will_queue": "Queues two runs: {a} and {b}.",
+    "ablation.batch_note": "The report compared batch 128 with 16, but Keras ignores `batch_size` "
+                           "when `fit()` gets a generator: both of its runs used batches of 32. Here "
+                           "the batch size really changes.",
+    "ablation.queue": "Queue the pair",
+    "ablation.row": "`{run}`: {setting} · {state}, epochs {done} · best validation {best} · test {test}",
+    "ablation.compare": "Compare the pair",
+    # Run actions: take it home, resume, discard
+    "export.title": "Take it home",
+    "export.intro": "One zip per run: the Keras model, a TFLite version for phones, the labels, "
+                    "settings, metrics as CSV and a model card.",
+    "export.prepare": "Prepare a zip",
+    "export.help": "Converting to TFLite takes a few seconds.",
+    "export.working": "Packing the run (Keras and TFLite)…",
+    "export.download": "Download the zip ({size:.1f} MB)",
+    "export.failed": "Could not pack this run: {message}",
+    "stopped.what_now": "{done} of {epochs} epochs were saved. Resume continues from the last saved "
+                        "epoch; Discard deletes the run's folder.",
+    "stopped.resume": "Resume",
+    "stopped.confirm": "Yes, delete run {run} and its files",
+    "stopped.discard": "Discard",
+    "stopped.discarded": "Run {run} was deleted.",
+    "compare.unknown_runs": "The link names runs that are not here: {runs}",
+    "chart.best": "best epoch",
+    "chart.cell_hover": "true %{y} → predicted %{x}: click to see the photos",
+    # Durations and run states
+    "time.hours": "{h} h {m} min",
+    "time.minutes": "{m} min {s} s",
+    "time.seconds": "{s} s",
+    "state.queued": "queued",
+    "state.running": "running",
+    "state.finished": "finished",
+    "state.failed": "failed",
+    "state.cancelled": "cancelled",
+    "state.interrupted": "interrupted",
+    "state.damaged": "damaged",
+    "split.train": "train",
+    "split.val": "val",
+    "split.test": "test",
+    "home.step.errors.title": "{n} Errors",
+    "home.step.errors.text": "Open the test photos a model got wrong, with heat maps of what it looked at.",
+    "home.flaw.batch": "`fit(generator, batch_size=128)`: Keras ignores `batch_size` for a generator, "
+                       "so the \"batch 128\" and \"batch 16\" runs both trained on batches of 32 "
+                       "(its logs show 25 steps per epoch: 786 / 32).",
+    "home.flaw.bn": "Model 3's validation accuracy \"jumps around\" because BatchNorm's moving "
+                    "averages (momentum 0.99) lag far behind with only ~25 steps per epoch.",
 }

@@ -5,42 +5,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages import ui
+from pages import ablation, run_actions, train_form, ui
 from pages.ui import t
 
 RUN_KEY = "train_run"
-RATES = [1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2]
-
-
-def choose_config(prepared):
-    from weather_core.models import MODELS
-    from weather_core.training import DEFAULTS as d, TrainConfig
-
-    cols = st.columns(4)
-    model = cols[0].selectbox(t("train.model"), list(MODELS), index=list(MODELS).index(d["model"]),
-                              format_func=lambda name: MODELS[name].title)
-    epochs = cols[1].number_input(t("train.epochs"), 1, 1000, d["epochs"])
-    batch_size = cols[2].number_input(t("train.batch_size"), 1, 1024, d["batch_size"])
-    image_size = cols[3].number_input(t("train.image_size"), 32, 512, d["image_size"])
-    cols = st.columns(4)
-    rate = cols[0].select_slider(t("train.learning_rate"), sorted({*RATES, d["learning_rate"]}),
-                                 d["learning_rate"])
-    seed = cols[1].number_input(t("train.seed"), 0, 2**31 - 1, d["seed"])
-    augment = cols[2].checkbox(t("train.augment"), d["augment"])
-    reduce_lr = cols[3].checkbox(t("train.reduce_lr"), d["reduce_lr"], help=t("train.reduce_lr_help"))
-    if image_size < MODELS[model].min_image_size:
-        st.error(t("train.too_small", model=model, size=MODELS[model].min_image_size))
-        return None
-    return TrainConfig(data=str(prepared), model=model, epochs=int(epochs), batch_size=int(batch_size),
-                       image_size=int(image_size), learning_rate=float(rate), augment=augment,
-                       reduce_lr=reduce_lr, seed=int(seed))
-
-
-def estimate(config, summary):
-    train_count = sum(summary["splits"]["train"].values())
-    seconds = ui.estimate_seconds(config.model, config.image_size, config.epochs, train_count)
-    speed = ui.images_per_second(config.model, config.image_size)
-    st.caption(t("train.estimate", time=ui.duration(seconds), n=train_count, speed=f"{speed:.0f}"))
 
 
 def start(config):
@@ -54,15 +22,16 @@ def start(config):
             st.info(t("train.will_queue", n=len(busy)))
 
 
-def current_run():
-    """This session's run, else the newest active run (reattach after leaving the page)."""
+def runs_to_show():
+    """This session's run; else every active or interrupted run, oldest first: leaving the page or
+    a server restart never hides a run, and a queued run never hides behind a running one."""
     from weather_core import runs
 
     chosen = st.session_state.get(RUN_KEY)
     if chosen and (Path(chosen) / "config.json").exists():
-        return Path(chosen)
-    active = [r for r in runs.list_runs() if r.state in runs.ACTIVE]
-    return active[0].path if active else None
+        return [Path(chosen)]
+    waiting = [r for r in runs.list_runs() if r.state in (*runs.ACTIVE, "interrupted")]
+    return [r.path for r in reversed(waiting)]
 
 
 def progress(info):
@@ -100,7 +69,7 @@ def live(run_dir):
     curves(info)
     if runs.cancel_requested(run_dir):
         st.caption(t("train.cancel_pending"))
-    elif st.button(t("train.cancel")):
+    elif st.button(t("train.cancel"), key=f"cancel-{info.run_id}"):
         runs.request_cancel(run_dir)
         st.caption(t("train.cancel_pending"))
 
@@ -113,7 +82,7 @@ def results(info):
     elif info.state == "cancelled":
         st.warning(t("train.cancelled", error=info.status.get("error", "")))
     else:
-        st.error(t("train.failed", state=info.state, error=info.status.get("error") or t("train.no_error")))
+        st.error(t("train.failed", state=ui.state_label(info.state), error=info.status.get("error") or t("train.no_error")))
         with st.expander(t("train.log")):
             st.code(ui.log_tail(info.path / "log.txt") or t("train.no_log"), language="text")
     cols = st.columns(3)
@@ -126,10 +95,12 @@ def results(info):
         st.caption(t("train.honest"))
     curves(info)
     report = runs.read_json(info.path / "evaluation.json")
-    if report:
+    if isinstance(report, dict) and {"classes", "confusion_matrix"} <= report.keys():
         from pages import charts
 
         st.plotly_chart(charts.confusion(report), key=f"confusion-{info.run_id}")
+    run_actions.export(info, "train")
+    run_actions.stopped(info, on_discard=lambda _: st.session_state.pop(RUN_KEY, None))
 
 
 def show_run(run_dir):
@@ -148,13 +119,15 @@ st.markdown(t("train.intro"))
 prepared, summary = ui.load_active_summary()
 if summary:
     with st.container(border=True):
-        config = choose_config(prepared)
+        config = train_form.choose_config(prepared)
         if config is not None:
-            estimate(config, summary)
+            train_form.estimate(config, summary)
             if st.button(t("train.start"), type="primary"):
                 start(config)
-run = current_run()
-if run is not None:
+            train_form.share(config)
+    ablation.section(config, on_queue=lambda dirs: st.session_state.update({RUN_KEY: str(dirs[0])}))
+shown = runs_to_show()
+for run in shown:
     show_run(run)
-else:
+if not shown:
     st.caption(t("train.no_run"))

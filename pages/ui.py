@@ -3,24 +3,111 @@
 Nothing here imports TensorFlow, plotly or pandas at module level: app.py and Home import it."""
 
 import re
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from weather_core import settings
 
 from .text import EN
+from .text_ko import KO
 
 DATASET_KEY = "dataset_dir"  # the active prepared folder (str), the one source of truth
 PICK_KEY = "dataset_pick"  # the sidebar widget's own key, synced from DATASET_KEY every run
 EXPECTED_ERRORS = (ValueError, OSError)  # DataError and ImageError are ValueErrors
 
 
+# ---------------------------------------------------------------------------------------------
+# Language: English or Korean (the report's course is taught in Korean)
+
+TEXTS = {"en": EN, "ko": KO}
+LANGUAGES = {"en": "English", "ko": "한국어"}  # each language in its own words
+DEFAULT_LANGUAGE = "en"
+# The language outside a script run: plain Python, and AppTest, which calls a widget's format_func
+# between runs to find its value (a test driving Korean widgets sets it to "ko").
+BARE_LANGUAGE = DEFAULT_LANGUAGE
+LANG_KEY = "lang"  # session state: the active language code, the one source of truth
+LANG_PICK_KEY = "lang_pick"  # the sidebar widget's own key, synced from LANG_KEY every run
+LANG_URL_KEY = "lang_url"  # session state: the ?lang= value last read from or written to the URL
+LANGUAGE_LABEL = ":material/translate: Language · 언어"  # bilingual: findable in either language
+missing_keys = set()  # keys looked up but absent from the active table (tests assert it stays empty)
+
+
+def _url_language():
+    """The language a link asks for (?lang=ko, ?lang=ko-KR, ?lang=EN), or None."""
+    value = st.query_params.get("lang")
+    code = str(value or "").strip().lower().split("-")[0].split("_")[0]
+    return code if code in TEXTS else None
+
+
+def language() -> str:
+    """The active language: a (new or edited) ?lang= in the URL wins, then the session's choice,
+    then English. Outside a script run it is BARE_LANGUAGE (English)."""
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return BARE_LANGUAGE
+    state = st.session_state
+    url = _url_language()
+    if url is not None and url != state.get(LANG_URL_KEY):
+        state[LANG_KEY] = state[LANG_URL_KEY] = url
+    if state.get(LANG_KEY) not in TEXTS:
+        state[LANG_KEY] = DEFAULT_LANGUAGE
+    return state[LANG_KEY]
+
+
 def t(key, **kwargs):
-    """The English text for `key`, formatted; a missing key shows itself, never a crash."""
-    text = EN.get(key, key)
+    """The text for `key` in the active language, formatted. A key missing from that language falls
+    back to English, one missing everywhere shows itself (never a crash); both are recorded in
+    `missing_keys`."""
+    table = TEXTS[language()]
+    text = table.get(key)
+    if text is None:
+        missing_keys.add(key)
+        text = EN.get(key, key)
     return text.format(**kwargs) if kwargs else text
+
+
+def has_text(key) -> bool:
+    return key in EN
+
+
+def class_label(name) -> str:
+    """A class as shown: "cloudy" in English, "흐림 (cloudy)" in Korean; data keeps the English name."""
+    return t(f"class.{name}") if has_text(f"class.{name}") else str(name)
+
+
+def model_title(name) -> str:
+    """A registry model's display title in the active language (its registry title as a fallback)."""
+    if has_text(f"models.name.{name}"):
+        return t(f"models.name.{name}")
+    from weather_core.models import MODELS
+
+    return MODELS[name].title if name in MODELS else str(name)
+
+
+def _url_keeps(lang) -> None:
+    """Write the language into the URL, so a shared or bookmarked link opens in it."""
+    st.query_params["lang"] = lang
+    st.session_state[LANG_URL_KEY] = lang
+
+
+def _language_picked():
+    lang = st.session_state[LANG_PICK_KEY]
+    st.session_state[LANG_KEY] = lang
+    _url_keeps(lang)
+
+
+def language_sidebar() -> None:
+    """The sidebar's language switch. It also puts ?lang= back into the URL when a page change
+    dropped it (English without a ?lang= stays a plain URL)."""
+    lang = language()
+    if _url_language() != lang and (lang != DEFAULT_LANGUAGE or "lang" in st.query_params):
+        _url_keeps(lang)
+    st.session_state[LANG_PICK_KEY] = lang
+    st.sidebar.radio(LANGUAGE_LABEL, list(LANGUAGES), key=LANG_PICK_KEY, horizontal=True,
+                     format_func=LANGUAGES.get, on_change=_language_picked)
 
 
 @contextmanager
@@ -143,12 +230,17 @@ def dataset_sidebar(slot) -> None:
             st.caption(t("sidebar.not_generated"))
             return
         st.caption(t("sidebar.counts", counts=split_totals(summary)))
-        classes = ", ".join(f"{name} {n}" for name, n in summary["classes"].items())
+        classes = ", ".join(f"{class_label(name)} {n}" for name, n in summary["classes"].items())
         st.caption(t("sidebar.classes", classes=classes))
 
 
 def split_totals(summary) -> str:
-    return " · ".join(f"{name} {sum(counts.values())}" for name, counts in summary["splits"].items())
+    return " · ".join(f"{split_label(name)} {sum(counts.values())}"
+                      for name, counts in summary["splits"].items())
+
+
+def split_label(name) -> str:
+    return t(f"split.{name}") if has_text(f"split.{name}") else str(name)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -219,8 +311,25 @@ def duration(seconds) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
-        return f"{hours} h {minutes:02d} min"
-    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+        return t("time.hours", h=hours, m=f"{minutes:02d}")
+    return t("time.minutes", m=minutes, s=f"{secs:02d}") if minutes else t("time.seconds", s=secs)
+
+
+def state_label(state) -> str:
+    """A run state (finished, queued, interrupted, ...) in the active language."""
+    return t(f"state.{state}") if has_text(f"state.{state}") else state
+
+
+_IMPORT_LOCK = threading.Lock()
+
+
+def import_pandas():
+    """pandas, imported by one session thread at a time: two first-time imports racing in two
+    threads (plotly imports pandas too) can hand one of them a half-initialised module."""
+    with _IMPORT_LOCK:
+        import pandas
+
+    return pandas
 
 
 def log_tail(path, lines=30) -> str:

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from weather_core import CLASSES, data, demo, pipeline  # noqa: E402
+from weather_core import CLASSES, data, demo, pipeline, settings  # noqa: E402
 from weather_core.images import DecodeCache, ImageError, open_rgb  # noqa: E402
 
 SEED = 123
@@ -162,6 +162,10 @@ def main():
     start = time.perf_counter()
     small, big, used = build_datasets(source_photos(args, work), args, work)
     print(f"wrote {used} + {used * args.scale} photos in {time.perf_counter() - start:.0f} s")
+    needed = used * args.scale * args.image_size**2 * 3
+    if needed > settings.cache_max_bytes():  # load_split's prune() would delete live entries
+        print(f"WARNING: the {args.scale}x cache needs {needed / 2**20:.0f} MiB, more than "
+              f"WEATHER_CACHE_MB={settings.cache_max_bytes() / 2**20:.0f}: expect read errors")
     results = {}
     for name, folder in (("1x", small), (f"{args.scale}x", big)):
         results[name] = run_child(folder, args, work)

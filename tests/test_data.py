@@ -426,3 +426,19 @@ def test_prepare_real_data(mwd_dir, tmp_path):
     assert {"L", "RGBA"} <= set(report["modes"])
     assert report["unreadable"] == []
     assert snapshot(mwd_dir) == before
+
+
+def test_sort_accepts_copies_already_in_class_folders(tmp_path):
+    from PIL import Image
+
+    source = tmp_path / "download" / "dataset"
+    for folder, names in {"Cloudy": ["img_001.jpg", "cloudy9.jpg"], "rain": ["r2.png"],
+                          "shine": ["s1.jpg"], "notes": ["x.jpg"]}.items():
+        (source / folder).mkdir(parents=True)
+        for name in names:
+            Image.new("RGB", (40, 30), (90, 120, 200)).save(source / folder / name,
+                                                            format="PNG" if name.endswith("png") else "JPEG")
+    result = data.sort_by_name(tmp_path / "download", tmp_path / "sorted")
+    assert result.counts == {"cloudy": 2, "rain": 1, "shine": 1, "sunrise": 0}
+    assert sorted(p.name for p in (tmp_path / "sorted" / "cloudy").iterdir()) == ["cloudy9.jpg", "img_001.jpg"]
+    assert [item["file"] for item in result.skipped] == ["dataset/notes"]

@@ -95,7 +95,7 @@ def scan(src_dir, cache=None, decode_size=DECODE_SIZE) -> SortResult:
         if reason:
             result.skipped.append({"file": _relative(path, src_dir), "reason": reason})
         else:
-            candidates[path] = class_of(path.name)
+            candidates[path] = class_of(path.name) or _class_folder(path.parent)
 
     cache = cache or DecodeCache()
     _, errors = cache.ensure_many(list(candidates), decode_size)
@@ -114,9 +114,16 @@ def _source_entries(folder: Path) -> list[Path]:
     entries = sorted(folder.iterdir())
     folders = [e for e in entries if e.is_dir() and not is_hidden(e.name)]
     photos = [e for e in entries if e.is_file() and has_image_extension(e.name)]
-    if len(folders) == 1 and not photos:
+    if len(folders) == 1 and not photos and not _class_folder(folders[0]):
         return [e for e in entries if e != folders[0]] + _source_entries(folders[0])
-    return entries
+    # Some copies of the dataset come already sorted into cloudy/, rain/, ... folders.
+    return [inner for e in entries
+            for inner in (sorted(e.iterdir()) if e.is_dir() and _class_folder(e) else [e])]
+
+
+def _class_folder(folder: Path) -> str | None:
+    """The class a folder is named after (`Cloudy/`, `rain/`), if any."""
+    return folder.name.lower() if folder.name.lower() in CLASSES else None
 
 
 def _skip_reason(path: Path) -> str | None:
@@ -129,6 +136,8 @@ def _skip_reason(path: Path) -> str | None:
     if not has_image_extension(path.name):
         return f"not an image file ({path.suffix or 'no extension'})"
     matches = match_classes(path.name)
+    if not matches and _class_folder(path.parent):
+        return None  # the folder names the class
     if not matches:
         return "no class word (" + ", ".join(CLASSES) + ") in the name"
     if len(matches) > 1:

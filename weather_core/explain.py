@@ -40,12 +40,12 @@ def grad_cam(model, image_uint8, class_index=None, layer_name=None):
 
     run, _ = _logits_model(model, layer_name)
     x = tf.convert_to_tensor(to_model_input(image_uint8[None]))
-    with tf.GradientTape() as tape:
+    with inference.MODEL_LOCK, tf.GradientTape() as tape:
         maps, logits = run(x)
         if class_index is None:
             class_index = int(tf.argmax(logits[0]))
         score = logits[:, class_index]
-    grads = tape.gradient(score, maps)
+        grads = tape.gradient(score, maps)
     weights = tf.reduce_mean(grads, axis=(1, 2), keepdims=True)
     cam = tf.nn.relu(tf.reduce_sum(weights * maps, axis=-1))[0].numpy()
     cam = cam / cam.max() if cam.max() > 0 else cam
@@ -76,7 +76,8 @@ def explain_file(run_dir, source, class_name=None, layer_name=None, display_size
     image = decode(source, size)
     index = class_names.index(class_name) if class_name else None
     cam, index = grad_cam(model, image, index, layer_name)
-    probabilities = np.asarray(model(to_model_input(image[None]), training=False))[0]
+    with inference.MODEL_LOCK:
+        probabilities = np.asarray(model(to_model_input(image[None]), training=False))[0]
     if display_size:
         image = decode(source, display_size)
         cam = np.asarray(Image.fromarray((cam * 255).astype(np.uint8))
@@ -92,10 +93,11 @@ def feature_maps(run_dir, source, layer_name=None, limit=16):
     _, size = inference.run_classes(run_dir)
     name = layer_name or conv_layer_names(model)[0]
     maps = to_model_input(decode(source, size)[None])
-    for layer in model.layers:
-        maps = layer(maps, training=False)
-        if layer.name == name:
-            break
+    with inference.MODEL_LOCK:
+        for layer in model.layers:
+            maps = layer(maps, training=False)
+            if layer.name == name:
+                break
     maps = np.asarray(maps)[0][..., :limit]
     low = maps.min(axis=(0, 1), keepdims=True)
     span = np.maximum(maps.max(axis=(0, 1), keepdims=True) - low, 1e-8)

@@ -12,7 +12,7 @@ from .pipeline import to_model_input
 
 _MODELS = OrderedDict()  # (path, mtime) -> model; a few at most, so memory stays bounded
 _MODELS_MAX = 3
-_LOCK = threading.Lock()
+MODEL_LOCK = threading.Lock()  # one model load or call at a time: memory stays flat under load
 
 
 def model_path(run_dir) -> Path:
@@ -34,7 +34,7 @@ def load_model(run_dir):
 
     path = model_path(run_dir)
     key = (str(path), path.stat().st_mtime_ns)
-    with _LOCK:
+    with MODEL_LOCK:
         if key in _MODELS:
             _MODELS.move_to_end(key)
             return _MODELS[key]
@@ -59,6 +59,8 @@ def _as_float32(model, run_dir):
     if all(layer.dtype_policy.name == "float32" for layer in model.layers):
         return model
     config = runs.read_json(Path(run_dir) / "config.json", {})
+    if not isinstance(config, dict) or "model" not in config or "image_size" not in config:
+        raise ValueError(f"run {Path(run_dir).name}: config.json is missing or damaged")
     previous = keras.mixed_precision.global_policy()
     keras.mixed_precision.set_global_policy("float32")
     try:
@@ -91,7 +93,7 @@ def predict_arrays(run_dir, arrays):
     """Probabilities (N x classes) for uint8 images already at the run's image size."""
     model = load_model(run_dir)
     batch = to_model_input(np.stack(arrays))
-    with _LOCK:  # one Keras call at a time keeps memory flat when many sessions classify
+    with MODEL_LOCK:
         return np.asarray(model(batch, training=False), dtype="float64")
 
 

@@ -1,0 +1,118 @@
+"""Errors: which test photos a finished run gets wrong, and where its model looked (Grad-CAM)."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from pages import ui, why
+from pages.ui import t
+
+CELL_KEY = "errors_cell"  # the chosen cell, "true|predicted" (the selectbox's key)
+CLICK_KEY = "errors_clicked"  # the last cell clicked in the chart, so a click applies once
+SHOWN = 12
+COLUMNS = 4
+
+
+def pick_run():
+    """Finished runs with a test report; the best one first."""
+    from weather_core import runs
+
+    scored = [r for r in runs.list_runs() if r.has_model and (r.path / "evaluation.json").exists()]
+    if not scored:
+        return None
+    by_id = {r.run_id: r for r in scored}
+    ids, best = list(by_id), runs.best_run()
+    index = ids.index(best.run_id) if best is not None and best.run_id in by_id else 0
+    chosen = st.selectbox(t("errors.pick_run"), ids, index=index, format_func=lambda i: by_id[i].label())
+    return by_id[chosen]
+
+
+def cells(report):
+    """{'true|predicted': count} of the non-empty cells: mistakes first, the most common first."""
+    classes, matrix = report["classes"], report["confusion_matrix"]
+    found = [(matrix[i][j], a, b) for i, a in enumerate(classes) for j, b in enumerate(classes)
+             if matrix[i][j]]
+    found.sort(key=lambda cell: (cell[1] == cell[2], -cell[0]))
+    return {f"{a}|{b}": n for n, a, b in found}
+
+
+def cell_label(cell, counts):
+    true, predicted = cell.split("|")
+    key = "errors.cell_correct" if true == predicted else "errors.cell"
+    return t(key, true=ui.class_label(true), predicted=ui.class_label(predicted), n=counts[cell])
+
+
+def choose_cell(run, report, counts):
+    """The confusion matrix (click a cell) and the same choice as a selectbox."""
+    from pages import charts
+
+    event = st.plotly_chart(charts.confusion_clickable(report), key=f"errors-matrix-{run.run_id}",
+                            on_select="rerun", selection_mode="points")
+    points = (event or {}).get("selection", {}).get("points", [])
+    if points:
+        cell = f"{points[0].get('y')}|{points[0].get('x')}"
+        if cell != st.session_state.get(CLICK_KEY):
+            st.session_state[CLICK_KEY] = cell
+            if cell in counts:
+                st.session_state[CELL_KEY] = cell
+            else:
+                st.caption(t("errors.empty_cell"))
+    if st.session_state.get(CELL_KEY) not in counts:
+        st.session_state[CELL_KEY] = next(iter(counts))
+    return st.selectbox(t("errors.pick_cell"), list(counts), key=CELL_KEY,
+                        format_func=lambda cell: cell_label(cell, counts))
+
+
+def locate(run, row):
+    """A test photo's file: where it was scored, else under the run's dataset folder."""
+    path = Path(row["file"])
+    if path.is_file():
+        return path
+    candidate = Path(run.config.get("data") or ".") / "split" / "test" / row["true"] / path.name
+    return candidate if candidate.is_file() else None
+
+
+def photos(run, report, cell):
+    """The cell's test photos, most confident first, each with its Grad-CAM overlay."""
+    true, predicted = cell.split("|")
+    names = {"predicted": ui.class_label(predicted), "true": ui.class_label(true)}
+    rows = [r for r in report.get("predictions", []) if (r["true"], r["predicted"]) == (true, predicted)]
+    rows.sort(key=lambda r: -r["confidence"])
+    target = st.radio(t("errors.explain"), list(names), horizontal=True, disabled=true == predicted,
+                      format_func=lambda option: t(f"errors.explain_{option}", cls=names[option]))
+    st.caption(t("errors.showing", shown=min(SHOWN, len(rows)), n=len(rows)))
+    columns = st.columns(COLUMNS)
+    for index, row in enumerate(rows[:SHOWN]):
+        with columns[index % COLUMNS]:
+            name, path = Path(row["file"]).name, locate(run, row)
+            if path is None:
+                st.warning(t("errors.missing", file=name))
+                continue
+            result = why.overlay(run.path, str(path), predicted if target == "predicted" else true)
+            if result is not None:
+                st.image(result["overlay"], caption=t(
+                    "errors.photo", file=name, predicted=names["predicted"], p=row["confidence"],
+                    true=names["true"], true_p=row["probabilities"].get(true, 0.0)))
+
+
+st.title(t("errors.title"))
+st.markdown(t("errors.intro"))
+run = pick_run()
+if run is None:
+    st.info(t("errors.no_run"))
+    st.page_link("pages/train.py", label=t("classify.to_train"), icon=":material/model_training:")
+else:
+    from weather_core import runs
+
+    report = runs.read_json(run.path / "evaluation.json") or {}
+    if not report.get("confusion_matrix") or not report.get("n"):
+        st.warning(t("errors.no_report"))
+    else:
+        st.caption(t("errors.accuracy", acc=ui.percent(report.get("accuracy")), n=report["n"]))
+        st.info(t("errors.teach"), icon=":material/school:")
+        counts = cells(report)
+        cell = choose_cell(run, report, counts)
+        if "predictions" not in report:
+            st.warning(t("errors.no_predictions"))
+        else:
+            photos(run, report, cell)

@@ -1,0 +1,108 @@
+"""Lesson links: an instructor's URL (`/train?model=model_3&epochs=50`) sets a page's initial widget
+values, so a whole class starts alike. Each value is validated: out of range is clamped, nonsense
+is ignored, and both are named in one small warning; a page never fails on its URL."""
+
+import math
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from pages import ui
+from pages.ui import t
+
+TRUE = {"1", "true", "yes", "on"}
+FALSE = {"0", "false", "no", "off"}
+
+
+def _shown(value) -> str:
+    """A URL value made safe to show inside markdown backticks."""
+    text = str(value).replace("`", "").replace("\n", " ")
+    return text[:40] + ("…" if len(text) > 40 else "")
+
+
+class Lesson:
+    """Reads the page's query parameters; collects a note for each value it could not use as is."""
+
+    def __init__(self):
+        self.notes = []
+
+    @staticmethod
+    def raw(name):
+        value = st.query_params.get(name)
+        return None if value is None or not str(value).strip() else str(value).strip()
+
+    def _ignore(self, name, raw):
+        self.notes.append(t("lesson.ignored", name=name, value=_shown(raw)))
+
+    def number(self, name, default, low, high, integer=True):
+        raw = self.raw(name)
+        if raw is None:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or (integer and not value.is_integer()):
+            self._ignore(name, raw)
+            return default
+        value = int(value) if integer else value
+        clamped = min(max(value, low), high)
+        if clamped != value:
+            self.notes.append(t("lesson.clamped", name=name, value=_shown(raw), used=clamped))
+        return clamped
+
+    def numbers(self, name, default, low, high):
+        """A 'low,high' pair of floats (a range slider), each clamped, in order."""
+        raw = self.raw(name)
+        if raw is None:
+            return default
+        parts = raw.split(",")
+        try:
+            values = [float(part) for part in parts]
+        except ValueError:
+            values = []
+        if len(values) != 2 or not all(map(math.isfinite, values)):
+            self._ignore(name, raw)
+            return default
+        clamped = tuple(sorted(min(max(v, low), high) for v in values))
+        if clamped != tuple(values):
+            self.notes.append(t("lesson.clamped", name=name, value=_shown(raw),
+                                used=f"{clamped[0]},{clamped[1]}"))
+        return clamped
+
+    def choice(self, name, options, default):
+        raw = self.raw(name)
+        if raw is None:
+            return default
+        if raw not in options:
+            self._ignore(name, raw)
+            return default
+        return raw
+
+    def flag(self, name, default):
+        raw = self.raw(name)
+        if raw is None:
+            return default
+        if raw.lower() in TRUE | FALSE:
+            return raw.lower() in TRUE
+        self._ignore(name, raw)
+        return default
+
+    def show(self):
+        if self.notes:
+            st.warning(t("lesson.notes", notes="; ".join(self.notes)), icon=":material/link:")
+
+
+def url(page, values) -> str:
+    """The relative URL that opens `page` with `values` (booleans as 1/0)."""
+    query = {key: int(value) if isinstance(value, bool) else value for key, value in values.items()}
+    if ui.language() != "en":
+        query["lang"] = ui.language()  # the class opens the link in the instructor's language
+    return f"/{page}?{urlencode(query)}"
+
+
+def share(page, values):
+    """An expander with the lesson link for the current values."""
+    with st.expander(t("lesson.share"), icon=":material/share:"):
+        st.caption(t("lesson.share_help"))
+        st.code(url(page, values), language="text")

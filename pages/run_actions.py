@@ -1,0 +1,56 @@
+"""What can be done with one run: take it home as a zip, resume or discard it when it stopped."""
+
+import streamlit as st
+
+from pages import ui
+from pages.ui import t
+
+EXPORT_KEY = "export_zip"  # {"run": run id, "bytes": zip}: one prepared zip per session at most
+STOPPED = ("interrupted", "failed", "cancelled")
+
+
+def export(info, where):
+    """'Prepare a zip' button (the TFLite export takes seconds), then the download button."""
+    if not info.has_model:
+        return
+    ready = st.session_state.get(EXPORT_KEY) or {}
+    slot = st.empty()  # the prepare button, replaced by the download button once the zip exists
+    if ready.get("run") != info.run_id:
+        if not slot.button(t("export.prepare"), key=f"export-{where}-{info.run_id}",
+                           icon=":material/package_2:", help=t("export.help")):
+            return
+        from weather_core import export as exporter
+
+        try:
+            with st.spinner(t("export.working")):
+                payload = exporter.export_zip(info.path)
+        except Exception as error:  # noqa: BLE001  (the TFLite converter raises many kinds)
+            st.error(t("export.failed", message=" ".join(str(error).split())[:300] or type(error).__name__))
+            return
+        ready = st.session_state[EXPORT_KEY] = {"run": info.run_id, "bytes": payload}
+    slot.download_button(t("export.download", size=len(ready["bytes"]) / 2**20), ready["bytes"],
+                         file_name=f"{info.run_id}.zip", mime="application/zip", on_click="ignore",
+                         key=f"download-{where}-{info.run_id}", icon=":material/download:")
+
+
+def stopped(info, on_discard=None):
+    """Resume (from the last saved epoch) or discard (after a confirmation) a stopped run."""
+    from weather_core import runs, training
+
+    if info.state not in STOPPED:
+        return
+    st.markdown(t("stopped.what_now", done=len(info.metrics), epochs=info.config.get("epochs", "?")))
+    left, right = st.columns(2)
+    if left.button(t("stopped.resume"), key=f"resume-{info.run_id}", icon=":material/play_arrow:"):
+        with ui.shown_errors():
+            training.resume_in_background(info.path)
+            st.rerun()
+    sure = right.checkbox(t("stopped.confirm", run=info.run_id), key=f"discard-sure-{info.run_id}")
+    if right.button(t("stopped.discard"), key=f"discard-{info.run_id}", disabled=not sure,
+                    icon=":material/delete:"):
+        with ui.shown_errors():
+            runs.discard(info.path)
+            if on_discard:
+                on_discard(info)
+            st.toast(t("stopped.discarded", run=info.run_id))
+            st.rerun()

@@ -1,0 +1,93 @@
+"""Why this class? Grad-CAM heat maps and convolution feature maps of a run's own model, cached per
+(run, photo, class, layer). Shared by the Classify and Errors pages."""
+
+import hashlib
+from contextlib import contextmanager
+from pathlib import Path
+
+import streamlit as st
+
+from pages import ui
+from pages.ui import t
+
+DISPLAY_SIZE = 240
+MAP_LIMIT = 16
+
+
+def digest(source) -> str:
+    """What identifies a photo for the cache: its bytes, or a file's path, size and mtime."""
+    if isinstance(source, bytes):
+        return hashlib.sha1(source).hexdigest()
+    stat = Path(source).stat()
+    return hashlib.sha1(f"{source}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()
+
+
+def model_version(run_dir) -> int:
+    """The saved model's mtime: a resumed run's new model gets new heat maps."""
+    from weather_core import inference
+
+    return inference.model_path(run_dir).stat().st_mtime_ns
+
+
+@contextmanager
+def shown_failures():
+    """The explanation of one photo failing shows a message there, never a traceback."""
+    try:
+        yield
+    except Exception as error:  # noqa: BLE001  (TensorFlow raises many kinds; the page goes on)
+        st.error(t("why.failed", message=" ".join(str(error).split())[:300] or type(error).__name__))
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def grad_cam(run_dir, photo_digest, class_name, version, _source):
+    from weather_core import explain
+
+    result = explain.explain_file(run_dir, _source, class_name=class_name, display_size=DISPLAY_SIZE)
+    return {key: result[key] for key in ("overlay", "class", "probabilities")}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def feature_maps(run_dir, photo_digest, layer, version, _source):
+    from weather_core import explain
+
+    return explain.feature_maps(run_dir, _source, layer_name=layer, limit=MAP_LIMIT)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def conv_layers(run_dir, version):
+    from weather_core import explain, inference
+
+    return explain.conv_layer_names(inference.load_model(run_dir))
+
+
+def overlay(run_dir, source, class_name=None):
+    """The Grad-CAM result for `class_name` (None: the predicted class), or None after a message."""
+    with shown_failures(), st.spinner(t("why.working")):
+        return grad_cam(str(run_dir), digest(source), class_name, model_version(run_dir), source)
+    return None
+
+
+def label(name, predicted):
+    return t("why.predicted", cls=ui.class_label(name)) if name == predicted else ui.class_label(name)
+
+
+def section(run_dir, key, source, predicted, classes):
+    """Under a classified photo: the heat map for any class, and one layer's feature maps."""
+    st.markdown(t("why.title"))
+    left, right = st.columns([1, 2])
+    with left:
+        chosen = st.selectbox(t("why.class"), classes, index=classes.index(predicted), key=f"why-class-{key}",
+                              format_func=lambda c: label(c, predicted))
+        result = overlay(run_dir, source, chosen)
+        if result is not None:
+            st.image(result["overlay"], width=DISPLAY_SIZE,
+                     caption=t("why.overlay", cls=ui.class_label(chosen)))
+    with right:
+        st.caption(t("why.how_to_read"))
+        with shown_failures():
+            version = model_version(run_dir)
+            layers = conv_layers(str(run_dir), version)
+            layer = st.selectbox(t("why.layer"), layers, key=f"why-layer-{key}")
+            maps, name = feature_maps(str(run_dir), digest(source), layer, version, source)
+            st.image(list(maps), width=72, caption=[f"#{i + 1}" for i in range(len(maps))])
+            st.caption(t("why.maps", n=len(maps), layer=name, size=maps.shape[-1]))
