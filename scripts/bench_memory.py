@@ -1,6 +1,7 @@
 """Memory benchmark: does the input pipeline stay bounded when the dataset is 10x the real one?
 
-It builds two flat folders of photos named like the data, in --work-dir (never in the repo):
+It builds two flat folders of photos named like the data in --work-dir (default bench_out/,
+which git ignores; removed afterwards unless --keep), never among the project's files:
   x1    one re-encoded copy of each source photo
   x10   --scale copies of each; copy k is cropped by k pixels and saved at JPEG quality 90-k,
         so its bytes differ and the decode cache (keyed on content) stores every copy apart
@@ -116,8 +117,7 @@ def measure(folder, cache_dir, args) -> dict:
     epoch_s = time.perf_counter() - start
     return dict(photos=len(split), errors=len(split.errors), images=images, load_s=load_s,
                 epoch_s=epoch_s, baseline_mib=baseline, after_load_mib=after_load,
-                peak_mib=peak_rss_mib(),
-                cache_mib=cache.size_bytes() / 2**20)
+                peak_mib=peak_rss_mib(), cache_mib=cache.size_bytes() / 2**20)
 
 
 def run_child(folder: Path, args, work: Path) -> dict:

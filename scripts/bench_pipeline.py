@@ -1,7 +1,8 @@
 """Benchmark: the seed report's ImageDataGenerator against weather_core's tf.data pipeline.
 
 One process, the same prepared training photos, the same model (model_1 at 250x250 by default,
-Adam + categorical cross-entropy + accuracy, a fresh model from the same seed per variant):
+Adam + categorical cross-entropy + accuracy, a fresh model from the same seed per variant, all
+in the dtype policy weather_core's training would use here: bfloat16 on CPUs with native bf16):
 
   seed          keras' legacy ImageDataGenerator(rescale, shear, zoom, flip, shifts, rotation,
                 brightness).flow_from_directory(train_dir, ...) passed straight to model.fit,
@@ -60,6 +61,8 @@ def parse_args():
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--image-size", type=int, default=250)
     parser.add_argument("--model", default="model_1")
+    parser.add_argument("--precision", default="auto", help="Keras dtype policy for every "
+                        "variant; auto = what weather_core.training picks on this machine")
     parser.add_argument("--rounds", type=int, default=1, help="repeat training runs, keep best")
     parser.add_argument("--json-out", help="also write the figures to this JSON file")
     return parser.parse_args()
@@ -153,7 +156,8 @@ def training_rate(make_input, args):
             float(logs["loss"])  # waits for the step to finish
             times.append(clocks())
 
-    keras.backend.clear_session()
+    keras.backend.clear_session()  # this also resets the dtype policy: set it again
+    keras.mixed_precision.set_global_policy(args.precision)
     keras.utils.set_random_seed(SEED)
     model = models.build(args.model, args.image_size, len(CLASSES))
     model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
@@ -164,8 +168,8 @@ def training_rate(make_input, args):
 
 
 def report(f, args):
-    print(f"\n{args.model} at {args.image_size}px, batch {args.batch_size}, {args.steps} timed "
-          f"steps after {args.warmup} warm-up steps, {f['train_images']} training photos")
+    print(f"\n{args.model} ({args.precision}) at {args.image_size}px, batch {args.batch_size}, "
+          f"{args.steps} timed steps after {args.warmup} warm-up, {f['train_images']} photos")
     print(f"{'':<32}{'---- training ----':>22}{'-- pipeline alone --':>24}")
     print(f"{'variant':<32}{'img/s':>10}{'CPU ms/img':>12}{'img/s':>12}{'CPU ms/img':>12}")
     for key, title in VARIANTS.items():
@@ -188,7 +192,7 @@ def report(f, args):
     print(f"by CPU time per image: seed / ours = {f['cpu_speedup']:.2f}x, "
           f"augmentation adds {f['cpu_aug_overhead']:+.0%}")
     print(f"peak RSS of this process (all variants) {f['peak_rss_mib']:.0f} MiB; load average "
-          f"at start / end {f['load_start']:.2f} / {f['load_end']:.2f} (2 cores: above ~1.5, noisy)")
+          f"at start / end {f['load_start']:.2f} / {f['load_end']:.2f} (2 cores: >1.5 = noisy)")
     if max(rate.values()) > 1.1 * rate["model_only"]:  # the model alone is the upper bound
         print("WARNING: a variant beat the model alone: other processes disturbed the timings")
     print(f"{'PASS' if f['speedup'] >= 1.5 else 'MISS'}  ours/seed training throughput "
@@ -199,6 +203,10 @@ def report(f, args):
 
 def main():
     args = parse_args()
+    if args.precision == "auto":
+        from weather_core.training import setup_device
+
+        args.precision = setup_device()[1]["precision"]
     work = Path(args.work_dir)
     os.environ.setdefault("WEATHER_CACHE_DIR", str(work / "cache"))  # prepare()'s cache
     figures = {"load_start": os.getloadavg()[0]}

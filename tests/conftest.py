@@ -41,3 +41,22 @@ def demo_prepared(demo_raw, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("demo_prepared")
     data.prepare(demo_raw, out)
     return out
+
+
+@pytest.fixture(scope="session", autouse=True)
+def navigation_like_the_server():
+    """A server sees the pages/ folder once, runs in 'pages folder' (v1) mode until app.py's
+    st.navigation switches that off for good. AppTest re-decides before every run, so a
+    switch_page() would run the page file alone, without app.py and its sidebar; keep v2."""
+    from streamlit.testing.v1 import app_test
+
+    original = app_test.PagesManager
+
+    class NavigationPagesManager(original):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            original.uses_pages_directory = False
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(app_test, "PagesManager", NavigationPagesManager)
+        yield

@@ -21,14 +21,32 @@ def test_defaults_are_the_reports_generator_settings():
             s.rotation_degrees, tuple(s.brightness)) == (0.2, 0.2, True, 0.2, 0.2, 20.0, (0.5, 1.5))
 
 
-def test_layers_mirror_the_settings():
-    layers = augment.build_augmenter().layers
-    names = [type(layer).__name__ for layer in layers]
-    assert names == ["RandomShear", "RandomZoom", "RandomFlip", "RandomTranslation",
-                     "RandomRotation", "RandomBrightnessFactor"]
+def test_teaching_layers_mirror_the_settings():
+    lines = augment.describe_layers()
+    assert [line.split("(")[0] for line in lines[:5]] == [
+        "layers.RandomShear", "layers.RandomZoom", "layers.RandomFlip", "layers.RandomTranslation",
+        "layers.RandomRotation"]
     # ImageDataGenerator's shear_range is in degrees: 0.2 degrees is a tiny shear factor.
-    assert math.isclose(layers[0].x_factor[1], math.tan(math.radians(0.2)), rel_tol=1e-6)
-    assert all(layer.fill_mode == "nearest" for layer in layers[:2] + layers[3:5])
+    assert f"{math.tan(math.radians(0.2)):.4f}" in lines[0]
+    assert "uniform(0.5, 1.5)" in lines[5]
+
+
+def test_one_resampling_matches_the_reports_generator():
+    """With every random draw fixed, the fused layer equals legacy ImageDataGenerator's
+    apply_affine_transform (scipy) to within interpolation round-off."""
+    import tensorflow as tf
+    from keras.src.legacy.preprocessing.image import apply_affine_transform
+
+    layer = augment.build_augmenter(augment.AugmentSettings(horizontal_flip=False, brightness=(1, 1)))
+    layer._uniform = lambda n, low, high: tf.fill([n], low + 0.75 * (high - low))
+    rng = np.random.default_rng(0)
+    image = tf.image.resize(rng.integers(0, 255, (1, 64, 64, 3)).astype("float32"), (96, 96))[0].numpy()
+    ours = np.asarray(layer(image[None], training=True))[0]
+    legacy = apply_affine_transform(image, theta=10, tx=0.1 * 96, ty=0.1 * 96, shear=0.1, zx=1.1,
+                                    zy=1.1, row_axis=0, col_axis=1, channel_axis=2,
+                                    fill_mode="nearest", order=1)
+    assert np.abs(ours - legacy).max() < 0.05
+    assert np.abs(ours - image).mean() > 5  # and it did transform the picture
 
 
 def test_preview_is_reproducible_by_seed_and_varied():

@@ -2,7 +2,6 @@
 with the Keras model."""
 
 import io
-import json
 import zipfile
 
 import numpy as np

@@ -34,7 +34,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -44,6 +43,7 @@ from pages import ui  # noqa: E402
 from weather_core import CLASSES, data, inference, runs, settings, training  # noqa: E402
 from weather_core.data import DataError  # noqa: E402
 from weather_core.training import TrainConfig  # noqa: E402
+from support import assert_clean, open_page, private_roots, texts, wait_for  # noqa: E402
 
 APP = str(ROOT / "app.py")
 TIMEOUT = 120  # AppTest: the first TensorFlow import on a busy 2-core machine is slow
@@ -57,31 +57,7 @@ KOREAN_NAMES = ["맑음_shine_01.jpg", "비 rain 2.JPG", "흐림-cloudy-3.jpeg",
 
 @pytest.fixture(scope="module", autouse=True)
 def roots(tmp_path_factory):
-    base = tmp_path_factory.mktemp("hardening")
-    patch = pytest.MonkeyPatch()
-    for name in ("data", "runs", "cache"):
-        patch.setenv(f"WEATHER_{name.upper()}_DIR", str(base / name))
-    patch.delenv("WEATHER_MAX_TRAININGS", raising=False)
-    yield base
-    patch.undo()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def navigation_like_the_server():
-    """As in test_pages: keep st.navigation (v2) mode so switch_page runs pages under app.py."""
-    from streamlit.testing.v1 import app_test
-
-    original = app_test.PagesManager
-
-    class NavigationPagesManager(original):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            original.uses_pages_directory = False
-
-    patch = pytest.MonkeyPatch()
-    patch.setattr(app_test, "PagesManager", NavigationPagesManager)
-    yield
-    patch.undo()
+    yield from private_roots(tmp_path_factory, "hardening")
 
 
 @pytest.fixture(scope="module")
@@ -98,33 +74,6 @@ def own_runs(tmp_path, monkeypatch):
     monkeypatch.setenv("WEATHER_RUNS_DIR", str(tmp_path / "runs"))
     (tmp_path / "runs").mkdir()
     return tmp_path / "runs"
-
-
-def open_page(page, **state):
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    at.switch_page(page).run()
-    assert_clean(at)
-    return at
-
-
-def assert_clean(at):
-    assert not at.exception, [e.value for e in at.exception]
-
-
-def texts(elements):
-    return " ".join(str(e.value) for e in elements)
-
-
-def wait_for(predicate, timeout=240, every=0.3):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return True
-        time.sleep(every)
-    return False
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from pages import ui  # noqa: E402
 from pages.text import EN  # noqa: E402
 from pages.text_ko import KO  # noqa: E402
 from weather_core import demo, training  # noqa: E402
+from support import private_roots  # noqa: E402
 
 APP = ROOT / "app.py"
 HANGUL = re.compile("[가-힣]")
@@ -142,30 +143,7 @@ class _Anything(float):
 
 @pytest.fixture(scope="module", autouse=True)
 def dashboard_dirs(tmp_path_factory):
-    base = tmp_path_factory.mktemp("i18n")
-    patch = pytest.MonkeyPatch()
-    for name in ("data", "runs", "cache"):
-        patch.setenv(f"WEATHER_{name.upper()}_DIR", str(base / name))
-    yield base
-    patch.undo()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def navigation_like_the_server():
-    """Keep AppTest in st.navigation mode, as a server is after the first load (see test_pages)."""
-    from streamlit.testing.v1 import app_test
-
-    original = app_test.PagesManager
-
-    class NavigationPagesManager(original):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            original.uses_pages_directory = False
-
-    patch = pytest.MonkeyPatch()
-    patch.setattr(app_test, "PagesManager", NavigationPagesManager)
-    yield
-    patch.undo()
+    yield from private_roots(tmp_path_factory, "i18n")
 
 
 @pytest.fixture(scope="module")

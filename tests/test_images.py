@@ -204,3 +204,21 @@ def test_cache_prunes_least_recently_used_entries(tmp_path):
     assert freed == 16 * 16 * 3
     assert entries[0].exists() and not entries[1].exists() and entries[2].exists()
     assert cache.size_bytes() <= cache.max_bytes
+
+
+def test_prune_never_drops_entries_in_use(tmp_path):
+    from PIL import Image as PILImage
+
+    from weather_core.images import DecodeCache
+
+    photos = []
+    for index in range(6):
+        path = tmp_path / f"cloudy{index}.png"
+        PILImage.new("RGB", (40, 40), (index * 40, 80, 120)).save(path)
+        photos.append(path)
+    cache = DecodeCache(tmp_path / "cache", max_bytes=2 * 32 * 32 * 3)  # room for two entries
+    first, _ = cache.ensure_many(photos[:3], 32)
+    second, _ = cache.ensure_many(photos[3:], 32, keep=first.values())
+    assert all(entry.exists() for entry in [*first.values(), *second.values()])
+    cache.prune()  # nothing in use any more: back under the limit
+    assert cache.size_bytes() <= 2 * 32 * 32 * 3

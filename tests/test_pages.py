@@ -13,7 +13,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -21,6 +20,7 @@ if str(ROOT) not in sys.path:
 
 from pages import ui  # noqa: E402
 from weather_core import demo, runs, training  # noqa: E402
+from support import assert_clean, open_page, private_roots, texts  # noqa: E402
 
 APP = str(ROOT / "app.py")
 PAGES = ["pages/home.py", "pages/dataset.py", "pages/augmentation.py", "pages/models.py",
@@ -34,32 +34,7 @@ TIMEOUT = 90  # the first TensorFlow import on a busy 2-core machine is slow
 
 @pytest.fixture(scope="module", autouse=True)
 def dashboard_dirs(tmp_path_factory):
-    base = tmp_path_factory.mktemp("dashboard")
-    patch = pytest.MonkeyPatch()
-    for name in ("data", "runs", "cache"):
-        patch.setenv(f"WEATHER_{name.upper()}_DIR", str(base / name))
-    yield base
-    patch.undo()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def navigation_like_the_server():
-    """A server sees the pages/ folder once, runs in 'pages folder' (v1) mode until app.py's
-    st.navigation switches that off for good. AppTest re-decides before every run, so a
-    switch_page() would run the page file alone, without app.py and its sidebar; keep v2."""
-    from streamlit.testing.v1 import app_test
-
-    original = app_test.PagesManager
-
-    class NavigationPagesManager(original):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            original.uses_pages_directory = False
-
-    patch = pytest.MonkeyPatch()
-    patch.setattr(app_test, "PagesManager", NavigationPagesManager)
-    yield
-    patch.undo()
+    yield from private_roots(tmp_path_factory, "dashboard")
 
 
 @pytest.fixture(scope="module")
@@ -80,24 +55,6 @@ def trained_run(app_demo, dashboard_dirs):
 def empty_runs(tmp_path, monkeypatch):
     monkeypatch.setenv("WEATHER_RUNS_DIR", str(tmp_path / "runs"))
     return tmp_path / "runs"
-
-
-def open_page(page, **state):
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    at.switch_page(page).run()
-    assert_clean(at)
-    return at
-
-
-def assert_clean(at):
-    assert not at.exception, [e.value for e in at.exception]
-
-
-def texts(elements):
-    return " ".join(str(e.value) for e in elements)
 
 
 def frame_values(at):

@@ -18,6 +18,7 @@ if str(ROOT) not in sys.path:
 
 from pages import charts, lesson, ui  # noqa: E402
 from weather_core import demo, runs, training  # noqa: E402
+from support import assert_clean, private_roots, texts  # noqa: E402
 
 APP = str(ROOT / "app.py")
 TIMEOUT = 120  # the first TensorFlow import on a busy 2-core machine is slow
@@ -30,30 +31,7 @@ CLASSES = ["cloudy", "rain", "shine", "sunrise"]
 
 @pytest.fixture(scope="module", autouse=True)
 def dashboard_dirs(tmp_path_factory):
-    base = tmp_path_factory.mktemp("teach")
-    patch = pytest.MonkeyPatch()
-    for name in ("data", "runs", "cache"):
-        patch.setenv(f"WEATHER_{name.upper()}_DIR", str(base / name))
-    yield base
-    patch.undo()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def navigation_like_the_server():
-    """Keep st.navigation mode across AppTest runs (see test_pages.py for the why)."""
-    from streamlit.testing.v1 import app_test
-
-    original = app_test.PagesManager
-
-    class NavigationPagesManager(original):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            original.uses_pages_directory = False
-
-    patch = pytest.MonkeyPatch()
-    patch.setattr(app_test, "PagesManager", NavigationPagesManager)
-    yield
-    patch.undo()
+    yield from private_roots(tmp_path_factory, "teach")
 
 
 @pytest.fixture(scope="module")
@@ -103,14 +81,6 @@ def open_page(page, query=None, **state):
     at.switch_page(page).run()
     assert_clean(at)
     return at
-
-
-def assert_clean(at):
-    assert not at.exception, [e.value for e in at.exception]
-
-
-def texts(elements):
-    return " ".join(str(e.value) for e in elements)
 
 
 def copy_run(trained_run, root, name):

@@ -2,25 +2,15 @@
 
 import errno
 import json
-import os
-import time
 
 import numpy as np
 import pytest
 
 from weather_core import evaluation, inference, runs, training
 from weather_core.training import TrainConfig
+from support import wait_for  # noqa: E402
 
 TINY = dict(model="model_1", epochs=2, batch_size=16, image_size=32, learning_rate=1e-3)
-
-
-def wait_for(predicate, timeout=180, every=0.5):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return True
-        time.sleep(every)
-    return False
 
 
 @pytest.fixture(scope="module")

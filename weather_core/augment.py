@@ -1,6 +1,7 @@
-"""The report's ImageDataGenerator settings as Keras 3 preprocessing layers, and a preview.
+"""The report's ImageDataGenerator settings as a Keras 3 preprocessing layer, and a preview.
 
-Layers work on batches of float images in 0..255 (before the 1/255 rescale), training split only."""
+The layer works on batches of float images in 0..255 (before the 1/255 rescale), on the training
+split only."""
 
 import math
 from dataclasses import asdict, dataclass
@@ -27,65 +28,75 @@ class AugmentSettings:
 SEED_SETTINGS = AugmentSettings()
 
 
-def _brightness_layer_class():
+def _seed_affine_class():
     import keras
+    from keras import ops
 
-    class RandomBrightnessFactor(keras.layers.Layer):
-        """Multiply each image by a random factor, then clip to 0..255.
+    class SeedAffine(keras.layers.Layer):
+        """ImageDataGenerator's random transform as one Keras preprocessing layer: rotation,
+        shifts, shear (in degrees, as the report's generator reads shear_range), per-axis zoom
+        and a horizontal flip composed into ONE matrix and ONE bilinear resampling (fill
+        'nearest'), then brightness multiplied and clipped. Stacking Keras' RandomRotation,
+        RandomTranslation, RandomShear and RandomZoom would resample (and blur) four times."""
 
-        Keras' own RandomBrightness *adds* an offset; the report's brightness_range multiplies."""
-
-        def __init__(self, factor_range=(0.5, 1.5), seed=None, **kwargs):
+        def __init__(self, settings=SEED_SETTINGS, seed=None, **kwargs):
             super().__init__(**kwargs)
-            self.factor_range = tuple(float(v) for v in factor_range)
+            self.settings = AugmentSettings(**settings) if isinstance(settings, dict) else settings
             self.seed = seed
             self.seed_generator = keras.random.SeedGenerator(seed)
-            self.supports_jit = False
+
+        def _uniform(self, n, low, high):
+            return keras.random.uniform((n,), low, high, seed=self.seed_generator)
 
         def call(self, images, training=True):
             if not training:
                 return images
-            ops = keras.ops
-            batch = ops.shape(images)[0]
-            low, high = self.factor_range
-            factors = keras.random.uniform((batch, 1, 1, 1), low, high, seed=self.seed_generator)
-            return ops.clip(images * ops.cast(factors, images.dtype), 0.0, 255.0)
+            s = self.settings
+            shape = ops.shape(images)
+            n, h, w = shape[0], ops.cast(shape[1], "float32"), ops.cast(shape[2], "float32")
+            theta = self._uniform(n, -1.0, 1.0) * math.radians(s.rotation_degrees)
+            tx = self._uniform(n, -1.0, 1.0) * s.height_shift * h
+            ty = self._uniform(n, -1.0, 1.0) * s.width_shift * w
+            shear = self._uniform(n, -1.0, 1.0) * math.radians(s.shear_degrees)
+            zx = self._uniform(n, 1 - s.zoom, 1 + s.zoom)
+            zy = self._uniform(n, 1 - s.zoom, 1 + s.zoom)
+            # rotation @ shift @ shear @ zoom, as the legacy apply_affine_transform builds it.
+            c, sn, ssh, csh = ops.cos(theta), ops.sin(theta), ops.sin(shear), ops.cos(shear)
+            m00, m01, m02 = c * zx, (-c * ssh - sn * csh) * zy, c * tx - sn * ty
+            m10, m11, m12 = sn * zx, (-sn * ssh + c * csh) * zy, sn * tx + c * ty
+            ox, oy = h / 2 - 0.5, w / 2 - 0.5  # about the image centre
+            m02 = m02 + ox - m00 * ox - m01 * oy
+            m12 = m12 + oy - m10 * ox - m11 * oy
+            if s.horizontal_flip:  # output x -> w-1-x, folded into the same matrix
+                f = ops.where(self._uniform(n, 0.0, 1.0) < 0.5, -1.0, 1.0)
+                offset = (1 - f) / 2 * (w - 1)
+                m02, m12 = m00 * offset + m02, m10 * offset + m12
+                m00, m10 = m00 * f, m10 * f
+            zero = ops.zeros_like(m00)
+            transform = ops.stack([m00, m01, m02, m10, m11, m12, zero, zero], axis=1)
+            out = ops.image.affine_transform(images, transform, interpolation="bilinear",
+                                             fill_mode="nearest")
+            low, high = s.brightness  # multiplies, as PIL's ImageEnhance in the report's generator
+            factors = ops.reshape(self._uniform(n, low, high), (-1, 1, 1, 1))
+            return ops.clip(out * ops.cast(factors, out.dtype), 0.0, 255.0)
 
         def compute_output_shape(self, input_shape):
             return input_shape
 
         def get_config(self):
-            return {**super().get_config(), "factor_range": self.factor_range, "seed": self.seed}
+            return {**super().get_config(), "settings": self.settings.to_dict(), "seed": self.seed}
 
-    return RandomBrightnessFactor
+    return SeedAffine
 
 
 def build_augmenter(settings=SEED_SETTINGS, seed=None):
-    """A Sequential of Keras preprocessing layers equivalent to the report's generator."""
-    import keras
-
-    layers = keras.layers
-    s = settings
-    fill = {"fill_mode": "nearest"}  # ImageDataGenerator's default fill mode
-    steps = []
-    if s.shear_degrees:
-        steps.append(layers.RandomShear(x_factor=math.tan(math.radians(s.shear_degrees)),
-                                        y_factor=0.0, seed=seed, **fill))
-    if s.zoom:
-        steps.append(layers.RandomZoom((-s.zoom, s.zoom), (-s.zoom, s.zoom), seed=seed, **fill))
-    if s.horizontal_flip:
-        steps.append(layers.RandomFlip("horizontal", seed=seed))
-    if s.width_shift or s.height_shift:
-        steps.append(layers.RandomTranslation(s.height_shift, s.width_shift, seed=seed, **fill))
-    if s.rotation_degrees:
-        steps.append(layers.RandomRotation(s.rotation_degrees / 360.0, seed=seed, **fill))
-    if tuple(s.brightness) != (1.0, 1.0):
-        steps.append(_brightness_layer_class()(s.brightness, seed=seed))
-    return keras.Sequential(steps or [layers.Identity()], name="seed_augmentation")
+    """The Keras preprocessing layer that augments training batches like the report's generator."""
+    return _seed_affine_class()(settings, seed=seed, name="seed_augmentation")
 
 
 def describe_layers(settings=SEED_SETTINGS):
-    """The Keras code that performs the augmentation, one line per layer, for teaching."""
+    """Keras' built-in layers that do the same job, one per line, for teaching. (Training uses
+    one fused layer instead: the same transforms in a single resampling.)"""
     s = settings
     lines = []
     if s.shear_degrees:
@@ -102,7 +113,9 @@ def describe_layers(settings=SEED_SETTINGS):
     if s.rotation_degrees:
         lines.append(f"layers.RandomRotation({s.rotation_degrees}/360, fill_mode='nearest')")
     if tuple(s.brightness) != (1.0, 1.0):
-        lines.append(f"RandomBrightnessFactor({tuple(s.brightness)})  # multiplies, then clips")
+        low, high = s.brightness
+        lines.append(f"# brightness: x * uniform({low}, {high}), clipped to 0..255 "
+                     "(layers.RandomBrightness adds an offset instead)")
     return lines
 
 

@@ -148,7 +148,7 @@ class DecodeCache:
         raw = self.ensure(path, size).read_bytes()
         return np.frombuffer(raw, dtype=np.uint8).reshape(size, size, 3)
 
-    def ensure_many(self, paths, size: int, workers=None):
+    def ensure_many(self, paths, size: int, workers=None, keep=()):
         """Decode what is missing in parallel; returns (entries, errors) with errors as {path: message}."""
         paths = list(paths)
         workers = workers or min(8, (os.cpu_count() or 2) * 2)
@@ -168,14 +168,15 @@ class DecodeCache:
                     errors[str(path)] = error
                 else:
                     entries[str(path)] = entry
-        self.prune()
+        self.prune(keep={*map(str, entries.values()), *map(str, keep)})
         return entries, errors
 
     def size_bytes(self) -> int:
         return sum(f.stat().st_size for f in self.root.rglob("*.u8")) if self.root.exists() else 0
 
-    def prune(self) -> int:
-        """Drop least-recently-used entries until the cache fits; returns bytes freed."""
+    def prune(self, keep=()) -> int:
+        """Drop least-recently-used entries until the cache fits, never one in `keep` (the entries
+        a training is about to stream); returns bytes freed."""
         if not self.root.exists():
             return 0
         files = []
@@ -187,9 +188,12 @@ class DecodeCache:
             files.append((stat.st_mtime, stat.st_size, f))
         total = sum(size for _, size, _ in files)
         freed = 0
+        keep = set(map(str, keep))
         for _, size, f in sorted(files, key=lambda item: item[0]):
             if total - freed <= self.max_bytes:
                 break
+            if str(f) in keep:
+                continue
             f.unlink(missing_ok=True)
             freed += size
         return freed

@@ -20,11 +20,12 @@ class SplitFiles:
         return len(self.entries)
 
 
-def load_split(folder, image_size, class_names=CLASSES, cache=None) -> SplitFiles:
-    """Decode (or find in the cache) every photo of a split folder; unreadable ones land in errors."""
+def load_split(folder, image_size, class_names=CLASSES, cache=None, keep=()) -> SplitFiles:
+    """Decode (or find in the cache) every photo of a split folder; unreadable ones land in errors.
+    `keep`: cache entries of other splits in use, which pruning the cache must not drop."""
     cache = cache or DecodeCache()
     items = [(path, name) for path, name in data.list_images(folder) if name in class_names]
-    entries, errors = cache.ensure_many([path for path, _ in items], image_size)
+    entries, errors = cache.ensure_many([path for path, _ in items], image_size, keep=keep)
     kept = [(path, name) for path, name in items if str(path) in entries]
     return SplitFiles(
         files=[str(path) for path, _ in kept],

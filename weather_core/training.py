@@ -258,8 +258,10 @@ def _train(run_dir):
 
     splits = data.split_dirs(config.data)
     class_names = [c for c in CLASSES if (Path(splits["train"]) / c).is_dir()]
-    loaded = {name: pipeline.load_split(folder, config.image_size, class_names)
-              for name, folder in splits.items()}
+    loaded = {}
+    for name, folder in splits.items():  # earlier splits' cache entries stay while later ones load
+        in_use = [entry for split in loaded.values() for entry in split.entries]
+        loaded[name] = pipeline.load_split(folder, config.image_size, class_names, keep=in_use)
     if len(loaded["train"]) == 0 or "val" not in loaded or len(loaded["val"]) == 0:
         raise data.DataError("the training and validation splits need at least one photo each")
     record.update(device=device, class_names=class_names,

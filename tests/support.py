@@ -1,0 +1,56 @@
+"""Helpers shared by the test modules: private data/runs/cache roots, waiting for a background
+process, and opening a dashboard page under app.py with AppTest."""
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+APP = str(ROOT / "app.py")
+TIMEOUT = 90  # the first TensorFlow import on a busy 2-core machine is slow
+
+
+def private_roots(tmp_path_factory, name):
+    """Generator for a module fixture: its own WEATHER_DATA/RUNS/CACHE_DIR under one folder."""
+    base = tmp_path_factory.mktemp(name)
+    patch = pytest.MonkeyPatch()
+    for root in ("data", "runs", "cache"):
+        patch.setenv(f"WEATHER_{root.upper()}_DIR", str(base / root))
+    patch.delenv("WEATHER_MAX_TRAININGS", raising=False)
+    yield base
+    patch.undo()
+
+
+def wait_for(predicate, timeout=180, every=0.3):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(every)
+    return False
+
+
+def open_page(page, **state):
+    """A fresh session: app.py runs, then switches to `page` (as a click in the sidebar does)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    at.switch_page(page).run()
+    assert_clean(at)
+    return at
+
+
+def assert_clean(at):
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def texts(elements):
+    return " ".join(str(e.value) for e in elements)
