@@ -53,7 +53,9 @@ def add_train(commands):
     parser.add_argument("--reduce-lr", dest="reduce_lr", action="store_true",
                         default=DEFAULTS["reduce_lr"], help="the report's ReduceLROnPlateau (default on)")
     parser.add_argument("--no-reduce-lr", dest="reduce_lr", action="store_false")
-    parser.add_argument("--no-augment", dest="augment", action="store_false", default=True)
+    parser.add_argument("--augment", dest="augment", action="store_true", default=DEFAULTS["augment"],
+                        help="the report's augmentation on the training split")
+    parser.add_argument("--no-augment", dest="augment", action="store_false")
     parser.add_argument("--early-stopping", type=int, default=DEFAULTS["early_stopping"],
                         metavar="PATIENCE")
     parser.add_argument("--seed", type=int, default=DEFAULTS["seed"])
