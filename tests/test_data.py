@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from weather_core import CLASSES, data, health
+from weather_core import CLASSES, archive, data, health
 from weather_core.data import DataError
 from weather_core.images import DecodeCache
 
@@ -298,11 +298,11 @@ def test_extract_zip_survives_a_lying_header(tmp_path):
 
 def test_extract_zip_counts_the_bytes_it_really_writes(tmp_path, monkeypatch):
     # Pretend the header check was fooled; the byte counter while writing must still stop it.
-    checked = data._checked_members
-    monkeypatch.setattr(data, "_checked_members", lambda archive, limit, n: checked(archive, 2**40, n))
-    archive = make_zip(tmp_path / "bomb.zip", {"cloudy1.jpg": b"\0" * (5 * 2**20)})
+    checked = archive._checked_members
+    monkeypatch.setattr(archive, "_checked_members", lambda zipped, limit, n: checked(zipped, 2**40, n))
+    bomb = make_zip(tmp_path / "bomb.zip", {"cloudy1.jpg": b"\0" * (5 * 2**20)})
     with pytest.raises(DataError, match="beyond"):
-        data.extract_zip(archive, tmp_path / "out", max_total_bytes=2**20)
+        data.extract_zip(bomb, tmp_path / "out", max_total_bytes=2**20)
     assert not (tmp_path / "out").exists()
 
 
