@@ -60,3 +60,11 @@ def navigation_like_the_server():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(app_test, "PagesManager", NavigationPagesManager)
         yield
+
+
+@pytest.fixture
+def empty_runs(tmp_path, monkeypatch):
+    """A fresh, empty runs root for one test (WEATHER_RUNS_DIR points at it)."""
+    monkeypatch.setenv("WEATHER_RUNS_DIR", str(tmp_path / "runs"))
+    (tmp_path / "runs").mkdir()
+    return tmp_path / "runs"

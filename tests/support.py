@@ -1,8 +1,10 @@
 """Helpers shared by the test modules: private data/runs/cache roots, waiting for a background
 process, and opening a dashboard page under app.py with AppTest."""
 
+import struct
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -54,3 +56,14 @@ def assert_clean(at):
 
 def texts(elements):
     return " ".join(str(e.value) for e in elements)
+
+
+def png_declaring(width, height) -> bytes:
+    """A tiny PNG whose header claims width x height pixels (a decompression bomb)."""
+
+    def chunk(kind, payload):
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    rows = zlib.compress(b"\x00" * (1 + (width + 7) // 8) * 4)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")

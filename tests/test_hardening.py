@@ -19,7 +19,6 @@ import re
 import shutil
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import threading
@@ -28,7 +27,6 @@ import tomllib
 import unicodedata
 import urllib.request
 import zipfile
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +41,7 @@ from pages import ui  # noqa: E402
 from weather_core import CLASSES, data, inference, runs, settings, training  # noqa: E402
 from weather_core.data import DataError  # noqa: E402
 from weather_core.training import TrainConfig  # noqa: E402
-from support import assert_clean, open_page, private_roots, texts, wait_for  # noqa: E402
+from support import assert_clean, open_page, png_declaring, private_roots, texts, wait_for  # noqa: E402
 
 APP = str(ROOT / "app.py")
 TIMEOUT = 120  # AppTest: the first TensorFlow import on a busy 2-core machine is slow
@@ -68,27 +66,8 @@ def tiny_run(demo_prepared, roots):
     return run_dir
 
 
-@pytest.fixture
-def own_runs(tmp_path, monkeypatch):
-    """A fresh, empty runs root for one test."""
-    monkeypatch.setenv("WEATHER_RUNS_DIR", str(tmp_path / "runs"))
-    (tmp_path / "runs").mkdir()
-    return tmp_path / "runs"
-
-
 # ---------------------------------------------------------------------------------------------
 # Photo files: the broken kinds, the odd-but-valid kinds
-
-
-def _png_declaring(width, height) -> bytes:
-    """A tiny PNG whose header claims width x height (a decompression bomb)."""
-
-    def chunk(kind, payload):
-        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
-
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    rows = zlib.compress(b"\x00" * (1 + (width + 7) // 8) * 4)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
 
 
 def _encode(image, fmt, **options) -> bytes:
@@ -109,7 +88,7 @@ def bad_files():
         ("empty.jpg", b"", "not an image"),
         ("notes.jpg", b"these are my notes, not a photo\n", "not an image"),
         ("truncated.jpg", jpeg[: len(jpeg) // 2], "unreadable image"),
-        ("bomb.png", _png_declaring(30000, 30000), "too large"),
+        ("bomb.png", png_declaring(30000, 30000), "too large"),
         ("model.jpg", model_zip.getvalue(), "not an image"),
     ]
 
@@ -433,9 +412,9 @@ def _lambda_run(root, marker: Path) -> Path:
     return run_dir
 
 
-def test_keras_safe_mode_refuses_a_lambda_model(own_runs, tmp_path, demo_raw):
+def test_keras_safe_mode_refuses_a_lambda_model(empty_runs, tmp_path, demo_raw):
     marker = tmp_path / "code_ran"
-    run_dir = _lambda_run(own_runs, marker)
+    run_dir = _lambda_run(empty_runs, marker)
     with pytest.raises(ValueError, match="safe mode refuses") as error:
         inference.load_model(run_dir)
     assert "Lambda" in str(error.value) and "safe_mode=False" not in str(error.value)
@@ -611,7 +590,7 @@ def test_live_server_enforces_upload_limit_and_xsrf(live_server, demo_raw, tmp_p
 # Faults: full disk during a real training; two trainings at once; at most N at a time
 
 
-def test_disk_full_during_training_fails_the_run_and_keeps_the_saved_model(demo_prepared, own_runs,
+def test_disk_full_during_training_fails_the_run_and_keeps_the_saved_model(demo_prepared, empty_runs,
                                                                          monkeypatch):
     import keras
 
@@ -628,8 +607,8 @@ def test_disk_full_during_training_fails_the_run_and_keeps_the_saved_model(demo_
     config = TrainConfig(data=str(demo_prepared), **{**TINY, "epochs": 3})
     with monkeypatch.context() as patch, pytest.raises(OSError, match="No space left"):
         patch.setattr(keras.Model, "save", save)
-        training.train(config, root=own_runs)
-    (run_dir,) = runs.list_runs(own_runs)
+        training.train(config, root=empty_runs)
+    (run_dir,) = runs.list_runs(empty_runs)
     run_dir = run_dir.path
     status = runs.read_json(run_dir / "status.json")
     assert status["state"] == "failed" == runs.current_state(run_dir)
@@ -642,7 +621,7 @@ def test_disk_full_during_training_fails_the_run_and_keeps_the_saved_model(demo_
     assert "No space left on device" in texts(at.error)
 
 
-def test_two_trainings_started_at_once_run_one_at_a_time(demo_prepared, own_runs, monkeypatch):
+def test_two_trainings_started_at_once_run_one_at_a_time(demo_prepared, empty_runs, monkeypatch):
     monkeypatch.setenv("WEATHER_MAX_TRAININGS", "1")
     # long enough (tens of seconds) that a fresh page session sees the queue before it drains
     epochs = 25
@@ -738,38 +717,38 @@ def _copy(run, root, name, **status):
 
 
 @pytest.fixture
-def damaged_runs(tiny_run, own_runs, tmp_path):
-    good = _copy(tiny_run, own_runs, "20990101-000001-model_1-good")
-    no_config = _copy(tiny_run, own_runs, "20990101-000002-model_1-noconfig")
+def damaged_runs(tiny_run, empty_runs, tmp_path):
+    good = _copy(tiny_run, empty_runs, "20990101-000001-model_1-good")
+    no_config = _copy(tiny_run, empty_runs, "20990101-000002-model_1-noconfig")
     (no_config / "config.json").unlink()
-    bad_status = _copy(tiny_run, own_runs, "20990101-000003-model_1-badstatus")
+    bad_status = _copy(tiny_run, empty_runs, "20990101-000003-model_1-badstatus")
     (bad_status / "status.json").write_text('{"state": "finish')
-    bad_metrics = _copy(tiny_run, own_runs, "20990101-000004-model_1-badmetrics")
+    bad_metrics = _copy(tiny_run, empty_runs, "20990101-000004-model_1-badmetrics")
     (bad_metrics / "metrics.jsonl").write_text(
         '{"epoch": "one"}\n[1, 2]\nnot json\n{"epoch": 2, "seconds": "fast", "val_accuracy": "high"}\n'
         '{"epoch": 1, "accuracy": 0.5, "val_accuracy": 0.5, "loss": 1.0, "val_loss": 1.0, "seconds": 1.5}\n'
         '\xff\n{"epoch": 3, "lo')
-    truncated = _copy(tiny_run, own_runs, "20990101-000005-model_1-truncated", state="finished", test_accuracy=0.99)
+    truncated = _copy(tiny_run, empty_runs, "20990101-000005-model_1-truncated", state="finished", test_accuracy=0.99)
     model = (truncated / runs.BEST_MODEL).read_bytes()
     (truncated / runs.BEST_MODEL).write_bytes(model[: len(model) // 3])
     (truncated / runs.LAST_MODEL).unlink()
-    odd = _copy(tiny_run, own_runs, "20990101-000006-model_1-odd")
+    odd = _copy(tiny_run, empty_runs, "20990101-000006-model_1-odd")
     (odd / "status.json").write_text("[]")
     (odd / "config.json").write_text("null")
-    weird_pid = _copy(tiny_run, own_runs, "20990101-000007-model_1-weirdpid", state="running", pid=-1)
-    metrics_dir = _copy(tiny_run, own_runs, "20990101-000008-model_1-metricsdir")
+    weird_pid = _copy(tiny_run, empty_runs, "20990101-000007-model_1-weirdpid", state="running", pid=-1)
+    metrics_dir = _copy(tiny_run, empty_runs, "20990101-000008-model_1-metricsdir")
     (metrics_dir / "metrics.jsonl").unlink()
     (metrics_dir / "metrics.jsonl").mkdir()
-    (own_runs / "20990101-000000-empty").mkdir()
-    (own_runs / "notes.txt").write_text("not a run")
-    lambda_run = _lambda_run(own_runs, tmp_path / "code_ran")
+    (empty_runs / "20990101-000000-empty").mkdir()
+    (empty_runs / "notes.txt").write_text("not a run")
+    lambda_run = _lambda_run(empty_runs, tmp_path / "code_ran")
     inference._MODELS.clear()
     return dict(good=good, no_config=no_config, bad_status=bad_status, bad_metrics=bad_metrics,
                 truncated=truncated, odd=odd, weird_pid=weird_pid, metrics_dir=metrics_dir,
                 lambda_run=lambda_run, marker=tmp_path / "code_ran")
 
 
-def test_damaged_runs_are_listed_as_damaged(damaged_runs, own_runs):
+def test_damaged_runs_are_listed_as_damaged(damaged_runs, empty_runs):
     states = {r.run_id: r.state for r in runs.list_runs()}
     assert states[damaged_runs["no_config"].name] == "damaged"
     assert states[damaged_runs["bad_status"].name] == "damaged"
@@ -839,8 +818,8 @@ def _interrupted_run(tiny_run, root):
     return run_dir
 
 
-def test_train_page_offers_resume_and_discard_for_an_interrupted_run(tiny_run, own_runs):
-    run_dir = _interrupted_run(tiny_run, own_runs)
+def test_train_page_offers_resume_and_discard_for_an_interrupted_run(tiny_run, empty_runs):
+    run_dir = _interrupted_run(tiny_run, empty_runs)
     at = open_page("pages/train.py", train_run=str(run_dir))
     assert "interrupted" in texts(at.error)
     labels = [b.label for b in at.button]
@@ -851,14 +830,14 @@ def test_train_page_offers_resume_and_discard_for_an_interrupted_run(tiny_run, o
     assert not run_dir.exists()
 
 
-def test_fresh_train_page_offers_an_interrupted_run_back(tiny_run, own_runs):
-    _interrupted_run(tiny_run, own_runs)
+def test_fresh_train_page_offers_an_interrupted_run_back(tiny_run, empty_runs):
+    _interrupted_run(tiny_run, empty_runs)
     at = open_page("pages/train.py")
     labels = [b.label for b in at.button]
     assert ui.t("stopped.resume") in labels and ui.t("stopped.discard") in labels, labels
 
 
-def test_train_page_with_a_malformed_evaluation_file(tiny_run, own_runs):
-    run_dir = _copy(tiny_run, own_runs, "20990101-000001-model_1-badeval")
+def test_train_page_with_a_malformed_evaluation_file(tiny_run, empty_runs):
+    run_dir = _copy(tiny_run, empty_runs, "20990101-000001-model_1-badeval")
     (run_dir / "evaluation.json").write_text('{"classes": 3}')
     open_page("pages/train.py", train_run=str(run_dir))  # asserts no exception element

@@ -1,15 +1,14 @@
 """Decoding the formats real downloads contain, refusing broken files, and the decode cache."""
 
 import os
-import struct
 import time
 import warnings
-import zlib
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from support import png_declaring
 from weather_core import images
 from weather_core.images import DecodeCache, ImageError, decode, open_rgb
 
@@ -129,21 +128,12 @@ def test_text_named_jpg_is_an_image_error(tmp_path):
         decode(path.read_bytes(), 32)
 
 
-def _png_declaring(width, height) -> bytes:
-    """A small valid-looking PNG whose header claims width x height (1-bit greyscale)."""
-
-    def chunk(kind, payload):
-        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
-
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    rows = zlib.compress(b"\x00" * (1 + (width + 7) // 8) * 4)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
 
 
 @pytest.mark.parametrize("width,height", [(30000, 30000), (10000, 8000)])
 def test_decompression_bomb_is_refused_quickly(tmp_path, width, height):
     path = tmp_path / "sunrise2.png"
-    path.write_bytes(_png_declaring(width, height))
+    path.write_bytes(png_declaring(width, height))
     assert path.stat().st_size < 20_000
     start = time.perf_counter()
     with warnings.catch_warnings():

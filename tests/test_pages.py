@@ -51,12 +51,6 @@ def trained_run(app_demo, dashboard_dirs):
     return run_dir
 
 
-@pytest.fixture
-def empty_runs(tmp_path, monkeypatch):
-    monkeypatch.setenv("WEATHER_RUNS_DIR", str(tmp_path / "runs"))
-    return tmp_path / "runs"
-
-
 def frame_values(at):
     return [frame.value for frame in at.dataframe]
 

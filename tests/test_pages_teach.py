@@ -50,13 +50,6 @@ def trained_run(app_demo, dashboard_dirs):
 
 
 @pytest.fixture
-def empty_runs(tmp_path, monkeypatch):
-    monkeypatch.setenv("WEATHER_RUNS_DIR", str(tmp_path / "runs"))
-    (tmp_path / "runs").mkdir()
-    return tmp_path / "runs"
-
-
-@pytest.fixture
 def media(monkeypatch):
     """Every file a run hands to Streamlit's media storage (images, downloads): (name, bytes)."""
     from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
