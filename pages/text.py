@@ -312,7 +312,7 @@ EN = {
     "classify.bad_file": "{file}: {error}",
     "classify.result": "**{file}**: {cls} ({p:.0%})",
     # Why this class? (Classify and Errors)
-    "why.title": "**Why this class?**",
+    "why.title": "**Why this class?** Show the heat map and feature maps",
     "why.class": "Heat map for the class",
     "why.predicted": "{cls} (predicted)",
     "why.overlay": "Grad-CAM for {cls}: red is where the evidence lies",

@@ -334,7 +334,7 @@ KO = {
     # Compare
     "compare.unknown_runs": "링크에 있는 실행 중 여기에 없는 것이 있습니다: {runs}",
     # Why this class (Grad-CAM)
-    "why.title": "**왜 이 클래스일까요?**",
+    "why.title": "**왜 이 클래스일까요?** 히트맵과 특징 맵 보기",
     "why.class": "히트맵을 볼 클래스",
     "why.predicted": "{cls} (예측)",
     "why.overlay": "{cls}에 대한 Grad-CAM: 빨간 곳에 근거가 있습니다",

@@ -72,8 +72,10 @@ def label(name, predicted):
 
 
 def section(run_dir, key, source, predicted, classes):
-    """Under a classified photo: the heat map for any class, and one layer's feature maps."""
-    st.markdown(t("why.title"))
+    """Under a classified photo, on request: the heat map for any class and one layer's feature
+    maps. Off by default so that a classification costs one prediction on a shared server."""
+    if not st.toggle(t("why.title"), key=f"why-show-{key}"):
+        return
     left, right = st.columns([1, 2])
     with left:
         chosen = st.selectbox(t("why.class"), classes, index=classes.index(predicted), key=f"why-class-{key}",

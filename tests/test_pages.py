@@ -296,8 +296,9 @@ def test_classify_uploads_a_good_and_a_bad_photo(trained_run, app_demo):
     assert "broken.png: not an image" in texts(at.error)
     result = next(m.value for m in at.markdown if m.value.startswith("**sky.jpg**"))
     assert any(name in result for name in ("cloudy", "rain", "shine", "sunrise"))
-    # the photo, its Grad-CAM heat map and a grid of feature maps ("Why this class?")
-    assert len(plotly_charts(at)) == 1 and len(at.image) == 3
+    # one prediction only: the photo and its probabilities; "Why this class?" waits for a click
+    assert len(plotly_charts(at)) == 1 and len(at.image) == 1
+    assert [toggle.value for toggle in at.toggle] == [False]
 
 
 def test_classify_without_a_trained_run_says_how_to_get_one(empty_runs):

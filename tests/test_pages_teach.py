@@ -95,6 +95,9 @@ def test_classify_explains_a_photo_with_grad_cam_and_feature_maps(trained_run, a
     at = open_page("pages/classify.py")
     at.file_uploader[0].set_value([("sky.jpg", photo, "image/jpeg")]).run()
     assert_clean(at)
+    assert len(at.image) == 1  # nothing explained until asked
+    labelled(at.toggle, "why.title").set_value(True).run()
+    assert_clean(at)
     result = next(m.value for m in at.markdown if m.value.startswith("**sky.jpg**"))
     predicted = next(c for c in CLASSES if f"**: {c} (" in result)
     heat = next(i for i in at.image if "Grad-CAM" in i.captions[0])
