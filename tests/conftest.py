@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from weather_core import data, demo, settings
+from weather_core import data, demo, settings, training
+from support import TINY
 
 MWD_DIR = settings.PROJECT_ROOT.parent / "shared" / "datasets" / "mwd"
 
@@ -68,3 +69,12 @@ def empty_runs(tmp_path, monkeypatch):
     monkeypatch.setenv("WEATHER_RUNS_DIR", str(tmp_path / "runs"))
     (tmp_path / "runs").mkdir()
     return tmp_path / "runs"
+
+
+@pytest.fixture(scope="session")
+def tiny_trained_run(demo_prepared, tmp_path_factory) -> Path:
+    """model_1 at 32 px, one epoch on demo_prepared, in a runs root of its own. Copy before use."""
+    run_dir, status = training.train(training.TrainConfig(data=str(demo_prepared), **TINY),
+                                     root=tmp_path_factory.mktemp("tiny_runs"))
+    assert status["state"] == "finished", status
+    return run_dir

@@ -1,5 +1,6 @@
 """Helpers shared by the test modules: private data/runs/cache roots, waiting for a background
-process, and opening a dashboard page under app.py with AppTest."""
+process, opening a dashboard page under app.py with AppTest, and hostile inputs (a PNG header
+declaring a huge image, a run whose model holds a Lambda layer)."""
 
 import struct
 import sys
@@ -8,6 +9,8 @@ import zlib
 from pathlib import Path
 
 import pytest
+
+TINY = dict(model="model_1", epochs=1, image_size=32, batch_size=16)  # a run in seconds
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -67,3 +70,28 @@ def png_declaring(width, height) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
     rows = zlib.compress(b"\x00" * (1 + (width + 7) // 8) * 4)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+
+
+def demo_photo(demo_raw, name="rain1.jpg") -> bytes:
+    """The bytes of one demo photo (conftest's demo_raw folder)."""
+    return (demo_raw / name).read_bytes()
+
+
+def lambda_run(root, marker: Path) -> Path:
+    """A run folder whose best.keras holds a Lambda layer that would create `marker` if ever run."""
+    import keras
+
+    from weather_core import CLASSES, runs
+
+    run_dir = root / "20990101-000009-model_1-lambda"
+    run_dir.mkdir(parents=True)
+    target = str(marker)
+    inputs = keras.Input((32, 32, 3))
+    hidden = keras.layers.Lambda(lambda x: (open(target, "w").close(), x)[1])(inputs)
+    outputs = keras.layers.Dense(4, activation="softmax")(keras.layers.GlobalAveragePooling2D()(hidden))
+    keras.Model(inputs, outputs).save(run_dir / runs.BEST_MODEL)
+    marker.unlink(missing_ok=True)  # building the model ran the lambda once, here in the test
+    runs.write_json_atomic(run_dir / "config.json", {"model": "model_1", "image_size": 32,
+                                                     "class_names": list(CLASSES)})
+    runs.write_status(run_dir, "finished", created=1.0, test_accuracy=0.5)
+    return run_dir
