@@ -180,18 +180,37 @@ def _children(pid) -> list[int]:
     return found
 
 
-def tree_rss_mib(pid) -> float:
-    total, todo = 0, [pid]
+def _tree(pid):
+    """pid and all its descendants (Chromium's renderers, the server's worker processes)."""
+    todo = [pid]
     while todo:
         current = todo.pop()
+        yield current
+        todo.extend(_children(current))
+
+
+def tree_rss_mib(pid) -> float:
+    total = 0
+    for current in _tree(pid):
         try:
             for line in Path(f"/proc/{current}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
         except OSError:
             continue
-        todo.extend(_children(current))
     return total / 1024
+
+
+def tree_cpu_seconds(pid) -> float:
+    """User + system CPU time of a process tree so far (live processes only)."""
+    ticks = 0
+    for current in _tree(pid):
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 class RssSampler(threading.Thread):
@@ -222,6 +241,7 @@ class Figures:
         self.result_latencies, self.errors, self.skipped = [], [], []
         self.sessions_done, self.batches = 0, []
         self.cold_rss = self.start_rss = None
+        self.cpu = {}  # "server" / "browser": CPU seconds used during the load phase
 
 
 async def one_session(browser, url, index, photos, figures, deadline):
@@ -274,6 +294,7 @@ async def drive(args, url, photos, sampler, figures):
         if warm.errors:
             log(f"warm-up failed: {warm.errors}")
         figures.start_rss = sampler.now()
+        cpu_start = {"server": tree_cpu_seconds(sampler.pid), "browser": tree_cpu_seconds(os.getpid())}
         log(f"warm-up: first classification {warm.result_latencies[0] if warm.result_latencies else float('nan'):.1f} s, "
             f"server RSS {figures.cold_rss:.0f} -> {figures.start_rss:.0f} MiB")
 
@@ -297,6 +318,9 @@ async def drive(args, url, photos, sampler, figures):
                                    timeout=args.max_seconds + 60)
         except asyncio.TimeoutError:
             figures.errors.append((-1, "(all)", "stopped by --max-seconds"))
+        # This process's tree is Playwright's driver and Chromium: the students' side.
+        cpu_end = {"server": tree_cpu_seconds(sampler.pid), "browser": tree_cpu_seconds(os.getpid())}
+        figures.cpu = {side: cpu_end[side] - cpu_start[side] for side in cpu_start}
         await browser.close()
 
 
@@ -315,7 +339,8 @@ def report(args, figures, sampler, end_rss, seconds):
            "seconds": round(seconds, 1), "rss_start_mib": round(start_rss), "rss_peak_mib": round(peak),
            "rss_end_mib": round(end_rss), "rss_cold_mib": round(figures.cold_rss),
            "batches": [{"sessions": s, "classifications": c, "rss_mib": round(r),
-                        "p50_s": round(p, 3) if p else None} for s, c, r, p in figures.batches]}
+                        "p50_s": round(p, 3) if p else None} for s, c, r, p in figures.batches],
+           "cpu_seconds": {side: round(value, 1) for side, value in figures.cpu.items()}}
     values = figures.result_latencies
     if values:
         out["latency_s"] = {"p50": round(statistics.median(values), 3),
@@ -333,6 +358,12 @@ def report(args, figures, sampler, end_rss, seconds):
         latency = out["latency_s"]
         print(f"latency           upload -> result: p50 {latency['p50']:.2f} s   p95 {latency['p95']:.2f} s   "
               f"max {latency['max']:.2f} s")
+    if figures.cpu and values:
+        per = {side: value / len(values) for side, value in figures.cpu.items()}
+        out["cpu_seconds_per_classification"] = {side: round(v, 3) for side, v in per.items()}
+        print(f"CPU per classification: server {per['server']:.2f} s, browsers {per['browser']:.2f} s "
+              f"(of {seconds * os.cpu_count():.0f} core-seconds in all: server "
+              f"{figures.cpu['server']:.0f}, browsers {figures.cpu['browser']:.0f})")
     print(f"server RSS        cold {figures.cold_rss:.0f} MiB   start (after warm-up) {start_rss:.0f} MiB   "
           f"peak {peak:.0f} MiB   end {end_rss:.0f} MiB (after {args.settle:g} s idle)")
     print("RSS after each batch of sessions:")

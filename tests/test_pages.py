@@ -301,6 +301,21 @@ def test_classify_uploads_a_good_and_a_bad_photo(trained_run, app_demo):
     assert [toggle.value for toggle in at.toggle] == [False]
 
 
+def test_a_classification_never_clears_the_keras_session(trained_run, app_demo, monkeypatch):
+    """Streamlit clears the Keras session after every script run once Keras is imported (a full
+    garbage collection and TensorFlow's kernel cache each time); pages/__init__.py turns it off."""
+    import keras
+
+    cleared = []
+    monkeypatch.setattr(keras.backend, "clear_session", lambda *args, **kwargs: cleared.append(1))
+    photo = next((app_demo / "split" / "test" / "shine").iterdir()).read_bytes()
+    at = open_page("pages/classify.py")
+    at.file_uploader[0].set_value([("sky.jpg", photo, "image/jpeg")]).run()
+    assert_clean(at)
+    assert any(m.value.startswith("**sky.jpg**") for m in at.markdown)
+    assert cleared == []
+
+
 def test_classify_without_a_trained_run_says_how_to_get_one(empty_runs):
     at = open_page("pages/classify.py")
     assert ui.t("classify.no_run") in texts(at.info)

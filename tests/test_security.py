@@ -111,6 +111,7 @@ def test_streamlit_config_is_locked_down():
     assert CONFIG["client"]["showErrorDetails"] == "none"
     assert CONFIG["browser"]["gatherUsageStats"] is False
     assert CONFIG["server"].get("maxMessageSize", 200) <= 200
+    assert CONFIG["runner"]["postScriptGC"] is False  # a full collection per run: see load_test.py
 
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
