@@ -71,6 +71,14 @@ def test_seed_model_2_keeps_its_relu_output_and_the_default_is_softmax():
     assert models.summary("model_2_seed", 250)["total_params"] == 10_648_772
 
 
+def test_layer_names_do_not_depend_on_what_was_built_before():
+    first = [layer["name"] for layer in models.summary("model_1", 64)["layers"]]
+    models.build("model_3", 64)  # a long-running server builds many models
+    again = [layer["name"] for layer in models.summary("model_1", 64)["layers"]]
+    assert first == again
+    assert first[:3] == ["conv2d", "max_pooling2d", "conv2d_1"]
+
+
 @pytest.mark.parametrize("name", list(models.MODELS))
 def test_each_model_builds_at_a_small_size_and_trains_a_step(name):
     import keras

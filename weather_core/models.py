@@ -154,7 +154,12 @@ def layer_table(model):
 
 
 def summary(name, image_size=DEFAULT_IMAGE_SIZE, num_classes=4):
-    """The CLI's and the Models page's summary: totals and the layer table, as plain data."""
+    """The CLI's and the Models page's summary: totals and the layer table, as plain data. Built
+    in a fresh Keras session, so the layer names are those of a new process (conv2d, conv2d_1...)
+    however many models this process built before."""
+    import keras
+
+    keras.backend.clear_session(free_memory=False)
     model = build(name, image_size, num_classes)
     trainable = sum(int(w.numpy().size) for w in model.trainable_weights)
     non_trainable = sum(int(w.numpy().size) for w in model.non_trainable_weights)
