@@ -1,12 +1,13 @@
 """Shared fixtures: temporary data, cache and runs folders for the whole session (tests never write
 into the repository), the real photos when ../shared is present, and a small demo dataset."""
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from weather_core import data, demo, settings, training
-from support import TINY
+from support import TINY, private_roots
 
 MWD_DIR = settings.PROJECT_ROOT.parent / "shared" / "datasets" / "mwd"
 
@@ -78,3 +79,15 @@ def tiny_trained_run(demo_prepared, tmp_path_factory) -> Path:
                                      root=tmp_path_factory.mktemp("tiny_runs"))
     assert status["state"] == "finished", status
     return run_dir
+
+
+@pytest.fixture(scope="module")
+def roots(request, tmp_path_factory):
+    """WEATHER_DATA/RUNS/CACHE_DIR of the requesting module's own, for all its tests."""
+    yield from private_roots(tmp_path_factory, request.module.__name__.rsplit(".", 1)[-1])
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tiny_trained_run, roots):
+    """A copy of the session's tiny trained run in the module's runs root (pages list it)."""
+    return Path(shutil.copytree(tiny_trained_run, roots / "runs" / tiny_trained_run.name))

@@ -23,20 +23,12 @@ if str(ROOT) not in sys.path:
 from pages import ui  # noqa: E402
 from weather_core import CLASSES, data, inference, runs, settings  # noqa: E402
 from weather_core.data import DataError  # noqa: E402
-from support import assert_clean, demo_photo, open_page, png_declaring, private_roots, texts  # noqa: E402
+from support import assert_clean, demo_photo, open_page, png_declaring, texts  # noqa: E402
 
 KOREAN_NAMES = ["맑음_shine_01.jpg", "비 rain 2.JPG", "흐림-cloudy-3.jpeg", "일출 sunrise 4.png"]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def roots(tmp_path_factory):
-    yield from private_roots(tmp_path_factory, "bad_input")
-
-
-@pytest.fixture(scope="module")
-def tiny_run(tiny_trained_run, roots):
-    """A copy of the session's tiny trained run in this module's runs root (pages list it)."""
-    return Path(shutil.copytree(tiny_trained_run, roots / "runs" / tiny_trained_run.name))
+pytestmark = pytest.mark.usefixtures("roots")  # this module's own data, runs and cache roots
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,19 +20,10 @@ if str(ROOT) not in sys.path:
 from pages import ui  # noqa: E402
 from weather_core import inference, runs, settings, training  # noqa: E402
 from weather_core.training import TrainConfig  # noqa: E402
-from support import TINY, assert_clean, demo_photo, lambda_run, open_page, private_roots, texts, wait_for  # noqa: E402
+from support import TINY, assert_clean, demo_photo, lambda_run, open_page, texts, wait_for  # noqa: E402
 
 
-
-@pytest.fixture(scope="module", autouse=True)
-def roots(tmp_path_factory):
-    yield from private_roots(tmp_path_factory, "faults")
-
-
-@pytest.fixture(scope="module")
-def tiny_run(tiny_trained_run, roots):
-    """A copy of the session's tiny trained run in this module's runs root (pages list it)."""
-    return Path(shutil.copytree(tiny_trained_run, roots / "runs" / tiny_trained_run.name))
+pytestmark = pytest.mark.usefixtures("roots")  # this module's own data, runs and cache roots
 
 
 # ---------------------------------------------------------------------------------------------

@@ -249,12 +249,13 @@ def test_train_page_shows_failed_and_interrupted_runs(app_demo, empty_runs):
 
 
 def test_estimate_uses_measured_throughputs():
-    assert ui.images_per_second("model_3", 128) == 25.0
+    assert ui.images_per_second("model_3", 192) == 19.4
+    assert ui.images_per_second("model_3", 128) == pytest.approx(26.3 * (160 / 128) ** 2)
     assert ui.images_per_second("model_2_seed", 250) == ui.images_per_second("model_2", 250) == 9.5
     assert ui.images_per_second("model_1", 64) == pytest.approx(300.0)  # 4x fewer pixels than 128
     assert ui.images_per_second("model_1", 240) == pytest.approx(19.0 * (250 / 240) ** 2)
-    expected = ui.STARTUP_SECONDS + 30 * 168 / 25.0 * 1.15
-    assert ui.estimate_seconds("model_3", 128, 30, 168) == pytest.approx(expected)
+    expected = ui.STARTUP_SECONDS + 30 * 168 / 19.4 * 1.15
+    assert ui.estimate_seconds("model_3", 192, 30, 168) == pytest.approx(expected)
 
 
 def test_progress_and_time_left():

@@ -24,18 +24,10 @@ if str(ROOT) not in sys.path:
 
 from pages import ui  # noqa: E402
 from weather_core import inference, runs, settings  # noqa: E402
-from support import demo_photo, lambda_run, private_roots  # noqa: E402
+from support import demo_photo, lambda_run  # noqa: E402
 
 
-@pytest.fixture(scope="module", autouse=True)
-def roots(tmp_path_factory):
-    yield from private_roots(tmp_path_factory, "security")
-
-
-@pytest.fixture(scope="module")
-def tiny_run(tiny_trained_run, roots):
-    """A copy of the session's tiny trained run in this module's runs root (pages list it)."""
-    return Path(shutil.copytree(tiny_trained_run, roots / "runs" / tiny_trained_run.name))
+pytestmark = pytest.mark.usefixtures("roots")  # this module's own data, runs and cache roots
 
 
 # ---------------------------------------------------------------------------------------------
