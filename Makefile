@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast browser-deps bench clean
+.PHONY: install run test test-fast browser-deps bench screenshots clean
 
 install: $(STAMP)
 
@@ -30,6 +30,10 @@ test-fast: install
 
 bench: install
 	$(BIN)/python scripts/bench_pipeline.py
+
+# The README's pictures: the browser test, writing its screenshots into docs/screenshots/.
+screenshots: install browser-deps
+	WEATHER_SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/test_browser.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

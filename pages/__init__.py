@@ -21,7 +21,8 @@ if PagesManager is not None and PagesManager.uses_pages_directory and get_script
 # Once Keras is imported, Streamlit calls keras.backend.clear_session() after every script run,
 # for apps that build a model on each run. This app never does: weather_core.inference loads each
 # model once per process. The clear (a full garbage collection and TensorFlow's kernel cache
-# thrown away) was a third of the server's CPU per classification in scripts/load_test.py.
+# thrown away) took a quarter of the server's CPU in scripts/load_test.py, and the next
+# prediction then rebuilt its TensorFlow kernels.
 try:
     from streamlit.runtime.scriptrunner import script_runner
 except ImportError:  # a future Streamlit that moved it: the app still works, only slower

@@ -1,6 +1,7 @@
 """The dashboard in a real browser: `streamlit run app.py` in a subprocess, Chromium driven by
 Playwright, every page visited through the sidebar as a student would, and a screenshot of each
-written to docs/screenshots/ (01_home.png ... 07_classify.png, the README's pictures).
+(01_home.png ... 07_classify.png) written to a temporary folder, or to $WEATHER_SCREENSHOTS_DIR:
+`make screenshots` renews the README's pictures in docs/screenshots/ that way.
 
 Set-up: the browser is Debian's chromium, not Playwright's own download (there is no network for
 that). `make test` runs `make browser-deps` first, which does `apt-get install -y chromium` when it
@@ -18,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -44,7 +46,8 @@ except ImportError as error:
     pytest.skip(f"playwright cannot be imported ({error}); pip install -r requirements-dev.txt",
                 allow_module_level=True)
 
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+# Tests never write into the repository unless asked: `make screenshots` sets this.
+SCREENSHOTS = Path(os.environ.get("WEATHER_SCREENSHOTS_DIR") or tempfile.mkdtemp(prefix="weather-shots-"))
 MWD_DIR = settings.PROJECT_ROOT.parent / "shared" / "datasets" / "mwd"
 VIEWPORT = {"width": 1400, "height": 900}  # readable on a classroom projector
 MAX_SCREENSHOT_HEIGHT = 6000
