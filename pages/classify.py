@@ -8,18 +8,10 @@ from pages.ui import t
 PHOTO_TYPES = ["jpg", "jpeg", "png", "gif", "webp", "bmp"]
 
 
-def pick_run():
+def trained_runs():
     from weather_core import runs
 
-    trained = [r for r in runs.list_runs() if r.has_model]
-    if not trained:
-        return None
-    by_id = {r.run_id: r for r in trained}
-    best = runs.best_run()
-    ids = list(by_id)
-    index = ids.index(best.run_id) if best is not None and best.run_id in by_id else 0
-    chosen = st.selectbox(t("classify.pick_run"), ids, index=index, format_func=lambda i: by_id[i].label())
-    return by_id[chosen]
+    return [r for r in runs.list_runs() if r.has_model]
 
 
 def classify(run_dir, files):
@@ -48,7 +40,7 @@ def show(run_dir, index, result, content):
 
 st.title(t("classify.title"))
 st.markdown(t("classify.intro"))
-run = pick_run()
+run = ui.pick_run(t("classify.pick_run"), trained_runs())
 if run is None:
     st.info(t("classify.no_run"))
     st.page_link("pages/train.py", label=t("classify.to_train"), icon=":material/model_training:")

@@ -13,18 +13,11 @@ SHOWN = 12
 COLUMNS = 4
 
 
-def pick_run():
-    """Finished runs with a test report; the best one first."""
+def scored_runs():
+    """Finished runs with a test report."""
     from weather_core import runs
 
-    scored = [r for r in runs.list_runs() if r.has_model and (r.path / "evaluation.json").exists()]
-    if not scored:
-        return None
-    by_id = {r.run_id: r for r in scored}
-    ids, best = list(by_id), runs.best_run()
-    index = ids.index(best.run_id) if best is not None and best.run_id in by_id else 0
-    chosen = st.selectbox(t("errors.pick_run"), ids, index=index, format_func=lambda i: by_id[i].label())
-    return by_id[chosen]
+    return [r for r in runs.list_runs() if r.has_model and (r.path / "evaluation.json").exists()]
 
 
 def cells(report):
@@ -97,7 +90,7 @@ def photos(run, report, cell):
 
 st.title(t("errors.title"))
 st.markdown(t("errors.intro"))
-run = pick_run()
+run = ui.pick_run(t("errors.pick_run"), scored_runs())
 if run is None:
     st.info(t("errors.no_run"))
     st.page_link("pages/train.py", label=t("classify.to_train"), icon=":material/model_training:")

@@ -255,6 +255,19 @@ def thumbnail(source, box, version=None):
     return np.asarray(image)
 
 
+def pick_run(label, candidates):
+    """A selectbox over `candidates` (runs.RunInfo), the best run preselected; None when empty."""
+    from weather_core import runs
+
+    if not candidates:
+        return None
+    by_id = {r.run_id: r for r in candidates}
+    ids, best = list(by_id), runs.best_run()
+    index = ids.index(best.run_id) if best is not None and best.run_id in by_id else 0
+    chosen = st.selectbox(label, ids, index=index, format_func=lambda i: by_id[i].label())
+    return by_id[chosen]
+
+
 # ---------------------------------------------------------------------------------------------
 # Training time estimate
 

@@ -91,3 +91,20 @@ def roots(request, tmp_path_factory):
 def tiny_run(tiny_trained_run, roots):
     """A copy of the session's tiny trained run in the module's runs root (pages list it)."""
     return Path(shutil.copytree(tiny_trained_run, roots / "runs" / tiny_trained_run.name))
+
+
+@pytest.fixture(scope="module")
+def app_demo(roots):
+    """The dashboard's own demo dataset (made on first use) in the module's data root."""
+    return demo.ensure_demo_dataset()
+
+
+@pytest.fixture(scope="module")
+def trained_run(app_demo, roots):
+    """A tiny finished run on app_demo in the module's runs root, so Train, Compare, Classify and
+    Errors show results, not just a hint."""
+    config = training.TrainConfig(data=str(app_demo), model="model_1", epochs=1, image_size=32,
+                                  batch_size=16)
+    run_dir, status = training.train(config, root=roots / "runs")
+    assert status["state"] == "finished"
+    return run_dir

@@ -18,8 +18,7 @@ if str(ROOT) not in sys.path:
 from pages import ui  # noqa: E402
 from pages.text import EN  # noqa: E402
 from pages.text_ko import KO  # noqa: E402
-from weather_core import demo, training  # noqa: E402
-from support import private_roots  # noqa: E402
+from weather_core import demo  # noqa: E402
 
 APP = ROOT / "app.py"
 HANGUL = re.compile("[가-힣]")
@@ -138,23 +137,10 @@ class _Anything(float):
 
 
 # ---------------------------------------------------------------------------------------------
-# Every page in both languages (fixtures as in test_pages.py: private roots, the demo, one run)
+# Every page in both languages (conftest fixtures: private roots, the demo, one tiny run)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def dashboard_dirs(tmp_path_factory):
-    yield from private_roots(tmp_path_factory, "i18n")
-
-
-@pytest.fixture(scope="module")
-def trained_run(dashboard_dirs):
-    """A tiny finished run, so Train, Compare and Classify show their results, not just a hint."""
-    prepared = demo.ensure_demo_dataset()
-    config = training.TrainConfig(data=str(prepared), model="model_1", epochs=1, image_size=32,
-                                  batch_size=16)
-    run_dir, status = training.train(config, root=dashboard_dirs / "runs")
-    assert status["state"] == "finished"
-    return run_dir
+pytestmark = pytest.mark.usefixtures("roots")  # this module's own data, runs and cache roots
 
 
 @pytest.fixture(autouse=True)

@@ -19,8 +19,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from pages import ui  # noqa: E402
-from weather_core import demo, runs, training  # noqa: E402
-from support import assert_clean, open_page, private_roots, texts  # noqa: E402
+from weather_core import runs  # noqa: E402
+from support import assert_clean, open_page, texts  # noqa: E402
 
 APP = str(ROOT / "app.py")
 PAGES = ["pages/home.py", "pages/dataset.py", "pages/augmentation.py", "pages/models.py",
@@ -29,26 +29,10 @@ TIMEOUT = 90  # the first TensorFlow import on a busy 2-core machine is slow
 
 
 # ---------------------------------------------------------------------------------------------
-# Fixtures: private data, cache and runs roots; the demo dataset; one tiny trained run
+# Fixtures (conftest): private roots, the demo dataset (app_demo), one tiny trained run
 
 
-@pytest.fixture(scope="module", autouse=True)
-def dashboard_dirs(tmp_path_factory):
-    yield from private_roots(tmp_path_factory, "dashboard")
-
-
-@pytest.fixture(scope="module")
-def app_demo(dashboard_dirs):
-    return demo.ensure_demo_dataset()
-
-
-@pytest.fixture(scope="module")
-def trained_run(app_demo, dashboard_dirs):
-    config = training.TrainConfig(data=str(app_demo), model="model_1", epochs=1,
-                                  image_size=32, batch_size=16)
-    run_dir, status = training.train(config, root=dashboard_dirs / "runs")
-    assert status["state"] == "finished"
-    return run_dir
+pytestmark = pytest.mark.usefixtures("roots")  # this module's own data, runs and cache roots
 
 
 def frame_values(at):

@@ -18,8 +18,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from pages import charts, lesson, ui  # noqa: E402
-from weather_core import demo, runs, training  # noqa: E402
-from support import assert_clean, private_roots, texts  # noqa: E402
+from weather_core import runs, training  # noqa: E402
+from support import assert_clean, texts  # noqa: E402
 
 APP = str(ROOT / "app.py")
 TIMEOUT = 120  # the first TensorFlow import on a busy 2-core machine is slow
@@ -27,24 +27,18 @@ CLASSES = ["cloudy", "rain", "shine", "sunrise"]
 
 
 # ---------------------------------------------------------------------------------------------
-# Fixtures (as in test_pages.py): private roots, the demo dataset, one tiny trained run
+# Fixtures: conftest's private roots and demo dataset; a two-epoch trained run
 
 
-@pytest.fixture(scope="module", autouse=True)
-def dashboard_dirs(tmp_path_factory):
-    yield from private_roots(tmp_path_factory, "teach")
-
-
-@pytest.fixture(scope="module")
-def app_demo(dashboard_dirs):
-    return demo.ensure_demo_dataset()
+pytestmark = pytest.mark.usefixtures("roots")  # this module's own data, runs and cache roots
 
 
 @pytest.fixture(scope="module")
-def trained_run(app_demo, dashboard_dirs):
+def trained_run(app_demo, roots):
+    """Two epochs (conftest's run has one): curves with more than one point."""
     config = training.TrainConfig(data=str(app_demo), model="model_1", epochs=2, image_size=32,
                                   batch_size=16, augment=False)
-    run_dir, status = training.train(config, root=dashboard_dirs / "runs")
+    run_dir, status = training.train(config, root=roots / "runs")
     assert status["state"] == "finished"
     return run_dir
 
