@@ -417,7 +417,11 @@ def test_prepare_real_data(mwd_dir, tmp_path):
     assert summary["classes"] == counts
     assert summary["skipped"] == []
     for name, n in counts.items():
-        assert {s: summary["splits"][s][name] for s in summary["splits"]} == expected_split(n, (0.7, 0.15, 0.15))
+        # Twins follow their group's first photo, so each split is near split-folders' own rule.
+        got = {s: summary["splits"][s][name] for s in summary["splits"]}
+        assert sum(got.values()) == n
+        for split_name, expected in expected_split(n, (0.7, 0.15, 0.15)).items():
+            assert abs(got[split_name] - expected) <= 0.03 * n, (name, got)
     # Every photo was decoded: one cache entry per distinct file content.
     distinct = len({digest for digest, _ in before.values()})
     assert len(list(cache.root.glob("250/*/*.u8"))) == distinct

@@ -80,12 +80,16 @@ def add_prepare(commands) -> None:
     parser.add_argument("--ratio", type=float, nargs="+", default=list(data.DEFAULT_RATIO),
                         metavar="R", help="train val [test] fractions (default 0.7 0.15 0.15)")
     parser.add_argument("--seed", type=int, default=data.DEFAULT_SEED)
+    parser.add_argument("--split-like-report", action="store_true",
+                        help="split file by file as the report did: copies of one photo may land in "
+                             "train and test (a leak, for teaching); default keeps them together")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(run=run_prepare)
 
 
 def run_prepare(args) -> int:
-    summary = data.prepare(args.src, args.out, ratio=args.ratio, seed=args.seed)
+    summary = data.prepare(args.src, args.out, ratio=args.ratio, seed=args.seed,
+                           keep_twins_together=not args.split_like_report)
     if args.json:
         print_json(summary)
     else:
@@ -102,8 +106,8 @@ def describe_preparation(summary) -> str:
         f"Split (ratio {'/'.join(f'{r:g}' for r in summary['ratio'])}, seed {summary['seed']}): {splits}",
         f"Imbalance: {health['imbalance']['ratio']}x ({health['imbalance']['note']})",
         f"Formats: {_counts(health['formats'])}; modes: {_counts(health['modes'])}",
-        f"Exact duplicates: {len(health['duplicates'])} groups "
-        f"({len(health['duplicates_across_splits'])} spread across splits)",
+        f"Duplicate groups: {_group_kinds(summary['duplicate_groups'])}; "
+        f"files with a twin in another split: {summary['cross_split_twins']}",
         f"Skipped {len(summary['skipped'])} files",
     ]
     lines += [f"  {item['file']}: {item['reason']}" for item in summary["skipped"][:20]]
@@ -111,6 +115,11 @@ def describe_preparation(summary) -> str:
         lines.append(f"  ... and {len(summary['skipped']) - 20} more (see prepared.json)")
     lines.append(f"Written to {summary['out_dir']}")
     return "\n".join(lines)
+
+
+def _group_kinds(groups) -> str:
+    exact = sum(1 for g in groups if g["kind"] == "exact")
+    return f"{exact} exact, {len(groups) - exact} near"
 
 
 def _counts(counter) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 import splitfolders
 
-from . import CLASSES
+from . import CLASSES, duplicates
 from .archive import extract_zip
 from .errors import DataError
 from .health import health_report
@@ -218,22 +218,56 @@ def check_ratio(ratio) -> tuple[float, ...]:
     return ratio
 
 
-def split(sorted_dir, out_dir, ratio=DEFAULT_RATIO, seed=DEFAULT_SEED) -> dict:
-    """Split class folders with split-folders into out_dir/{train,val[,test]}/<class>/; returns counts."""
+def split(sorted_dir, out_dir, ratio=DEFAULT_RATIO, seed=DEFAULT_SEED, groups=()) -> dict:
+    """Split class folders with split-folders into out_dir/{train,val[,test]}/<class>/; returns counts.
+
+    `groups`: lists of "class/name" files that show one photo (duplicates.find_groups). Only the
+    first file of each group goes through split-folders; its twins follow it into the same split,
+    so no photo is scored against its own copy. Ratios hold as closely as whole groups allow."""
     ratio = check_ratio(ratio)
     sorted_dir, out_dir = Path(sorted_dir), Path(out_dir)
     _refuse_overlap(sorted_dir, out_dir)
     _check_class_folders(sorted_dir)
     staging = _staging_dir(out_dir)
+    followers = {f: group[0] for group in groups for f in group[1:]}
     # split-folders reseeds the global `random`; keep the caller's random stream untouched.
     state = random.getstate()
     try:
-        splitfolders.ratio(str(sorted_dir), output=str(staging), seed=seed, ratio=ratio)
+        leaders = _without_followers(sorted_dir, staging / ".leaders", set(followers))
+        splitfolders.ratio(str(leaders), output=str(staging), seed=seed, ratio=ratio)
+        shutil.rmtree(leaders)
+        _place_followers(sorted_dir, staging, followers)
         _swap_in(staging, out_dir, SPLITS)
     finally:
         random.setstate(state)
         shutil.rmtree(staging, ignore_errors=True)
     return split_counts(out_dir)
+
+
+def _without_followers(sorted_dir: Path, target: Path, followers: set) -> Path:
+    """A copy of sorted_dir (hard links where possible) without the twins that follow a leader."""
+    for folder in sorted(d for d in sorted_dir.iterdir() if d.is_dir() and not is_hidden(d.name)):
+        (target / folder.name).mkdir(parents=True)
+        for path in sorted(folder.iterdir()):
+            if f"{folder.name}/{path.name}" not in followers:
+                _link_or_copy(path, target / folder.name / path.name)
+    return target
+
+
+def _place_followers(sorted_dir: Path, staging: Path, followers: dict) -> None:
+    where = {path.relative_to(staging / name).as_posix(): name
+             for name in SPLITS for path in (staging / name).glob("*/*")}
+    for follower, leader in followers.items():
+        destination = staging / where[leader] / follower
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        _link_or_copy(sorted_dir / follower, destination)
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def _check_class_folders(sorted_dir: Path) -> None:
@@ -278,8 +312,11 @@ def split_dirs(data_dir) -> dict[str, Path]:
 
 
 def prepare(src, out_dir, ratio=DEFAULT_RATIO, seed=DEFAULT_SEED, cache=None,
-            decode_size=DECODE_SIZE) -> dict:
-    """Folder or .zip -> out_dir/sorted, out_dir/split and out_dir/prepared.json; returns the summary."""
+            decode_size=DECODE_SIZE, keep_twins_together=True) -> dict:
+    """Folder or .zip -> out_dir/sorted, out_dir/split and out_dir/prepared.json; returns the summary.
+
+    keep_twins_together=False splits as the report did, file by file: copies of one photo may
+    land in train and test, which flatters the test score (the dashboard shows it on purpose)."""
     src, out_dir = Path(src), Path(out_dir)
     ratio = check_ratio(ratio)
     if not src.exists():
@@ -297,17 +334,28 @@ def prepare(src, out_dir, ratio=DEFAULT_RATIO, seed=DEFAULT_SEED, cache=None,
     else:
         raise DataError(f"expected a folder or a .zip file: {src}")
 
-    splits = split(out_dir / "sorted", out_dir / "split", ratio, seed)
-    health = health_report(out_dir / "sorted", cache, decode_size)
-    health["duplicates_across_splits"] = _split_leaks(health["duplicates"], out_dir / "split")
+    sorted_dir = out_dir / "sorted"
+    photos = [path for paths in sorted_result.files.values() for path in paths]
+    groups = [{"kind": g["kind"], "files": [_relative(Path(f), sorted_dir) for f in g["files"]]}
+              for g in duplicates.find_groups(photos)]
+    together = [g["files"] for g in groups] if keep_twins_together else ()
+    splits = split(sorted_dir, out_dir / "split", ratio, seed, groups=together)
+    split_of = _split_of_files(out_dir / "split")
+    health = health_report(sorted_dir, cache, decode_size)
+    health["duplicates_across_splits"] = _split_leaks(health["duplicates"], split_of)
+    health["duplicate_groups"] = [{**g, "splits": [split_of.get(f) for f in g["files"]]}
+                                  for g in groups]
     summary = {
         "source": str(src.resolve()),
         "out_dir": str(out_dir.resolve()),
         "ratio": list(ratio),
         "seed": seed,
+        "keep_twins_together": keep_twins_together,
         "classes": sorted_result.counts,
         "splits": splits,
         "skipped": sorted_result.skipped,
+        "duplicate_groups": groups,
+        "cross_split_twins": duplicates.twins_across(groups, split_of),
         "health": health,
     }
     _write_json(out_dir / "prepared.json", summary)
@@ -326,15 +374,17 @@ def _sort_checked(root, src, out_dir, cache, decode_size) -> SortResult:
     return write_sorted(result, out_dir / "sorted")
 
 
-def _split_leaks(duplicate_groups, split_dir: Path) -> list:
+def _split_of_files(split_dir: Path) -> dict:
+    """{"class/name": split} for every photo of a split folder."""
+    return {path.relative_to(split_dir / name).as_posix(): name
+            for name in SPLITS for path in (split_dir / name).glob("*/*")}
+
+
+def _split_leaks(duplicate_groups, split_of: dict) -> list:
     """Duplicate groups whose copies landed in different splits (the same photo in train and test)."""
-    where = {}
-    for name in SPLITS:
-        for path in (split_dir / name).glob("*/*"):
-            where[path.relative_to(split_dir / name).as_posix()] = name
     leaks = []
     for group in duplicate_groups:
-        splits = {f: where.get(f) for f in group}
+        splits = {f: split_of.get(f) for f in group}
         if len(set(splits.values())) > 1:
             leaks.append(splits)
     return leaks
