@@ -4,6 +4,7 @@ config.json, status.json and metrics.jsonl are written here; no TensorFlow is im
 can poll runs cheaply. Layout: RUNS_ROOT/<run id>/{config.json, status.json, metrics.jsonl, ...}."""
 
 import json
+import math
 import os
 import re
 import secrets
@@ -42,8 +43,18 @@ def write_json_atomic(path, data):
 def read_json(path, default=None):
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # missing, a folder, unreadable, not UTF-8, not JSON
+    except (OSError, ValueError, RecursionError):  # missing, unreadable, not UTF-8/JSON, too deep
         return default
+
+
+def _finite_number(value) -> bool:
+    # Infinity, NaN and 1e999 parse as floats, and 4,000-digit ints as ints: all break sums and
+    # formatting later. 1e15 is far beyond any epoch count, duration or loss a run can write.
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return abs(value) < 10**15
+    return isinstance(value, float) and math.isfinite(value) and abs(value) < 1e15
 
 
 def new_run_dir(model, root=None) -> Path:
@@ -85,21 +96,36 @@ def append_metrics(run_dir, row):
         os.fsync(handle.fileno())
 
 
+def append_progress(run_dir, row):
+    """A batch-level row ({"epoch": 1.25, "loss", "accuracy"}): live curves between epochs."""
+    with open(Path(run_dir) / "progress.jsonl", "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(row) + "\n")
+
+
+def read_progress(run_dir):
+    """Batch-level rows, as read_metrics reads epoch rows (malformed lines dropped)."""
+    return _read_rows(Path(run_dir) / "progress.jsonl", lambda epoch: isinstance(epoch, (int, float)))
+
+
 def read_metrics(run_dir):
     """Per-epoch rows; a torn last line (process killed mid-write) or a malformed row is ignored."""
+    return _read_rows(Path(run_dir) / "metrics.jsonl", lambda epoch: type(epoch) is int)
+
+
+def _read_rows(path, epoch_ok):
     rows = []
     try:
-        lines = (Path(run_dir) / "metrics.jsonl").read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return rows
     for line in lines:
         try:
             row = json.loads(line)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON, a 5,000-digit number, 100,000 "["
             continue
         # A row edited by hand ({"epoch": "x"}, "seconds": "fast") is dropped, not a crash later.
-        if isinstance(row, dict) and type(row.get("epoch")) is int \
-                and all(v is None or isinstance(v, (int, float)) for v in row.values()):
+        if isinstance(row, dict) and epoch_ok(row.get("epoch")) \
+                and all(v is None or _finite_number(v) for v in row.values()):
             rows.append(row)
     return rows
 

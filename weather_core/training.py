@@ -152,31 +152,79 @@ def setup_device(mixed_precision=True):
     return strategy, device
 
 
+PROGRESS_EVERY = 2.0  # seconds between batch-level progress rows and status updates
+
+
+class TrainingCancelled(Exception):
+    """Raised from the callback when a cancel is requested: fit stops at the next batch."""
+
+
+def seconds_left(epoch_seconds, epochs, epoch, batch, steps, epoch_elapsed):
+    """Time left of a training, from what this run measured so far.
+
+    After the first epoch: the mean epoch duration (validation included) times what is left. During
+    the first: this epoch's pace per batch, with validation guessed at 15 % of an epoch."""
+    if batch <= 0 and not epoch_seconds:
+        return None
+    if epoch_seconds:
+        per_epoch = sum(epoch_seconds) / len(epoch_seconds)
+        return max(0.0, per_epoch * (epochs - epoch + 1) - epoch_elapsed)
+    per_epoch = epoch_elapsed / batch * steps * 1.15
+    return max(0.0, per_epoch * (epochs - epoch + 1) - epoch_elapsed)
+
+
 def _run_callback_class():
     import keras
 
     class RunFolderCallback(keras.callbacks.Callback):
-        """Appends one metrics row per epoch, saves last/best models atomically, honours cancel."""
+        """Writes the run folder as training goes: a progress row every few seconds, one metrics row
+        and atomic last/best models per epoch, the phase and a measured ETA in status.json; a
+        cancel request stops training at the next batch, keeping the last completed epoch."""
 
-        def __init__(self, run_dir, train_count, steps, epochs):
+        def __init__(self, run_dir, train_count, steps, epochs, done_rows=()):
             super().__init__()
             self.run_dir, self.train_count, self.steps, self.epochs = run_dir, train_count, steps, epochs
             self.best = (-1.0, float("inf"))
+            self.epoch_seconds = [r["seconds"] for r in done_rows if isinstance(r.get("seconds"), float)][-3:]
             self._last_progress = 0.0
+            self.epoch, self.batch, self.epoch_start = 0, 0, time.time()
+
+        def _status(self, phase, **extra):
+            elapsed = time.time() - self.epoch_start
+            left = seconds_left(self.epoch_seconds, self.epochs, self.epoch + 1, self.batch,
+                                self.steps, elapsed)
+            runs.write_status(self.run_dir, "running", phase=phase, epoch=self.epoch + 1,
+                              epochs=self.epochs, batch=self.batch, steps=self.steps,
+                              eta_seconds=None if left is None else round(left, 1), **extra)
 
         def on_epoch_begin(self, epoch, logs=None):
-            self.epoch, self.epoch_start = epoch, time.time()
+            self.epoch, self.batch, self.epoch_start = epoch, 0, time.time()
             self.epoch_lr = _current_lr(self.model)
+            self._status("training")
 
         def on_train_batch_end(self, batch, logs=None):
-            if time.time() - self._last_progress > 2:
+            self.batch = batch + 1
+            if runs.cancel_requested(self.run_dir):
+                raise TrainingCancelled()
+            if time.time() - self._last_progress > PROGRESS_EVERY:
                 self._last_progress = time.time()
-                runs.write_status(self.run_dir, "running", epoch=self.epoch + 1,
-                                  epochs=self.epochs, batch=batch + 1, steps=self.steps)
+                logs = logs or {}
+                row = {"epoch": round(self.epoch + self.batch / self.steps, 4)}
+                row.update({k: float(logs[k]) for k in ("loss", "accuracy") if k in logs})
+                runs.append_progress(self.run_dir, row)
+                self._status("training")
+
+        def on_test_begin(self, logs=None):
+            self._status("validating")
+
+        def on_test_batch_end(self, batch, logs=None):
+            if runs.cancel_requested(self.run_dir):
+                raise TrainingCancelled()
 
         def on_epoch_end(self, epoch, logs=None):
             logs = logs or {}
             seconds = time.time() - self.epoch_start
+            self.epoch_seconds = (self.epoch_seconds + [seconds])[-3:]  # recent pace: load changes
             row = {"epoch": epoch + 1, "lr": self.epoch_lr, "seconds": round(seconds, 3),
                    "train_images_per_second": round(self.train_count / seconds, 2)}
             for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
@@ -184,15 +232,14 @@ def _run_callback_class():
                     row[key] = float(logs[key])
             score = (row.get("val_accuracy", 0.0), -row.get("val_loss", 0.0))
             row["best"] = score > (self.best[0], -self.best[1])
+            self._status("saving")
             save_model_atomic(self.model, self.run_dir / runs.LAST_MODEL)
             if row["best"]:
                 self.best = (score[0], -score[1])
                 save_model_atomic(self.model, self.run_dir / runs.BEST_MODEL)
             runs.append_metrics(self.run_dir, row)
-            runs.write_status(self.run_dir, "running", epoch=epoch + 1, epochs=self.epochs,
-                              batch=self.steps, steps=self.steps)
-            if runs.cancel_requested(self.run_dir):
-                self.model.stop_training = True
+            self.epoch, self.batch, self.epoch_start = epoch + 1, 0, time.time()
+            self._status("training")
 
     return RunFolderCallback
 
@@ -234,7 +281,8 @@ def run_training(run_dir):
         runs.write_status(run_dir, "cancelled", pid=os.getpid(), error="cancelled while queued")
         return runs.read_json(run_dir / "status.json")
     try:
-        runs.write_status(run_dir, "running", started=time.time(), pid=os.getpid(), epoch=0)
+        runs.write_status(run_dir, "running", started=time.time(), pid=os.getpid(), epoch=0,
+                          phase="loading")
         return _train(run_dir)
     except KeyboardInterrupt:
         runs.write_status(run_dir, "cancelled", pid=os.getpid(), error="interrupted by the user")
@@ -288,7 +336,7 @@ def _train(run_dir):
                           loss="categorical_crossentropy", metrics=["accuracy"])
 
     steps = -(-len(loaded["train"]) // config.batch_size)
-    callback = _run_callback_class()(run_dir, len(loaded["train"]), steps, config.epochs)
+    callback = _run_callback_class()(run_dir, len(loaded["train"]), steps, config.epochs, done)
     callback.best = max(((r.get("val_accuracy", 0.0), r.get("val_loss", 0.0)) for r in done),
                         key=lambda score: (score[0], -score[1]), default=(-1.0, float("inf")))
     callbacks = [callback]
@@ -298,12 +346,20 @@ def _train(run_dir):
     if config.early_stopping:
         callbacks.append(keras.callbacks.EarlyStopping(
             monitor="val_accuracy", patience=config.early_stopping))
-    model.fit(train_ds, validation_data=val_ds, epochs=config.epochs, initial_epoch=len(done),
-              callbacks=callbacks, verbose=2)
+    try:
+        model.fit(train_ds, validation_data=val_ds, epochs=config.epochs, initial_epoch=len(done),
+                  callbacks=callbacks, verbose=2)
+    except TrainingCancelled:
+        pass  # last.keras / best.keras on disk are those of the last completed epoch
 
     cancelled = runs.cancel_requested(run_dir)
+    if cancelled:
+        return runs.write_status(run_dir, "cancelled", finished=time.time(), pid=os.getpid(),
+                                 epochs_done=len(runs.read_metrics(run_dir)))
     result = {"epochs_done": len(runs.read_metrics(run_dir))}
     if "test" in loaded and len(loaded["test"]):
+        runs.write_status(run_dir, "running", phase="testing", epoch=result["epochs_done"],
+                          epochs=config.epochs)
         report = evaluation.evaluate_run(run_dir, split=loaded["test"])
         runs.write_json_atomic(run_dir / "evaluation.json", report)
         result.update(test_accuracy=report["accuracy"], test_loss=report["loss"], test_n=report["n"])
