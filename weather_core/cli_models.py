@@ -41,41 +41,53 @@ def run_summary(args):
 
 def add_train(commands):
     from .models import MODELS
-    from .training import DEFAULTS
+    from .recipes import DEFAULT_RECIPE, RECIPES
+    from .training import LR_SCHEDULES
 
     parser = commands.add_parser("train", help="train a model into a new run folder")
     parser.add_argument("--data", required=True, help="a `prepare` output folder or a split folder")
-    parser.add_argument("--model", choices=list(MODELS), default=DEFAULTS["model"])
-    parser.add_argument("--epochs", type=int, default=DEFAULTS["epochs"])
-    parser.add_argument("--batch-size", type=int, default=DEFAULTS["batch_size"])
-    parser.add_argument("--image-size", type=int, default=DEFAULTS["image_size"])
-    parser.add_argument("--lr", type=float, default=DEFAULTS["learning_rate"])
-    parser.add_argument("--reduce-lr", dest="reduce_lr", action="store_true",
-                        default=DEFAULTS["reduce_lr"], help="the report's ReduceLROnPlateau (default on)")
-    parser.add_argument("--no-reduce-lr", dest="reduce_lr", action="store_false")
-    parser.add_argument("--augment", dest="augment", action="store_true", default=DEFAULTS["augment"],
-                        help="the report's augmentation on the training split")
-    parser.add_argument("--no-augment", dest="augment", action="store_false")
-    parser.add_argument("--early-stopping", type=int, default=DEFAULTS["early_stopping"],
-                        metavar="PATIENCE")
-    parser.add_argument("--seed", type=int, default=DEFAULTS["seed"])
+    parser.add_argument("--recipe", choices=list(RECIPES), default=DEFAULT_RECIPE,
+                        help="named settings (default %(default)s); options below override them")
+    parser.add_argument("--model", choices=list(MODELS))
+    parser.add_argument("--epochs", type=int)
+    parser.add_argument("--batch-size", type=int)
+    parser.add_argument("--image-size", type=int)
+    parser.add_argument("--lr", type=float, help="learning rate (peak rate for cosine)")
+    parser.add_argument("--lr-schedule", choices=LR_SCHEDULES)
+    parser.add_argument("--warmup-epochs", type=int)
+    parser.add_argument("--label-smoothing", type=float)
+    _on_off(parser, "reduce-lr", "the report's ReduceLROnPlateau (constant schedule only)")
+    _on_off(parser, "augment", "the report's augmentation on the training split")
+    _on_off(parser, "flip", "random horizontal flips of training photos")
+    parser.add_argument("--early-stopping", type=int, default=0, metavar="PATIENCE")
+    parser.add_argument("--seed", type=int, default=123)
     parser.add_argument("--no-mixed-precision", dest="mixed_precision", action="store_false",
                         default=True, help="train in float32 even where mixed precision pays")
     parser.add_argument("--runs", default=None, help="runs root (default: $WEATHER_RUNS_DIR or runs/)")
-    parser.add_argument("--json", action="store_true", help="last stdout line is one JSON object")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object on stdout (progress goes to stderr)")
     parser.set_defaults(run=run_train)
 
 
+def _on_off(parser, name, help_text):
+    dest = name.replace("-", "_")
+    parser.add_argument(f"--{name}", dest=dest, action="store_true", default=None, help=help_text)
+    parser.add_argument(f"--no-{name}", dest=dest, action="store_false")
+
+
 def run_train(args):
+    from .recipes import resolve
     from .training import TrainConfig, train
 
-    config = TrainConfig(data=args.data, model=args.model, epochs=args.epochs,
-                         batch_size=args.batch_size, image_size=args.image_size,
-                         learning_rate=args.lr, augment=args.augment, reduce_lr=args.reduce_lr,
-                         early_stopping=args.early_stopping, seed=args.seed,
-                         mixed_precision=args.mixed_precision)
+    settings = resolve(args.recipe, model=args.model, epochs=args.epochs,
+                       batch_size=args.batch_size, image_size=args.image_size,
+                       learning_rate=args.lr, lr_schedule=args.lr_schedule,
+                       warmup_epochs=args.warmup_epochs, label_smoothing=args.label_smoothing,
+                       reduce_lr=args.reduce_lr, augment=args.augment, flip=args.flip)
+    config = TrainConfig(data=args.data, early_stopping=args.early_stopping, seed=args.seed,
+                         mixed_precision=args.mixed_precision, **settings)
     run_dir, status = train(config, root=args.runs)
-    result = {"run_dir": str(run_dir), "status": status["state"],
+    result = {"run_dir": str(run_dir), "status": status["state"], "recipe": config.recipe,
               "test_accuracy": status.get("test_accuracy")}
     if args.json:
         _print_json(result)

@@ -8,13 +8,11 @@ import time
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from . import CLASSES, data, runs
+from . import CLASSES, data, recipes, runs
 
-# Chosen by measurement on the real photos with a 2-core CPU (README "Choosing the defaults"):
-# 40 epochs of model_3 at 192 px take ~25 minutes there (bfloat16) and scored 95.4 % on the test
-# split; the report's augmentation cost accuracy (its brightness range fights the colour cues).
-DEFAULTS = dict(model="model_3", epochs=40, batch_size=16, image_size=192, learning_rate=1e-3,
-                augment=False, reduce_lr=True, early_stopping=0, seed=123)
+# The defaults are the `quick` recipe (weather_core/recipes.py; figures in README "Recipes").
+DEFAULTS = dict(recipes.RECIPES[recipes.DEFAULT_RECIPE], early_stopping=0, seed=123)
+LR_SCHEDULES = ("constant", "cosine")
 
 
 @dataclass
@@ -25,11 +23,16 @@ class TrainConfig:
     batch_size: int = DEFAULTS["batch_size"]
     image_size: int = DEFAULTS["image_size"]
     learning_rate: float = DEFAULTS["learning_rate"]
-    augment: bool = DEFAULTS["augment"]
+    augment: bool = DEFAULTS["augment"]  # the report's augmentation (rotation, shifts, brightness...)
     reduce_lr: bool = DEFAULTS["reduce_lr"]  # the report's ReduceLROnPlateau on val_accuracy
     early_stopping: int = DEFAULTS["early_stopping"]  # patience in epochs; 0 = off
     seed: int = DEFAULTS["seed"]
     mixed_precision: bool = True  # where the hardware pays for it (see setup_device)
+    lr_schedule: str = DEFAULTS["lr_schedule"]  # constant, or cosine decay after a linear warm-up
+    warmup_epochs: int = DEFAULTS["warmup_epochs"]
+    label_smoothing: float = DEFAULTS["label_smoothing"]
+    flip: bool = DEFAULTS["flip"]  # random horizontal flips of training photos
+    recipe: str = recipes.DEFAULT_RECIPE  # the recipe these settings started from
 
     def validate(self):
         from .models import MODELS
@@ -40,7 +43,13 @@ class TrainConfig:
                   (1 <= self.batch_size <= 1024, "batch size must be 1..1024"),
                   (32 <= self.image_size <= 512, "image size must be 32..512"),
                   (0 < self.learning_rate < 1, "learning rate must be between 0 and 1"),
-                  (self.early_stopping >= 0, "early stopping patience must be >= 0")]
+                  (self.early_stopping >= 0, "early stopping patience must be >= 0"),
+                  (self.lr_schedule in LR_SCHEDULES,
+                   f"learning-rate schedule must be one of {', '.join(LR_SCHEDULES)}"),
+                  (not (self.reduce_lr and self.lr_schedule == "cosine"),
+                   "ReduceLROnPlateau needs the constant learning-rate schedule, not cosine"),
+                  (0 <= self.warmup_epochs <= 100, "warm-up epochs must be 0..100"),
+                  (0 <= self.label_smoothing < 1, "label smoothing must be 0..1")]
         for ok, message in checks:
             if not ok:
                 raise ValueError(message)
@@ -79,6 +88,8 @@ def create_run(config: TrainConfig, root=None) -> Path:
 
 def _callback_names(config):
     names = []
+    if config.lr_schedule == "cosine":
+        names.append(f"CosineDecay(warmup_epochs={config.warmup_epochs})")
     if config.reduce_lr:
         names.append("ReduceLROnPlateau(monitor='val_accuracy', factor=0.1, patience=5, cooldown=3)")
     if config.early_stopping:
@@ -238,10 +249,18 @@ def _run_callback_class():
                 self.best = (score[0], -score[1])
                 save_model_atomic(self.model, self.run_dir / runs.BEST_MODEL)
             runs.append_metrics(self.run_dir, row)
+            print(_epoch_line(row, self.epochs), file=sys.stderr, flush=True)  # stdout: --json only
             self.epoch, self.batch, self.epoch_start = epoch + 1, 0, time.time()
             self._status("training")
 
     return RunFolderCallback
+
+
+def _epoch_line(row, epochs):
+    parts = [f"epoch {row['epoch']}/{epochs}", f"{row['seconds']:.1f} s"]
+    parts += [f"{key} {row[key]:.4f}" for key in ("loss", "accuracy", "val_loss", "val_accuracy")
+              if key in row]
+    return " - ".join(parts)
 
 
 def _current_lr(model):
@@ -298,7 +317,6 @@ def _train(run_dir):
     import keras
 
     from . import evaluation, models, pipeline
-    from .augment import build_augmenter
 
     record = runs.read_json(run_dir / "config.json")
     config = TrainConfig.from_dict(record)
@@ -318,13 +336,14 @@ def _train(run_dir):
                                 "skipped": s.errors} for name, s in loaded.items()})
     runs.write_json_atomic(run_dir / "config.json", record)
 
-    augmenter = build_augmenter(seed=config.seed) if config.augment else None
+    augmenter = _augmenter(config)
     train_ds = pipeline.make_dataset(loaded["train"], config.image_size, config.batch_size,
                                      len(class_names), shuffle=True, seed=config.seed,
                                      augmenter=augmenter)
     val_ds = pipeline.make_dataset(loaded["val"], config.image_size, config.batch_size,
                                    len(class_names))
     done = runs.read_metrics(run_dir)
+    steps = -(-len(loaded["train"]) // config.batch_size)
     with strategy.scope():
         if done and (run_dir / runs.LAST_MODEL).exists():
             # Resuming an interrupted run: weights and optimizer state (learning rate included).
@@ -332,10 +351,11 @@ def _train(run_dir):
         else:
             done = []
             model = models.build(config.model, config.image_size, len(class_names))
-            model.compile(optimizer=keras.optimizers.Adam(config.learning_rate),
-                          loss="categorical_crossentropy", metrics=["accuracy"])
+            model.compile(optimizer=keras.optimizers.Adam(_learning_rate(config, steps)),
+                          loss=keras.losses.CategoricalCrossentropy(
+                              label_smoothing=config.label_smoothing),
+                          metrics=["accuracy"])
 
-    steps = -(-len(loaded["train"]) // config.batch_size)
     callback = _run_callback_class()(run_dir, len(loaded["train"]), steps, config.epochs, done)
     callback.best = max(((r.get("val_accuracy", 0.0), r.get("val_loss", 0.0)) for r in done),
                         key=lambda score: (score[0], -score[1]), default=(-1.0, float("inf")))
@@ -348,7 +368,7 @@ def _train(run_dir):
             monitor="val_accuracy", patience=config.early_stopping))
     try:
         model.fit(train_ds, validation_data=val_ds, epochs=config.epochs, initial_epoch=len(done),
-                  callbacks=callbacks, verbose=2)
+                  callbacks=callbacks, verbose=0)
     except TrainingCancelled:
         pass  # last.keras / best.keras on disk are those of the last completed epoch
 
@@ -365,6 +385,31 @@ def _train(run_dir):
         result.update(test_accuracy=report["accuracy"], test_loss=report["loss"], test_n=report["n"])
     state = "cancelled" if cancelled else "finished"
     return runs.write_status(run_dir, state, finished=time.time(), pid=os.getpid(), **result)
+
+
+def _augmenter(config):
+    import keras
+
+    from .augment import build_augmenter
+
+    if config.augment:
+        return build_augmenter(seed=config.seed)  # the report's settings, flip included
+    if config.flip:
+        return keras.layers.RandomFlip("horizontal", seed=config.seed)
+    return None
+
+
+def _learning_rate(config, steps):
+    """A float, or a cosine decay to 0 after a linear warm-up, stepped per batch. The warm-up
+    leaves at least one epoch of decay (a 1-epoch run has none)."""
+    import keras
+
+    if config.lr_schedule == "constant":
+        return config.learning_rate
+    warmup = steps * min(config.warmup_epochs, config.epochs - 1)
+    return keras.optimizers.schedules.CosineDecay(
+        0.0 if warmup else config.learning_rate, decay_steps=max(1, steps * config.epochs - warmup),
+        warmup_target=config.learning_rate if warmup else None, warmup_steps=warmup)
 
 
 def train(config: TrainConfig, root=None):
