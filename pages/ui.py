@@ -262,8 +262,8 @@ def pick_run(label, candidates):
     if not candidates:
         return None
     by_id = {r.run_id: r for r in candidates}
-    ids, best = list(by_id), runs.best_run()
-    index = ids.index(best.run_id) if best is not None and best.run_id in by_id else 0
+    ids, best = list(by_id), runs.best_run(candidates=candidates)
+    index = ids.index(best.run_id) if best is not None else 0
     chosen = st.selectbox(label, ids, index=index, format_func=lambda i: by_id[i].label())
     return by_id[chosen]
 

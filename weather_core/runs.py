@@ -183,10 +183,19 @@ class RunInfo:
     def has_model(self):
         return (self.path / BEST_MODEL).exists() or (self.path / LAST_MODEL).exists()
 
+    @property
+    def finished(self) -> bool:
+        return self.state == "finished"
+
     def label(self):
+        """The run id with its test score when finished; otherwise its state, so a cancelled,
+        failed or interrupted run never passes for a finished one wherever it is listed."""
         acc = self.test_accuracy
-        score = f"test {acc:.1%}" if isinstance(acc, (int, float)) else self.state
-        return f"{self.run_id} ({score})"
+        if self.finished and isinstance(acc, (int, float)):
+            return f"{self.run_id} (test {acc:.1%})"
+        if isinstance(acc, (int, float)):
+            return f"{self.run_id} ({self.state.upper()}, test {acc:.1%})"
+        return f"{self.run_id} ({self.state.upper()})"
 
 
 def load_run(run_dir) -> RunInfo:
@@ -209,9 +218,11 @@ def list_runs(root=None):
     return [load_run(p) for p in sorted(folders, key=lambda p: p.name, reverse=True)]
 
 
-def best_run(root=None):
-    """The finished run with a model and the highest test accuracy, or None."""
-    done = [r for r in list_runs(root) if r.has_model and isinstance(r.test_accuracy, float)]
+def best_run(root=None, candidates=None):
+    """The finished run with a model and the highest test accuracy, or None; cancelled, failed
+    and interrupted runs are never chosen, whatever they scored."""
+    candidates = list_runs(root) if candidates is None else candidates
+    done = [r for r in candidates if r.finished and r.has_model and isinstance(r.test_accuracy, float)]
     return max(done, key=lambda r: r.test_accuracy, default=None)
 
 
