@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from pages import ui
-from pages.ui import t
+from pages.ui import formatting
+from pages.ui.i18n import t
 
 # The report's figures, all measured on the validation set that also drove ReduceLROnPlateau:
 # (name, as reported, value for a reference line, the registry models it describes).
@@ -35,7 +35,7 @@ def pick(all_runs):
 
 
 def take_home(chosen):
-    from pages import run_actions
+    from pages.ui import run_actions
 
     with_model = [r for r in chosen if r.has_model]
     if with_model:
@@ -49,9 +49,9 @@ def take_home(chosen):
 
 def final_table(chosen):
     return [{t("compare.col.run"): r.run_id, t("compare.col.model"): r.config.get("model"),
-             t("compare.col.state"): ui.state_label(r.state), t("compare.col.best_val"): ui.percent(r.best_val_accuracy),
-             t("compare.col.test"): ui.percent(r.test_accuracy), t("compare.col.epochs"): len(r.metrics),
-             t("compare.col.time"): ui.duration(sum(m.get("seconds", 0) for m in r.metrics))}
+             t("compare.col.state"): formatting.state_label(r.state), t("compare.col.best_val"): formatting.percent(r.best_val_accuracy),
+             t("compare.col.test"): formatting.percent(r.test_accuracy), t("compare.col.epochs"): len(r.metrics),
+             t("compare.col.time"): formatting.duration(sum(m.get("seconds", 0) for m in r.metrics))}
             for r in chosen]
 
 
@@ -64,7 +64,7 @@ def differences(chosen):
 
 
 def overlay(chosen):
-    from pages import charts
+    from pages.ui import charts
 
     series = [(r.run_id, r.metrics) for r in chosen]
     models = {r.config.get("model") for r in chosen}

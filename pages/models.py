@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from pages import lesson, ui
-from pages.ui import t
+from pages.ui import i18n, lesson_links, widgets
+from pages.ui.i18n import t
 
 REPORT_SIZE = 250
 
@@ -18,11 +18,11 @@ def summary(name, image_size):
 def choose():
     from weather_core.models import DEFAULT_IMAGE_SIZE, MODELS
 
-    link = lesson.Lesson()  # a lesson link may open a model: ?model=model_2_seed&image_size=250
+    link = lesson_links.Lesson()  # a lesson link may open a model: ?model=model_2_seed&image_size=250
     names = list(MODELS)
     left, right = st.columns([2, 1])
     name = left.selectbox(t("models.pick"), names, index=names.index(link.choice("model", names, names[0])),
-                          format_func=ui.model_title)
+                          format_func=i18n.model_title)
     info = MODELS[name]
     size = right.number_input(t("models.size"), min_value=info.min_image_size, max_value=512, step=1,
                               value=link.number("image_size", DEFAULT_IMAGE_SIZE, info.min_image_size, 512))
@@ -31,7 +31,7 @@ def choose():
 
 
 def layer_frame(table):
-    pd = ui.import_pandas()
+    pd = widgets.import_pandas()
 
     frame = pd.DataFrame(table["layers"])
     frame["output_shape"] = frame["output_shape"].map(lambda s: "(None, " + ", ".join(map(str, s)) + ")")
@@ -55,7 +55,7 @@ def totals(table, info, size):
 
 
 def note_256(name):
-    with ui.shown_errors():
+    with widgets.shown_errors():
         at_256, at_250 = summary(name, 256)["total_params"], summary(name, REPORT_SIZE)["total_params"]
         st.info(t("models.note_256", at_256=at_256, at_250=at_250) if at_256 != at_250
                 else t("models.note_256_same"))
@@ -77,16 +77,16 @@ def relu_flaw(name):
 st.title(t("models.title"))
 st.markdown(t("models.intro"))
 name, info, size = choose()
-st.caption(t("models.report_result", result=t(f"models.result.{name}") if ui.has_text(f"models.result.{name}")
+st.caption(t("models.report_result", result=t(f"models.result.{name}") if i18n.has_text(f"models.result.{name}")
              else info.seed_result))
 table = None
-with ui.shown_errors(), st.spinner(t("models.building")):
+with widgets.shown_errors(), st.spinner(t("models.building")):
     table = summary(name, size)
 if table:
     totals(table, info, size)
     st.dataframe(layer_frame(table), hide_index=True,
                  column_config={t("models.col.params"): st.column_config.NumberColumn(format="localized")})
-    from pages import charts
+    from pages.ui import charts
 
     st.plotly_chart(charts.feature_maps(table["layers"]))
     st.caption(t("models.shapes_text"))

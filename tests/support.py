@@ -3,7 +3,6 @@ process, opening a dashboard page under app.py with AppTest, and hostile inputs 
 declaring a huge image, a run whose model holds a Lambda layer)."""
 
 import struct
-import sys
 import time
 import zlib
 from pathlib import Path
@@ -13,8 +12,6 @@ import pytest
 TINY = dict(model="model_1", epochs=1, image_size=32, batch_size=16)  # a run in seconds
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 APP = str(ROOT / "app.py")
 TIMEOUT = 90  # the first TensorFlow import on a busy 2-core machine is slow

@@ -26,12 +26,10 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from pages.ui.i18n import EN  # plain strings: the labels and headings the pages show
+from weather_core import settings
 
-from pages.text import EN  # noqa: E402  (plain strings: the labels and headings the pages show)
-from weather_core import settings  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.browser
 

@@ -13,14 +13,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from pages.ui import i18n
+from weather_core import inference, runs, settings, training
+from weather_core.training import TrainConfig
+from support import TINY, assert_clean, demo_photo, lambda_run, open_page, texts, wait_for
 
-from pages import ui  # noqa: E402
-from weather_core import inference, runs, settings, training  # noqa: E402
-from weather_core.training import TrainConfig  # noqa: E402
-from support import TINY, assert_clean, demo_photo, lambda_run, open_page, texts, wait_for  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 pytestmark = pytest.mark.usefixtures("roots")  # this module's own data, runs and cache roots
@@ -207,7 +205,7 @@ def test_compare_page_with_damaged_runs(damaged_runs):
     picker.set_value(list(picker.options)).run()
     assert_clean(at)
     final = at.dataframe[0].value
-    state = dict(zip(final[ui.t("compare.col.run")], final[ui.t("compare.col.state")]))
+    state = dict(zip(final[i18n.t("compare.col.run")], final[i18n.t("compare.col.state")]))
     assert state[damaged_runs["no_config"].name] == "damaged"
     assert state[damaged_runs["bad_status"].name] == "damaged"
     assert state["20990101-000000-empty"] == "damaged"
@@ -228,13 +226,13 @@ def test_train_page_with_damaged_runs(damaged_runs):
 def test_classify_page_with_damaged_runs(damaged_runs, demo_raw):
     photo = ("sky.jpg", demo_photo(demo_raw, "shine2.jpg"), "image/jpeg")
     at = open_page("pages/classify.py")
-    picker = next(s for s in at.selectbox if s.label == ui.t("classify.pick_run"))
+    picker = next(s for s in at.selectbox if s.label == i18n.t("classify.pick_run"))
     assert picker.value == damaged_runs["truncated"].name  # the highest test accuracy
     expected = {"truncated": "cannot be loaded (damaged or not a Keras model file)",
                 "lambda_run": "safe mode refuses", "no_config": "is damaged: config.json",
                 "odd": "is damaged: config.json", "good": None}
     for key, message in expected.items():
-        picker = next(s for s in at.selectbox if s.label == ui.t("classify.pick_run"))
+        picker = next(s for s in at.selectbox if s.label == i18n.t("classify.pick_run"))
         picker.set_value(damaged_runs[key].name)
         at.file_uploader[0].set_value([photo])
         at.run()
@@ -263,9 +261,9 @@ def test_train_page_offers_resume_and_discard_for_an_interrupted_run(tiny_run, e
     at = open_page("pages/train.py", train_run=str(run_dir))
     assert "interrupted" in texts(at.error)
     labels = [b.label for b in at.button]
-    assert ui.t("stopped.resume") in labels and ui.t("stopped.discard") in labels, labels
-    next(c for c in at.checkbox if c.label == ui.t("stopped.confirm", run=run_dir.name)).check().run()
-    next(b for b in at.button if b.label == ui.t("stopped.discard")).click().run()
+    assert i18n.t("stopped.resume") in labels and i18n.t("stopped.discard") in labels, labels
+    next(c for c in at.checkbox if c.label == i18n.t("stopped.confirm", run=run_dir.name)).check().run()
+    next(b for b in at.button if b.label == i18n.t("stopped.discard")).click().run()
     assert_clean(at)
     assert not run_dir.exists()
 
@@ -274,7 +272,7 @@ def test_fresh_train_page_offers_an_interrupted_run_back(tiny_run, empty_runs):
     _interrupted_run(tiny_run, empty_runs)
     at = open_page("pages/train.py")
     labels = [b.label for b in at.button]
-    assert ui.t("stopped.resume") in labels and ui.t("stopped.discard") in labels, labels
+    assert i18n.t("stopped.resume") in labels and i18n.t("stopped.discard") in labels, labels
 
 
 def test_train_page_with_a_malformed_evaluation_file(tiny_run, empty_runs):

@@ -4,7 +4,6 @@ pairs, lesson links, preselected runs on Compare, taking a run home as a zip, re
 
 import io
 import shutil
-import sys
 import zipfile
 from dataclasses import fields
 from pathlib import Path
@@ -13,13 +12,11 @@ from urllib.parse import parse_qs
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from pages.ui import charts, i18n, lesson_links
+from weather_core import runs, training
+from support import assert_clean, texts
 
-from pages import charts, lesson, ui  # noqa: E402
-from weather_core import runs, training  # noqa: E402
-from support import assert_clean, texts  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 APP = str(ROOT / "app.py")
 TIMEOUT = 120  # the first TensorFlow import on a busy 2-core machine is slow
@@ -77,7 +74,7 @@ def copy_run(trained_run, root, name):
 
 
 def labelled(widgets, key):
-    return next(w for w in widgets if w.label == ui.t(key))
+    return next(w for w in widgets if w.label == i18n.t(key))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -95,7 +92,7 @@ def test_classify_explains_a_photo_with_grad_cam_and_feature_maps(trained_run, a
     result = next(m.value for m in at.markdown if m.value.startswith("**sky.jpg**"))
     predicted = next(c for c in CLASSES if f"**: {c} (" in result)
     heat = next(i for i in at.image if "Grad-CAM" in i.captions[0])
-    assert heat.captions == [ui.t("why.overlay", cls=predicted)]
+    assert heat.captions == [i18n.t("why.overlay", cls=predicted)]
     maps = next(i for i in at.image if len(i.value) > 1)
     assert len(maps.value) == 16 and maps.captions[0] == "#1"  # the first conv layer has 32 filters
 
@@ -103,7 +100,7 @@ def test_classify_explains_a_photo_with_grad_cam_and_feature_maps(trained_run, a
     labelled(at.selectbox, "why.class").set_value(other).run()
     assert_clean(at)
     heat_other = next(i for i in at.image if "Grad-CAM" in i.captions[0])
-    assert heat_other.captions == [ui.t("why.overlay", cls=other)]
+    assert heat_other.captions == [i18n.t("why.overlay", cls=other)]
     assert heat_other.value != heat.value  # another class, another picture
 
     layer = labelled(at.selectbox, "why.layer")
@@ -121,13 +118,13 @@ def test_classify_explains_a_photo_with_grad_cam_and_feature_maps(trained_run, a
 def test_errors_page_lists_the_photos_of_a_chosen_cell(trained_run):
     report = runs.read_json(trained_run / "evaluation.json")
     at = open_page("pages/errors.py")
-    assert at.title[0].value == ui.t("errors.title")
+    assert at.title[0].value == i18n.t("errors.title")
     assert len(at.get("plotly_chart")) == 1  # the confusion matrix
     cell = labelled(at.selectbox, "errors.pick_cell")
     classes, matrix = report["classes"], report["confusion_matrix"]
     expected = {f"{a}|{b}": matrix[i][j] for i, a in enumerate(classes) for j, b in enumerate(classes)
                 if matrix[i][j]}
-    assert set(cell.options) == {ui.t("errors.cell_correct" if a == b else "errors.cell", true=a,
+    assert set(cell.options) == {i18n.t("errors.cell_correct" if a == b else "errors.cell", true=a,
                                       predicted=b, n=n) for (a, b), n in
                                  ((k.split("|"), v) for k, v in expected.items())}
     # choose the fullest cell: its photos are listed, each with a heat map, most confident first
@@ -142,7 +139,7 @@ def test_errors_page_lists_the_photos_of_a_chosen_cell(trained_run):
     shown = [Path(r["file"]).name for r in rows[:12]]
     in_columns = [shown[i] for column in range(4) for i in range(column, len(shown), 4)]  # a 4-wide grid
     assert [i.captions[0].split(":")[0] for i in images] == in_columns
-    assert ui.t("errors.showing", shown=len(images), n=expected[fullest]) in texts(at.caption)
+    assert i18n.t("errors.showing", shown=len(images), n=expected[fullest]) in texts(at.caption)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -179,7 +176,7 @@ def test_finished_pair_links_to_compare(trained_run, empty_runs):
     pair = [copy_run(trained_run, empty_runs, name).name for name in ("pair-a", "pair-b")]
     at = open_page("pages/train.py", ablation_pair=pair)
     assert_clean(at)
-    link = next(p for p in at.get("page_link") if p.value == ui.t("ablation.compare"))
+    link = next(p for p in at.get("page_link") if p.value == i18n.t("ablation.compare"))
     assert parse_qs(link.proto.query_string) == {"runs": ["pair-a,pair-b"]}
     assert link.proto.page.endswith("compare")
 
@@ -194,7 +191,7 @@ def test_curves_star_the_best_epoch():
     fig = charts.curves([("a", rows), ("b", rows[:1])], "accuracy")
     stars = [trace for trace in fig.data if trace.marker.symbol == "star"]
     assert [(s.name, list(s.x), list(s.y)) for s in stars] == [
-        (f"a {ui.t('chart.best')}", [2], [0.7]), (f"b {ui.t('chart.best')}", [1], [0.5])]
+        (f"a {i18n.t('chart.best')}", [2], [0.7]), (f"b {i18n.t('chart.best')}", [1], [0.5])]
     assert len(fig.layout.shapes) == 1  # the learning-rate drop before epoch 3
     assert not [t for t in charts.curves([("a", rows)], "loss").data if t.marker.symbol == "star"]
 
@@ -246,7 +243,7 @@ def test_lesson_parsing_never_fails():
     def script():
         import streamlit as st
 
-        from pages import lesson as lessons
+        from pages.ui import lesson_links as lessons
 
         link = lessons.Lesson()
         st.session_state["values"] = (
@@ -261,7 +258,7 @@ def test_lesson_parsing_never_fails():
     assert_clean(at)
     assert at.session_state["values"] == (5, 0.0, (2.5, 3.0), False, "b", 3)
     assert len(at.session_state["notes"]) == 4  # n ignored, f clamped, pair clamped, nan ignored
-    assert lesson.url("train", {"augment": True, "lr": 0.001}) == "/train?augment=1&lr=0.001"
+    assert lesson_links.url("train", {"augment": True, "lr": 0.001}) == "/train?augment=1&lr=0.001"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -297,7 +294,7 @@ def test_stopped_run_can_be_resumed_or_discarded(trained_run, empty_runs):
     run_dir = copy_run(trained_run, empty_runs, "run-stopped")
     runs.write_status(run_dir, "cancelled", pid=None, error="cancelled by the user")
     at = open_page("pages/train.py", train_run=str(run_dir))
-    assert ui.t("export.prepare") in [b.label for b in at.button]  # a cancelled run has a model too
+    assert i18n.t("export.prepare") in [b.label for b in at.button]  # a cancelled run has a model too
     discard = labelled(at.button, "stopped.discard")
     assert discard.disabled
     at.checkbox(key="discard-sure-run-stopped").check().run()
@@ -322,4 +319,4 @@ def test_stopped_run_can_be_resumed_or_discarded(trained_run, empty_runs):
 
 
 def labelled_or_none(widgets, key):
-    return next((w for w in widgets if w.label == ui.t(key)), None)
+    return next((w for w in widgets if w.label == i18n.t(key)), None)

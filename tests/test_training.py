@@ -8,7 +8,7 @@ import pytest
 
 from weather_core import evaluation, inference, runs, training
 from weather_core.training import TrainConfig
-from support import wait_for  # noqa: E402
+from support import wait_for
 
 TINY = dict(model="model_1", epochs=2, batch_size=16, image_size=32, learning_rate=1e-3)
 

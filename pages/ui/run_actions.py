@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from pages import ui
-from pages.ui import t
+from pages.ui import widgets
+from pages.ui.i18n import t
 
 EXPORT_KEY = "export_zip"  # {"run": run id, "bytes": zip}: one prepared zip per session at most
 STOPPED = ("interrupted", "failed", "cancelled")
@@ -42,13 +42,13 @@ def stopped(info, on_discard=None):
     st.markdown(t("stopped.what_now", done=len(info.metrics), epochs=info.config.get("epochs", "?")))
     left, right = st.columns(2)
     if left.button(t("stopped.resume"), key=f"resume-{info.run_id}", icon=":material/play_arrow:"):
-        with ui.shown_errors():
+        with widgets.shown_errors():
             training.resume_in_background(info.path)
             st.rerun()
     sure = right.checkbox(t("stopped.confirm", run=info.run_id), key=f"discard-sure-{info.run_id}")
     if right.button(t("stopped.discard"), key=f"discard-{info.run_id}", disabled=not sure,
                     icon=":material/delete:"):
-        with ui.shown_errors():
+        with widgets.shown_errors():
             runs.discard(info.path)
             if on_discard:
                 on_discard(info)
