@@ -25,7 +25,7 @@ def pick_image(prepared):
 
 
 def choose_settings():
-    from weather_core.augment import SEED_SETTINGS as s
+    from weather_core.augment import REPORT_SETTINGS as s
 
     link = lesson_links.Lesson()  # a lesson link may set the sliders: ?rotation=0&brightness=0.8,1.2&flip=0
 

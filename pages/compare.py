@@ -9,9 +9,9 @@ from pages.ui.i18n import t
 # (name, as reported, value for a reference line, the registry models it describes).
 REPORTED = [
     ("Model 1", "~87-90 %", 0.885, ("model_1",)),
-    ("Model 2", "91.25 %", 0.9125, ("model_2", "model_2_seed")),
-    ("Model 3", "88.75 %", 0.8875, ("model_3", "model_3_seed")),
-    ("Model 3 + ReduceLROnPlateau", "98.12 %", 0.9812, ("model_3", "model_3_seed")),
+    ("Model 2", "91.25 %", 0.9125, ("model_2", "model_2_report")),
+    ("Model 3", "88.75 %", 0.8875, ("model_3", "model_3_report")),
+    ("Model 3 + ReduceLROnPlateau", "98.12 %", 0.9812, ("model_3", "model_3_report")),
 ]
 # Bookkeeping that always differs between runs or is too long for a table.
 IGNORED_KEYS = {"packages", "device", "split", "class_names"}
@@ -65,9 +65,10 @@ def differences(chosen):
 
 def overlay(chosen):
     from pages.ui import charts
+    from weather_core.models import canonical
 
     series = [(r.run_id, r.metrics) for r in chosen]
-    models = {r.config.get("model") for r in chosen}
+    models = {canonical(r.config.get("model")) for r in chosen}
     references = [(t("compare.reference", name=name, text=text), value)
                   for name, text, value, keys in REPORTED if models & set(keys)]
     left, right = st.columns(2)

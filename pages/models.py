@@ -18,7 +18,7 @@ def summary(name, image_size):
 def choose():
     from weather_core.models import DEFAULT_IMAGE_SIZE, MODELS
 
-    link = lesson_links.Lesson()  # a lesson link may open a model: ?model=model_2_seed&image_size=250
+    link = lesson_links.Lesson()  # a lesson link may open a model: ?model=model_2_report&image_size=250
     names = list(MODELS)
     left, right = st.columns([2, 1])
     name = left.selectbox(t("models.pick"), names, index=names.index(link.choice("model", names, names[0])),
@@ -40,7 +40,7 @@ def layer_frame(table):
 
 def totals(table, info, size):
     ours = (table["total_params"], table["non_trainable_params"])
-    report = (info.seed_total_params, info.seed_non_trainable_params)
+    report = (info.report_total_params, info.report_non_trainable_params)
     cols = st.columns(3)
     cols[0].metric(t("models.total"), f"{ours[0]:,}")
     cols[1].metric(t("models.trainable"), f"{table['trainable_params']:,}")
@@ -78,7 +78,7 @@ st.title(t("models.title"))
 st.markdown(t("models.intro"))
 name, info, size = choose()
 st.caption(t("models.report_result", result=t(f"models.result.{name}") if i18n.has_text(f"models.result.{name}")
-             else info.seed_result))
+             else info.report_result))
 table = None
 with widgets.shown_errors(), st.spinner(t("models.building")):
     table = summary(name, size)

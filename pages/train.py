@@ -13,11 +13,11 @@ RUN_KEY = "train_run"
 
 
 def start(config):
-    from weather_core import runs, training
+    from weather_core import jobs, runs, training
 
     busy = [r for r in runs.list_runs() if r.state in runs.ACTIVE]
     with widgets.shown_errors():
-        run_dir = training.start_in_background(config)
+        run_dir = jobs.start_in_background(config)
         st.session_state[RUN_KEY] = str(run_dir)
         if busy:
             st.info(t("train.will_queue", n=len(busy)))

@@ -2,6 +2,7 @@
 process, opening a dashboard page under app.py with AppTest, and hostile inputs (a PNG header
 declaring a huge image, a run whose model holds a Lambda layer)."""
 
+import shutil
 import struct
 import time
 import zlib
@@ -26,6 +27,11 @@ def private_roots(tmp_path_factory, name):
     patch.delenv("WEATHER_MAX_TRAININGS", raising=False)
     yield base
     patch.undo()
+
+
+def copy_run(run_dir, roots) -> Path:
+    """A copy of a session-trained run in a module's runs root (pages list it, tests may change it)."""
+    return Path(shutil.copytree(run_dir, roots / "runs" / run_dir.name))
 
 
 def wait_for(predicate, timeout=180, every=0.3):

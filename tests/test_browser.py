@@ -345,7 +345,7 @@ def test_models_match_the_report(page):
     # the page opens on the first model at 250x250, the report's size: its total is the report's
     first = next(iter(MODELS.values()))
     metric = page.locator('[data-testid="stMetric"]').filter(has_text=EN["models.total"])
-    expect(metric).to_contain_text(f"{first.seed_total_params:,}", timeout=TF_TIMEOUT)  # model_1: 14,803,780
+    expect(metric).to_contain_text(f"{first.report_total_params:,}", timeout=TF_TIMEOUT)  # model_1: 14,803,780
     expect(alert(page, EN["models.match"])).to_be_visible()
     settle(page)
     assert_no_error(page)

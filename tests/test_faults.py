@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pages.ui import i18n
-from weather_core import inference, runs, settings, training
+from weather_core import inference, jobs, runs, settings, training
 from weather_core.training import TrainConfig
 from support import TINY, assert_clean, demo_photo, lambda_run, open_page, texts, wait_for
 
@@ -69,7 +69,7 @@ def test_two_trainings_started_at_once_run_one_at_a_time(demo_prepared, empty_ru
     def start():
         barrier.wait()
         try:
-            started.append(training.start_in_background(config))
+            started.append(jobs.start_in_background(config))
         except Exception as error:  # reported below
             failures.append(error)
 
@@ -104,7 +104,7 @@ def test_two_trainings_started_at_once_run_one_at_a_time(demo_prepared, empty_ru
         assert not both_running, both_running
     finally:
         for run_dir in started:
-            runs.kill(run_dir)
+            jobs.kill(run_dir)
     statuses = [runs.read_json(r / "status.json") for r in started]
     assert [s["state"] for s in statuses] == ["finished", "finished"], [r.joinpath("log.txt").read_text()[-1500:]
                                                                      for r in started]
@@ -132,12 +132,12 @@ def test_slots_allow_at_most_n_trainings(tmp_path, monkeypatch):
         runs.write_json_atomic(run_dir / "config.json", {"model": "model_1", "image_size": 32})
         runs.write_status(run_dir, "queued", created=float(index), pid=os.getpid())
         folders.append(run_dir)
-    first, second = runs.acquire_slot(folders[0]), runs.acquire_slot(folders[1])
+    first, second = jobs.acquire_slot(folders[0]), jobs.acquire_slot(folders[1])
     assert first is not None and second is not None
-    assert runs.acquire_slot(folders[2]) is None  # two slots, both taken
+    assert jobs.acquire_slot(folders[2]) is None  # two slots, both taken
     runs.write_status(folders[0], "finished")
     first.close()
-    third = runs.acquire_slot(folders[2])
+    third = jobs.acquire_slot(folders[2])
     assert third is not None
     second.close()
     third.close()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from pages.ui import i18n, nav, session
-from weather_core import estimate, runs
+from weather_core import estimate, jobs, runs
 from support import assert_clean, open_page, texts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,7 +161,7 @@ def test_models_page_matches_the_reports_totals():
     at.run()
     assert_clean(at)
     assert (at.metric[0].value, at.metric[2].value) == ("1,375,396", "1,920")
-    at.selectbox[0].set_value("model_2_seed").run()
+    at.selectbox[0].set_value("model_2_report").run()
     assert_clean(at)
     assert "Dense(4, activation='relu')" in " ".join(c.value for c in at.code)
     assert at.metric[0].value == "10,648,772"
@@ -187,7 +187,7 @@ def test_train_page_trains_in_the_background(app_demo):
             time.sleep(1)
         assert runs.current_state(run_dir) == "finished", (run_dir / "log.txt").read_text()[-2000:]
     finally:
-        runs.kill(run_dir)
+        jobs.kill(run_dir)
     assert runs.read_metrics(run_dir)[0]["epoch"] == 1
     at.run()
     assert_clean(at)
@@ -232,7 +232,7 @@ def test_train_page_shows_failed_and_interrupted_runs(app_demo, empty_runs):
 def test_estimate_uses_measured_throughputs():
     assert estimate.images_per_second("model_3", 192) == 19.4
     assert estimate.images_per_second("model_3", 128) == pytest.approx(26.3 * (160 / 128) ** 2)
-    assert estimate.images_per_second("model_2_seed", 250) == estimate.images_per_second("model_2", 250) == 9.5
+    assert estimate.images_per_second("model_2_report", 250) == estimate.images_per_second("model_2", 250) == 9.5
     assert estimate.images_per_second("model_1", 64) == pytest.approx(300.0)  # 4x fewer pixels than 128
     assert estimate.images_per_second("model_1", 240) == pytest.approx(19.0 * (250 / 240) ** 2)
     expected = estimate.STARTUP_SECONDS + 30 * 168 / 19.4 * 1.15

@@ -13,8 +13,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pages.ui import charts, i18n, lesson_links
-from weather_core import runs, training
-from support import assert_clean, texts
+from weather_core import jobs, runs, training
+from support import assert_clean, copy_run, texts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,20 +24,16 @@ CLASSES = ["cloudy", "rain", "shine", "sunrise"]
 
 
 # ---------------------------------------------------------------------------------------------
-# Fixtures: conftest's private roots and demo dataset; a two-epoch trained run
+# Fixtures: conftest's private roots and demo dataset; a copy of the session's two-epoch run
 
 
 pytestmark = pytest.mark.usefixtures("roots")  # this module's own data, runs and cache roots
 
 
 @pytest.fixture(scope="module")
-def trained_run(app_demo, roots):
+def trained_run(two_epoch_run, app_demo, roots):
     """Two epochs (conftest's run has one): curves with more than one point."""
-    config = training.TrainConfig(data=str(app_demo), model="model_1", epochs=2, image_size=32,
-                                  batch_size=16, augment=False)
-    run_dir, status = training.train(config, root=roots / "runs")
-    assert status["state"] == "finished"
-    return run_dir
+    return copy_run(two_epoch_run, roots)
 
 
 @pytest.fixture
@@ -169,7 +165,7 @@ def test_ablation_queues_a_pair_that_differs_in_one_setting(app_demo, empty_runs
         assert at.session_state["train_run"] == str(pair[0])
     finally:
         for run_dir in pair:
-            runs.kill(run_dir)
+            jobs.kill(run_dir)
 
 
 def test_finished_pair_links_to_compare(trained_run, empty_runs):
@@ -227,14 +223,19 @@ def test_lesson_link_sets_the_train_form(app_demo):
 
 
 def test_lesson_links_on_models_and_augmentation(app_demo):
-    at = open_page("pages/models.py", query=dict(model="model_2_seed", image_size="250"))
-    assert at.selectbox[0].value == "model_2_seed" and at.number_input[0].value == 250
+    at = open_page("pages/models.py", query=dict(model="model_2_report", image_size="250"))
+    assert at.selectbox[0].value == "model_2_report" and at.number_input[0].value == 250
     assert at.metric[0].value == "10,648,772"
     at = open_page("pages/augmentation.py", query=dict(rotation="0", brightness="0.8,1.2", flip="0"))
     assert labelled(at.slider, "augment.rotation").value == 0.0
     assert labelled(at.slider, "augment.brightness").value == (0.8, 1.2)
     assert labelled(at.checkbox, "augment.flip").value is False
     assert "RandomRotation" not in at.code[0].value and "RandomFlip" not in at.code[0].value
+
+
+def test_lesson_link_with_an_old_seed_model_name_opens_the_report_version(app_demo):
+    at = open_page("pages/models.py", query=dict(model="model_2_seed", image_size="250"))
+    assert at.selectbox[0].value == "model_2_report" and at.number_input[0].value == 250
 
 
 def test_lesson_parsing_never_fails():
@@ -315,7 +316,7 @@ def test_stopped_run_can_be_resumed_or_discarded(trained_run, empty_runs):
         assert not runs.read_json(run_dir / "status.json").get("error")
         assert "train_run" in at.session_state and not labelled_or_none(at.button, "stopped.resume")
     finally:
-        runs.kill(run_dir)
+        jobs.kill(run_dir)
 
 
 def labelled_or_none(widgets, key):

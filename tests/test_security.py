@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from pages.ui import session
-from weather_core import inference, runs, settings
+from weather_core import inference, jobs, runs, settings
 from support import demo_photo, lambda_run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +66,7 @@ def test_runs_and_model_files_never_resolve_outside_the_runs_root(tiny_run, tmp_
         with pytest.raises(ValueError):
             runs.resolve_run(bad, root)
     with pytest.raises(ValueError):
-        runs.discard(str(outside), root)
+        jobs.discard(str(outside), root)
     assert outside.exists()
     # a model file that is a link out of its run folder is refused before Keras sees it
     (inside / runs.BEST_MODEL).unlink()

@@ -1,6 +1,8 @@
 """How long a training run takes on the 2-core CPU, before it starts (measured throughputs) and while it
 runs (status.json and the epochs so far)."""
 
+from .models import canonical
+
 # Training images per second measured on a 2-core CPU (README "Choosing the defaults"); model_3
 # at 160 and 192 px from the real-photo runs in bfloat16 (epoch time = images / rate * 1.15).
 MEASURED_THROUGHPUT = {
@@ -8,7 +10,7 @@ MEASURED_THROUGHPUT = {
     ("model_3", 160): 26.3, ("model_3", 192): 19.4, ("model_3", 250): 5.0,
 }
 # Model 2 was not measured: it does about twice Model 1's convolution work, so half its speed.
-# A "<name>_seed" variant (the report's exact version) trains as fast as <name>.
+# A "<name>_report" variant (the report's exact version) trains as fast as <name>.
 ASSUMED_FACTOR = {"model_2": 0.5}
 VALIDATION_OVERHEAD = 1.15
 STARTUP_SECONDS = 20  # importing TensorFlow, decoding the photos once, building the model
@@ -16,7 +18,7 @@ STARTUP_SECONDS = 20  # importing TensorFlow, decoding the photos once, building
 
 def images_per_second(model, image_size) -> float:
     """Training throughput on a 2-core CPU, scaled by pixel count from the closest measurement."""
-    base, factor = model.removesuffix("_seed"), 1.0
+    base, factor = canonical(model).removesuffix("_report"), 1.0
     sizes = [size for name, size in MEASURED_THROUGHPUT if name == base]
     if not sizes:
         base, factor = "model_1", ASSUMED_FACTOR.get(base, 0.5)

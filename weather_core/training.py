@@ -3,12 +3,11 @@ appends per-epoch metrics and saves checkpoints atomically, the queue, and the t
 
 import os
 import platform
-import sys
 import time
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from . import CLASSES, data, runs
+from . import CLASSES, data, jobs, runs
 
 # Chosen by measurement on the real photos with a 2-core CPU (README "Choosing the defaults"):
 # 40 epochs of model_3 at 192 px take ~25 minutes there (bfloat16) and scored 95.4 % on the test
@@ -32,8 +31,9 @@ class TrainConfig:
     mixed_precision: bool = True  # where the hardware pays for it (see setup_device)
 
     def validate(self):
-        from .models import MODELS
+        from .models import MODELS, canonical
 
+        self.model = canonical(self.model)  # a run folder from before the `_report` names
         if self.model not in MODELS:
             raise ValueError(f"unknown model {self.model!r}; choose from {', '.join(MODELS)}")
         checks = [(1 <= self.epochs <= 1000, "epochs must be 1..1000"),
@@ -84,34 +84,6 @@ def _callback_names(config):
     if config.early_stopping:
         names.append(f"EarlyStopping(monitor='val_accuracy', patience={config.early_stopping})")
     return names
-
-
-def start_in_background(config: TrainConfig, root=None) -> Path:
-    """Create the run and train it in a detached subprocess (what the Train page uses)."""
-    run_dir = create_run(config, root)
-    _launch_worker(run_dir)
-    return run_dir
-
-
-def _launch_worker(run_dir):
-    try:
-        process = runs.launch(["worker", str(run_dir)], run_dir)
-    except OSError as error:
-        runs.write_status(run_dir, "failed", error=f"could not start the trainer: {error}")
-        raise
-    runs.write_status(run_dir, "queued", pid=process.pid)
-
-
-def resume_in_background(run_dir) -> Path:
-    """Continue an interrupted, failed or cancelled run from its last saved epoch."""
-    run_dir = Path(run_dir)
-    state = runs.current_state(run_dir)
-    if state not in ("interrupted", "failed", "cancelled"):
-        raise ValueError(f"only a stopped run can be resumed (this one is {state})")
-    (run_dir / "cancel").unlink(missing_ok=True)
-    runs.write_status(run_dir, "queued", created=time.time(), resumed_from=len(runs.read_metrics(run_dir)))
-    _launch_worker(run_dir)
-    return run_dir
 
 
 def cpu_has_bf16() -> bool:
@@ -214,22 +186,10 @@ def save_model_atomic(model, path):
         tmp.unlink(missing_ok=True)
 
 
-def wait_for_slot(run_dir):
-    """Block while other trainings hold every slot; returns the held slot (None if cancelled)."""
-    while True:
-        if runs.cancel_requested(run_dir):
-            return None
-        slot = runs.acquire_slot(run_dir)
-        if slot is not None:
-            return slot
-        runs.write_status(run_dir, "queued", position=runs.queue_position(run_dir), pid=os.getpid())
-        time.sleep(2)
-
-
 def run_training(run_dir):
     """Train the run described by run_dir/config.json; writes everything into the folder."""
     run_dir = Path(run_dir)
-    slot = wait_for_slot(run_dir)
+    slot = jobs.wait_for_slot(run_dir)
     if slot is None:
         runs.write_status(run_dir, "cancelled", pid=os.getpid(), error="cancelled while queued")
         return runs.read_json(run_dir / "status.json")
@@ -317,14 +277,3 @@ def train(config: TrainConfig, root=None):
     runs.write_status(run_dir, "queued", pid=os.getpid())
     status = run_training(run_dir)
     return run_dir, status
-
-
-def main_worker(run_dir):
-    """Entry point of the detached training subprocess."""
-    try:
-        run_training(run_dir)
-    except Exception as error:
-        print(f"training failed: {error}", file=sys.stderr)
-        return 1
-    return 0
-

@@ -28,13 +28,13 @@ def queue(config, setting):
     returns the two run folders (fewer when one could not start)."""
     from dataclasses import replace
 
-    from weather_core import training
+    from weather_core import jobs, training
 
     field, values = VARIANTS[setting]
     started = []
     with widgets.shown_errors():
         for value in values:
-            started.append(training.start_in_background(replace(config, **{field: value})))
+            started.append(jobs.start_in_background(replace(config, **{field: value})))
     if len(started) == 2:
         st.session_state[PAIR_KEY] = [path.name for path in started]
         st.query_params[PAIR_PARAM] = ",".join(path.name for path in started)

@@ -77,6 +77,9 @@ def class_label(name) -> str:
 
 def model_title(name) -> str:
     """A registry model's display title in the active language (its registry title as a fallback)."""
+    from weather_core.models import canonical
+
+    name = canonical(name)
     if has_text(f"models.name.{name}"):
         return t(f"models.name.{name}")
     from weather_core.models import MODELS

@@ -74,6 +74,10 @@ class Lesson:
         raw = self.raw(name)
         if raw is None:
             return default
+        if name == "model":
+            from weather_core.models import canonical
+
+            raw = canonical(raw)  # a link from before the `_report` names
         if raw not in options:
             self._ignore(name, raw)
             return default

@@ -35,7 +35,7 @@ def export(info, where):
 
 def stopped(info, on_discard=None):
     """Resume (from the last saved epoch) or discard (after a confirmation) a stopped run."""
-    from weather_core import runs, training
+    from weather_core import jobs, runs, training
 
     if info.state not in STOPPED:
         return
@@ -43,13 +43,13 @@ def stopped(info, on_discard=None):
     left, right = st.columns(2)
     if left.button(t("stopped.resume"), key=f"resume-{info.run_id}", icon=":material/play_arrow:"):
         with widgets.shown_errors():
-            training.resume_in_background(info.path)
+            jobs.resume_in_background(info.path)
             st.rerun()
     sure = right.checkbox(t("stopped.confirm", run=info.run_id), key=f"discard-sure-{info.run_id}")
     if right.button(t("stopped.discard"), key=f"discard-{info.run_id}", disabled=not sure,
                     icon=":material/delete:"):
         with widgets.shown_errors():
-            runs.discard(info.path)
+            jobs.discard(info.path)
             if on_discard:
                 on_discard(info)
             st.toast(t("stopped.discarded", run=info.run_id))
