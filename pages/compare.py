@@ -4,15 +4,8 @@ import streamlit as st
 
 from pages.ui import formatting
 from pages.ui.i18n import t
+from weather_core import report
 
-# The report's figures, all measured on the validation set that also drove ReduceLROnPlateau:
-# (name, as reported, value for a reference line, the registry models it describes).
-REPORTED = [
-    ("Model 1", "~87-90 %", 0.885, ("model_1",)),
-    ("Model 2", "91.25 %", 0.9125, ("model_2", "model_2_report")),
-    ("Model 3", "88.75 %", 0.8875, ("model_3", "model_3_report")),
-    ("Model 3 + ReduceLROnPlateau", "98.12 %", 0.9812, ("model_3", "model_3_report")),
-]
 # Bookkeeping that always differs between runs or is too long for a table.
 IGNORED_KEYS = {"packages", "device", "split", "class_names"}
 
@@ -70,7 +63,7 @@ def overlay(chosen):
     series = [(r.run_id, r.metrics) for r in chosen]
     models = {canonical(r.config.get("model")) for r in chosen}
     references = [(t("compare.reference", name=name, text=text), value)
-                  for name, text, value, keys in REPORTED if models & set(keys)]
+                  for name, text, value, keys in report.SCORES if models & set(keys)]
     left, right = st.columns(2)
     left.plotly_chart(charts.curves(series, "accuracy", references), key="compare-accuracy")
     right.plotly_chart(charts.curves(series, "loss"), key="compare-loss")
@@ -94,7 +87,7 @@ def show(chosen):
 def reported():
     st.subheader(t("compare.reported"))
     st.dataframe([{t("compare.col.model"): name, t("compare.col.reported"): text}
-                  for name, text, _, _ in REPORTED], hide_index=True)
+                  for name, text, _, _ in report.SCORES], hide_index=True)
     st.caption(t("compare.reported_note"))
 
 

@@ -1,7 +1,6 @@
 """Dataset: sort photos into classes by file name, split them, and check the data's health."""
 
 import hashlib
-import re
 from pathlib import Path
 
 import streamlit as st
@@ -11,18 +10,6 @@ from pages.ui.i18n import t
 
 RATIOS = {"default": (0.7, 0.15, 0.15), "report": (0.7, 0.3)}
 THUMBS_PER_CLASS = 6
-# weather_core's skip reasons (plain English data) -> the text key that says them in the UI language
-SKIP_REASONS = [
-    (r"hidden or system file$", "hidden"),
-    (r"folder \(", "folder"),
-    (r"not a regular file$", "not_file"),
-    (r"not an image file \((?P<ext>.*)\)$", "not_image"),
-    (r"no class word \((?P<classes>.*)\) in the name$", "no_class"),
-    (r"name matches more than one class \((?P<classes>.*)\)$", "two_classes"),
-    (r"unreadable image: (?P<error>.*)$", "unreadable"),
-]
-# health.imbalance's note (by its first words) -> the text key
-BALANCE_NOTES = {"roughly balanced": "rough", "mildly imbalanced": "mild", "strongly imbalanced": "strong"}
 
 
 def choose_source():
@@ -108,32 +95,29 @@ def split_table(summary):
     return table.rename(index=lambda name: i18n.class_label(name) if name != total else name)
 
 
-def skip_reason(reason) -> str:
-    """A skipped file's reason in the UI language (unknown reasons are shown as they are)."""
-    for pattern, key in SKIP_REASONS:
-        found = re.match(pattern, reason)
-        if found:
-            fields = found.groupdict()
-            if fields.get("ext") == "no extension":
-                fields["ext"] = t("dataset.skip.no_extension")
-            return t(f"dataset.skip.{key}", **fields)
-    return reason
+def skip_reason(row) -> str:
+    """A skipped file's reason in the UI language, from weather_core's code and parameters (a
+    prepared.json from before the codes shows its English text)."""
+    code = row.get("code")
+    if code is None or not i18n.has_text(f"dataset.skip.{code}"):
+        return row["reason"]
+    params = {key: value for key, value in row.items() if key not in ("file", "reason", "code")}
+    if code == "not_image" and not params.get("ext"):
+        params["ext"] = t("dataset.skip.no_extension")
+    return t(f"dataset.skip.{code}", **params)
 
 
 def skipped_rows(skipped):
-    return [{t("dataset.col.file"): row["file"], t("dataset.col.reason"): skip_reason(row["reason"])}
+    return [{t("dataset.col.file"): row["file"], t("dataset.col.reason"): skip_reason(row)}
             for row in skipped]
 
 
 def balance_note(imbalance) -> str:
-    """health.imbalance's note for students, in the UI language."""
-    if imbalance["ratio"] is None:
-        if imbalance["smallest"] is not None:
-            return t("dataset.balance.empty", cls=i18n.class_label(imbalance["smallest"]))
-        return t("dataset.balance.few")
-    note = imbalance["note"]
-    key = next((key for start, key in BALANCE_NOTES.items() if note.startswith(start)), None)
-    return t(f"dataset.balance.{key}") if key else note
+    """health.imbalance's note for students, in the UI language, from its code."""
+    code = imbalance.get("code")
+    if code is None or not i18n.has_text(f"dataset.balance.{code}"):
+        return imbalance["note"]
+    return t(f"dataset.balance.{code}", cls=i18n.class_label(imbalance.get("smallest")))
 
 
 def health(report):

@@ -4,9 +4,7 @@ import streamlit as st
 
 from pages.ui import i18n, lesson_links, widgets
 from pages.ui.i18n import t
-
-REPORT_SIZE = 250
-
+from weather_core import report
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def summary(name, image_size):
@@ -17,6 +15,7 @@ def summary(name, image_size):
 
 def choose():
     from weather_core.models import DEFAULT_IMAGE_SIZE, MODELS
+    from weather_core.training import value_range
 
     link = lesson_links.Lesson()  # a lesson link may open a model: ?model=model_2_report&image_size=250
     names = list(MODELS)
@@ -24,8 +23,9 @@ def choose():
     name = left.selectbox(t("models.pick"), names, index=names.index(link.choice("model", names, names[0])),
                           format_func=i18n.model_title)
     info = MODELS[name]
-    size = right.number_input(t("models.size"), min_value=info.min_image_size, max_value=512, step=1,
-                              value=link.number("image_size", DEFAULT_IMAGE_SIZE, info.min_image_size, 512))
+    largest = value_range("image_size")[1]
+    size = right.number_input(t("models.size"), min_value=info.min_image_size, max_value=largest, step=1,
+                              value=link.number("image_size", DEFAULT_IMAGE_SIZE, info.min_image_size, largest))
     link.show()
     return name, info, int(size)
 
@@ -48,7 +48,7 @@ def totals(table, info, size):
     st.markdown(t("models.report_numbers", total=report[0], non=report[1]))
     if ours == report:
         st.success(t("models.match"), icon=":material/check_circle:")
-    elif size == REPORT_SIZE:
+    elif size == report.IMAGE_SIZE:
         st.error(t("models.mismatch"), icon=":material/error:")
     else:
         st.warning(t("models.other_size", size=size))
@@ -56,7 +56,7 @@ def totals(table, info, size):
 
 def note_256(name):
     with widgets.shown_errors():
-        at_256, at_250 = summary(name, 256)["total_params"], summary(name, REPORT_SIZE)["total_params"]
+        at_256, at_250 = summary(name, 256)["total_params"], summary(name, report.IMAGE_SIZE)["total_params"]
         st.info(t("models.note_256", at_256=at_256, at_250=at_250) if at_256 != at_250
                 else t("models.note_256_same"))
 

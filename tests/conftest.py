@@ -89,7 +89,7 @@ def roots(request, tmp_path_factory):
 @pytest.fixture(scope="module")
 def tiny_run(tiny_trained_run, roots):
     """A copy of the session's tiny trained run in the module's runs root (pages list it)."""
-    return copy_run(tiny_trained_run, roots)
+    return copy_run(tiny_trained_run, roots / "runs")
 
 
 @pytest.fixture(scope="module")
@@ -124,4 +124,4 @@ def two_epoch_run(tmp_path_factory) -> Path:
 def trained_run(one_epoch_run, app_demo, roots):
     """A tiny finished run in the module's runs root, so Train, Compare, Classify and Errors show
     results, not just a hint."""
-    return copy_run(one_epoch_run, roots)
+    return copy_run(one_epoch_run, roots / "runs")

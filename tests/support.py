@@ -29,9 +29,9 @@ def private_roots(tmp_path_factory, name):
     patch.undo()
 
 
-def copy_run(run_dir, roots) -> Path:
-    """A copy of a session-trained run in a module's runs root (pages list it, tests may change it)."""
-    return Path(shutil.copytree(run_dir, roots / "runs" / run_dir.name))
+def copy_run(run_dir, runs_root, name=None) -> Path:
+    """A copy of a session-trained run in a runs root (pages list it, tests may change it)."""
+    return Path(shutil.copytree(run_dir, Path(runs_root) / (name or Path(run_dir).name)))
 
 
 def wait_for(predicate, timeout=180, every=0.3):

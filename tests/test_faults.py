@@ -59,6 +59,7 @@ def test_disk_full_during_training_fails_the_run_and_keeps_the_saved_model(demo_
     assert "No space left on device" in texts(at.error)
 
 
+@pytest.mark.slow  # trains in a subprocess
 def test_two_trainings_started_at_once_run_one_at_a_time(demo_prepared, empty_runs, monkeypatch):
     monkeypatch.setenv("WEATHER_MAX_TRAININGS", "1")
     # long enough (tens of seconds) that a fresh page session sees the queue before it drains

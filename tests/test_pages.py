@@ -171,6 +171,7 @@ def test_models_page_matches_the_reports_totals():
 # 4 Train
 
 
+@pytest.mark.slow  # trains in a subprocess
 def test_train_page_trains_in_the_background(app_demo):
     at = open_page("pages/train.py")
     at.selectbox[0].set_value("model_1")

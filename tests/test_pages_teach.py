@@ -3,7 +3,6 @@ run: why a photo got its class (Grad-CAM, feature maps), the error explorer, one
 pairs, lesson links, preselected runs on Compare, taking a run home as a zip, resume and discard."""
 
 import io
-import shutil
 import zipfile
 from dataclasses import fields
 from pathlib import Path
@@ -33,7 +32,7 @@ pytestmark = pytest.mark.usefixtures("roots")  # this module's own data, runs an
 @pytest.fixture(scope="module")
 def trained_run(two_epoch_run, app_demo, roots):
     """Two epochs (conftest's run has one): curves with more than one point."""
-    return copy_run(two_epoch_run, roots)
+    return copy_run(two_epoch_run, roots / "runs")
 
 
 @pytest.fixture
@@ -62,11 +61,6 @@ def open_page(page, query=None, **state):
     at.switch_page(page).run()
     assert_clean(at)
     return at
-
-
-def copy_run(trained_run, root, name):
-    shutil.copytree(trained_run, root / name)
-    return root / name
 
 
 def labelled(widgets, key):

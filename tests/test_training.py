@@ -103,6 +103,7 @@ def test_bad_configs_are_refused_before_anything_runs(demo_prepared, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow  # trains in a subprocess
 def test_cancel_stops_after_the_current_epoch_and_keeps_the_model(demo_prepared, tmp_path):
     config = TrainConfig(data=str(demo_prepared), **{**TINY, "epochs": 200})
     run_dir = jobs.start_in_background(config, tmp_path)
@@ -116,6 +117,7 @@ def test_cancel_stops_after_the_current_epoch_and_keeps_the_model(demo_prepared,
         jobs.kill(run_dir)
 
 
+@pytest.mark.slow  # trains in a subprocess
 def test_killed_training_shows_interrupted_and_keeps_its_files(demo_prepared, tmp_path):
     config = TrainConfig(data=str(demo_prepared), **{**TINY, "epochs": 200})
     run_dir = jobs.start_in_background(config, tmp_path)
@@ -126,6 +128,7 @@ def test_killed_training_shows_interrupted_and_keeps_its_files(demo_prepared, tm
     assert inference.predict(run_dir, [next((demo_prepared / "sorted" / "rain").iterdir())])[0]["class"]
 
 
+@pytest.mark.slow  # trains in a subprocess
 def test_second_training_waits_in_the_queue(demo_prepared, tmp_path):
     first = jobs.start_in_background(TrainConfig(data=str(demo_prepared), **{**TINY, "epochs": 200}), tmp_path)
     second = None
@@ -142,6 +145,7 @@ def test_second_training_waits_in_the_queue(demo_prepared, tmp_path):
             jobs.kill(second)
 
 
+@pytest.mark.slow  # trains in a subprocess
 def test_interrupted_run_resumes_from_its_last_epoch(demo_prepared, tmp_path):
     # model_3 at 64 px: slow enough per epoch that the kill lands mid-run.
     config = TrainConfig(data=str(demo_prepared), **{**TINY, "epochs": 3, "model": "model_3",

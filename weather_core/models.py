@@ -5,7 +5,9 @@ At 250x250x3 each builder reproduces the report's summary table exactly (the rep
 
 from dataclasses import dataclass
 
-DEFAULT_IMAGE_SIZE = 250
+from . import report
+
+DEFAULT_IMAGE_SIZE = report.IMAGE_SIZE
 
 
 def _keras():
@@ -116,17 +118,15 @@ class ModelInfo:
 
 
 MODELS = {
-    "model_1": ModelInfo(model_1, "Model 1: simple CNN", 14_803_780, 0,
-                         "~87-90 % val accuracy (10-30 epochs, batch 16/128)"),
-    "model_2": ModelInfo(model_2, "Model 2: deeper CNN (softmax output, corrected)", 10_648_772, 0,
-                         "91.25 % on 160 val images (50 epochs)", 96),
+    "model_1": ModelInfo(model_1, "Model 1: simple CNN", *report.PARAMS["model_1"], report.RESULTS["model_1"]),
+    "model_2": ModelInfo(model_2, "Model 2: deeper CNN (softmax output, corrected)", *report.PARAMS["model_2"],
+                         report.RESULTS["model_2"], 96),
     "model_2_report": ModelInfo(model_2_report, "Model 2 as the report wrote it (ReLU output)",
-                              10_648_772, 0, "91.25 % on 160 val images (50 epochs)", 96),
+                                *report.PARAMS["model_2_report"], report.RESULTS["model_2_report"], 96),
     "model_3": ModelInfo(model_3, "Model 3: BatchNorm + Dropout + global average pooling",
-                         1_375_396, 1_920,
-                         "88.75 %, then 98.12 % with ReduceLROnPlateau (on the validation set)"),
+                         *report.PARAMS["model_3"], report.RESULTS["model_3"]),
     "model_3_report": ModelInfo(model_3_report, "Model 3 with Keras' default BatchNorm momentum",
-                              1_375_396, 1_920, "validation accuracy jumped around (see report)"),
+                                *report.PARAMS["model_3_report"], report.RESULTS["model_3_report"]),
 }
 
 
@@ -143,10 +143,12 @@ def build(name, image_size=DEFAULT_IMAGE_SIZE, num_classes=4):
     name = canonical(name)
     if name not in MODELS:
         raise ValueError(f"unknown model {name!r}; choose from {', '.join(MODELS)}")
-    smallest = MODELS[name].min_image_size
-    if not smallest <= int(image_size) <= 512:
+    from .training import value_range
+
+    smallest, largest = MODELS[name].min_image_size, value_range("image_size")[1]
+    if not smallest <= int(image_size) <= largest:
         # Model 2 pools five times, then needs 3x3 pixels for its last (unpadded) convolution.
-        raise ValueError(f"{name} needs an image size between {smallest} and 512 pixels")
+        raise ValueError(f"{name} needs an image size between {smallest} and {largest} pixels")
     return MODELS[name].builder(int(image_size), num_classes)
 
 

@@ -4,7 +4,7 @@ appends per-epoch metrics and saves checkpoints atomically, the queue, and the t
 import os
 import platform
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from . import CLASSES, data, jobs, runs
@@ -20,9 +20,9 @@ DEFAULTS = dict(model="model_3", epochs=40, batch_size=16, image_size=192, learn
 class TrainConfig:
     data: str
     model: str = DEFAULTS["model"]
-    epochs: int = DEFAULTS["epochs"]
-    batch_size: int = DEFAULTS["batch_size"]
-    image_size: int = DEFAULTS["image_size"]
+    epochs: int = field(default=DEFAULTS["epochs"], metadata={"range": (1, 1000)})
+    batch_size: int = field(default=DEFAULTS["batch_size"], metadata={"range": (1, 1024)})
+    image_size: int = field(default=DEFAULTS["image_size"], metadata={"range": (32, 512)})
     learning_rate: float = DEFAULTS["learning_rate"]
     augment: bool = DEFAULTS["augment"]
     reduce_lr: bool = DEFAULTS["reduce_lr"]  # the report's ReduceLROnPlateau on val_accuracy
@@ -36,10 +36,9 @@ class TrainConfig:
         self.model = canonical(self.model)  # a run folder from before the `_report` names
         if self.model not in MODELS:
             raise ValueError(f"unknown model {self.model!r}; choose from {', '.join(MODELS)}")
-        checks = [(1 <= self.epochs <= 1000, "epochs must be 1..1000"),
-                  (1 <= self.batch_size <= 1024, "batch size must be 1..1024"),
-                  (32 <= self.image_size <= 512, "image size must be 32..512"),
-                  (0 < self.learning_rate < 1, "learning rate must be between 0 and 1"),
+        checks = [(low <= getattr(self, name) <= high, f"{name.replace('_', ' ')} must be {low}..{high}")
+                  for name, (low, high) in RANGES.items()]
+        checks += [(0 < self.learning_rate < 1, "learning rate must be between 0 and 1"),
                   (self.early_stopping >= 0, "early stopping patience must be >= 0")]
         for ok, message in checks:
             if not ok:
@@ -51,6 +50,14 @@ class TrainConfig:
     def from_dict(cls, values):
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in names})
+
+
+RANGES = {f.name: f.metadata["range"] for f in fields(TrainConfig) if "range" in f.metadata}  # the one copy
+
+
+def value_range(name) -> tuple:
+    """(lowest, highest) allowed value of a TrainConfig field: epochs, batch_size, image_size."""
+    return RANGES[name]
 
 
 def package_versions():

@@ -13,13 +13,13 @@ RATES = [1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2]
 def initial_values(lesson_link):
     """The form's starting values: the defaults, overridden by the URL's valid parameters."""
     from weather_core.models import MODELS
-    from weather_core.training import DEFAULTS as d
+    from weather_core.training import DEFAULTS as d, RANGES
 
     return dict(
         model=lesson_link.choice("model", list(MODELS), d["model"]),
-        epochs=lesson_link.number("epochs", d["epochs"], 1, 1000),
-        batch_size=lesson_link.number("batch_size", d["batch_size"], 1, 1024),
-        image_size=lesson_link.number("image_size", d["image_size"], 32, 512),
+        epochs=lesson_link.number("epochs", d["epochs"], *RANGES["epochs"]),
+        batch_size=lesson_link.number("batch_size", d["batch_size"], *RANGES["batch_size"]),
+        image_size=lesson_link.number("image_size", d["image_size"], *RANGES["image_size"]),
         lr=lesson_link.number("lr", d["learning_rate"], RATES[0], RATES[-1], integer=False),
         seed=lesson_link.number("seed", d["seed"], 0, 2**31 - 1),
         augment=lesson_link.flag("augment", d["augment"]),
@@ -30,7 +30,7 @@ def initial_values(lesson_link):
 def choose_config(prepared):
     """The settings widgets; returns a TrainConfig, or None (with an error) when they do not fit."""
     from weather_core.models import MODELS
-    from weather_core.training import TrainConfig
+    from weather_core.training import RANGES, TrainConfig
 
     link = lesson_links.Lesson()
     v = initial_values(link)
@@ -38,9 +38,9 @@ def choose_config(prepared):
     cols = st.columns(4)
     model = cols[0].selectbox(t("train.model"), names, index=names.index(v["model"]),
                               format_func=i18n.model_title)
-    epochs = cols[1].number_input(t("train.epochs"), 1, 1000, v["epochs"])
-    batch_size = cols[2].number_input(t("train.batch_size"), 1, 1024, v["batch_size"])
-    image_size = cols[3].number_input(t("train.image_size"), 32, 512, v["image_size"])
+    epochs = cols[1].number_input(t("train.epochs"), *RANGES["epochs"], v["epochs"])
+    batch_size = cols[2].number_input(t("train.batch_size"), *RANGES["batch_size"], v["batch_size"])
+    image_size = cols[3].number_input(t("train.image_size"), *RANGES["image_size"], v["image_size"])
     cols = st.columns(4)
     rate = cols[0].select_slider(t("train.learning_rate"), sorted({*RATES, v["lr"]}), v["lr"])
     seed = cols[1].number_input(t("train.seed"), 0, 2**31 - 1, v["seed"])
