@@ -40,13 +40,13 @@ def layer_frame(table):
 
 def totals(table, info, size):
     ours = (table["total_params"], table["non_trainable_params"])
-    report = (info.report_total_params, info.report_non_trainable_params)
+    reported = (info.report_total_params, info.report_non_trainable_params)
     cols = st.columns(3)
     cols[0].metric(t("models.total"), f"{ours[0]:,}")
     cols[1].metric(t("models.trainable"), f"{table['trainable_params']:,}")
     cols[2].metric(t("models.non_trainable"), f"{ours[1]:,}")
-    st.markdown(t("models.report_numbers", total=report[0], non=report[1]))
-    if ours == report:
+    st.markdown(t("models.report_numbers", total=reported[0], non=reported[1]))
+    if ours == reported:
         st.success(t("models.match"), icon=":material/check_circle:")
     elif size == report.IMAGE_SIZE:
         st.error(t("models.mismatch"), icon=":material/error:")
