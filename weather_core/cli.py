@@ -14,11 +14,9 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # keep TensorFlow's start-up chatter off stdout
 
 from . import data, demo  # noqa: E402
-from .images import ImageError  # noqa: E402
+from .errors import EXPECTED_ERRORS, one_line  # noqa: E402
 
 EXIT_ERROR = 2
-# DataError and ImageError are ValueErrors; OSError covers missing files, permissions, full disks.
-EXPECTED_ERRORS = (data.DataError, ImageError, ValueError, OSError)
 
 
 def main(argv=None) -> int:
@@ -26,18 +24,14 @@ def main(argv=None) -> int:
     try:
         return args.run(args) or 0
     except EXPECTED_ERRORS as error:
-        print(f"error: {_one_line(error)}", file=sys.stderr)
+        print(f"error: {one_line(error)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # a bug, not bad input: still one line, never a traceback
-        print(f"error: internal error ({type(error).__name__}): {_one_line(error)}", file=sys.stderr)
+        print(f"error: internal error ({type(error).__name__}): {one_line(error)}", file=sys.stderr)
         return 1
-
-
-def _one_line(error) -> str:
-    return " ".join(str(error).split()) or type(error).__name__
 
 
 def build_parser() -> argparse.ArgumentParser:

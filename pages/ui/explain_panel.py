@@ -9,6 +9,7 @@ import streamlit as st
 
 from pages.ui import i18n
 from pages.ui.i18n import t
+from weather_core.errors import one_line
 
 DISPLAY_SIZE = 240
 MAP_LIMIT = 16
@@ -35,7 +36,7 @@ def shown_failures():
     try:
         yield
     except Exception as error:  # noqa: BLE001  (TensorFlow raises many kinds; the page goes on)
-        st.error(t("why.failed", message=" ".join(str(error).split())[:300] or type(error).__name__))
+        st.error(t("why.failed", message=one_line(error, 300)))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from pages.ui import widgets
 from pages.ui.i18n import t
+from weather_core.errors import one_line
 
 EXPORT_KEY = "export_zip"  # {"run": run id, "bytes": zip}: one prepared zip per session at most
 STOPPED = ("interrupted", "failed", "cancelled")
@@ -25,7 +26,7 @@ def export(info, where):
             with st.spinner(t("export.working")):
                 payload = exporter.export_zip(info.path)
         except Exception as error:  # noqa: BLE001  (the TFLite converter raises many kinds)
-            st.error(t("export.failed", message=" ".join(str(error).split())[:300] or type(error).__name__))
+            st.error(t("export.failed", message=one_line(error, 300)))
             return
         ready = st.session_state[EXPORT_KEY] = {"run": info.run_id, "bytes": payload}
     slot.download_button(t("export.download", size=len(ready["bytes"]) / 2**20), ready["bytes"],

@@ -7,8 +7,8 @@ from contextlib import contextmanager
 import streamlit as st
 
 from pages.ui.i18n import t
+from weather_core.errors import EXPECTED_ERRORS, one_line
 
-EXPECTED_ERRORS = (ValueError, OSError)  # DataError and ImageError are ValueErrors
 
 
 @contextmanager
@@ -17,7 +17,7 @@ def shown_errors():
     try:
         yield
     except EXPECTED_ERRORS as error:
-        st.error(t("error.generic", message=" ".join(str(error).split()) or type(error).__name__))
+        st.error(t("error.generic", message=one_line(error)))
 
 
 
