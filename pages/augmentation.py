@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from pages import lesson, ui
-from pages.ui import t
+from pages.ui import i18n, lesson_links, session, widgets
+from pages.ui.i18n import t
 
 PREVIEW_SIZE = 160  # training resizes to a square too; small keeps the preview quick on a CPU
 COUNT = 8
@@ -20,14 +20,14 @@ def pick_image(prepared):
     if not files:
         st.warning(t("augment.no_train_images"))
         return None, None
-    choice = st.selectbox(t("augment.pick"), files, format_func=lambda p: f"{ui.class_label(p.parent.name)} / {p.name}")
+    choice = st.selectbox(t("augment.pick"), files, format_func=lambda p: f"{i18n.class_label(p.parent.name)} / {p.name}")
     return str(choice), choice.name
 
 
 def choose_settings():
-    from weather_core.augment import SEED_SETTINGS as s
+    from weather_core.augment import REPORT_SETTINGS as s
 
-    link = lesson.Lesson()  # a lesson link may set the sliders: ?rotation=0&brightness=0.8,1.2&flip=0
+    link = lesson_links.Lesson()  # a lesson link may set the sliders: ?rotation=0&brightness=0.8,1.2&flip=0
 
     def number(name, low, high, default):
         return float(link.number(name, default, low, high, integer=False))
@@ -75,7 +75,7 @@ def show_samples(source, name, settings):
     seed = st.session_state.setdefault(SEED_KEY, 0)
     if st.button(t("augment.reroll")):
         seed = st.session_state[SEED_KEY] = seed + 1
-    with ui.shown_errors(), st.spinner(t("augment.working")):
+    with widgets.shown_errors(), st.spinner(t("augment.working")):
         st.image(original(source), width=200, caption=t("augment.original", name=name))
         grid = samples(source, settings, seed)
         st.markdown(t("augment.grid", n=len(grid), seed=seed))
@@ -84,7 +84,7 @@ def show_samples(source, name, settings):
 
 st.title(t("augment.title"))
 st.markdown(t("augment.intro"))
-prepared = ui.active_dataset()
+prepared = session.active_dataset()
 source, name = pick_image(prepared)
 settings = choose_settings()
 if source is not None:

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from pages import ui
-from pages.ui import t
+from pages.ui import formatting, i18n, session, widgets
+from pages.ui.i18n import t
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "gif", "webp", "bmp"]
 
@@ -22,37 +22,37 @@ def classify(run_dir, files):
 
 
 def show(run_dir, index, result, content):
-    from pages import charts, why
+    from pages.ui import charts, explain_panel
 
     with st.container(border=True):
         if "error" in result:
             st.error(t("classify.bad_file", file=result["file"], error=result["error"]))
             return
         left, right = st.columns([1, 2])
-        with ui.shown_errors():
-            left.image(ui.thumbnail(content, 240), caption=result["file"])
+        with widgets.shown_errors():
+            left.image(widgets.thumbnail(content, 240), caption=result["file"])
         confidence = result["probabilities"][result["class"]]
-        right.markdown(t("classify.result", file=result["file"], cls=ui.class_label(result["class"]), p=confidence))
+        right.markdown(t("classify.result", file=result["file"], cls=i18n.class_label(result["class"]), p=confidence))
         right.plotly_chart(charts.probabilities(result["probabilities"]), key=f"probabilities-{index}")
-        why.section(run_dir, f"{index}-{why.digest(content)[:12]}", content, result["class"],
+        explain_panel.section(run_dir, f"{index}-{explain_panel.digest(content)[:12]}", content, result["class"],
                     list(result["probabilities"]))
 
 
 st.title(t("classify.title"))
 st.markdown(t("classify.intro"))
-run = ui.pick_run(t("classify.pick_run"), trained_runs())
+run = widgets.pick_run(t("classify.pick_run"), trained_runs())
 if run is None:
     st.info(t("classify.no_run"))
     st.page_link("pages/train.py", label=t("classify.to_train"), icon=":material/model_training:")
-    st.code(f"python -m weather_core train --data {ui.active_dataset_path()} --model model_1 --epochs 5",
+    st.code(f"python -m weather_core train --data {session.active_dataset_path()} --model model_1 --epochs 5",
             language="bash")
 else:
     st.caption(t("classify.run_info", model=run.config.get("model"), size=run.config.get("image_size"),
-                 acc=ui.percent(run.test_accuracy)))
+                 acc=formatting.percent(run.test_accuracy)))
     files = st.file_uploader(t("classify.upload"), type=PHOTO_TYPES, accept_multiple_files=True)
     if files:
         results = None
-        with ui.shown_errors(), st.spinner(t("classify.working")):
+        with widgets.shown_errors(), st.spinner(t("classify.working")):
             results = classify(run.path, files)
         for index, (result, upload) in enumerate(zip(results or [], files)):
             show(run.path, index, result, upload.getvalue())

@@ -2,17 +2,10 @@
 
 import streamlit as st
 
-from pages import ui
-from pages.ui import t
+from pages.ui import formatting
+from pages.ui.i18n import t
+from weather_core import report
 
-# The report's figures, all measured on the validation set that also drove ReduceLROnPlateau:
-# (name, as reported, value for a reference line, the registry models it describes).
-REPORTED = [
-    ("Model 1", "~87-90 %", 0.885, ("model_1",)),
-    ("Model 2", "91.25 %", 0.9125, ("model_2", "model_2_seed")),
-    ("Model 3", "88.75 %", 0.8875, ("model_3", "model_3_seed")),
-    ("Model 3 + ReduceLROnPlateau", "98.12 %", 0.9812, ("model_3", "model_3_seed")),
-]
 # Bookkeeping that always differs between runs or is too long for a table.
 IGNORED_KEYS = {"packages", "device", "split", "class_names"}
 
@@ -35,7 +28,7 @@ def pick(all_runs):
 
 
 def take_home(chosen):
-    from pages import run_actions
+    from pages.ui import run_actions
 
     with_model = [r for r in chosen if r.has_model]
     if with_model:
@@ -49,9 +42,9 @@ def take_home(chosen):
 
 def final_table(chosen):
     return [{t("compare.col.run"): r.run_id, t("compare.col.model"): r.config.get("model"),
-             t("compare.col.state"): ui.state_label(r.state), t("compare.col.best_val"): ui.percent(r.best_val_accuracy),
-             t("compare.col.test"): ui.percent(r.test_accuracy), t("compare.col.epochs"): len(r.metrics),
-             t("compare.col.time"): ui.duration(sum(m.get("seconds", 0) for m in r.metrics))}
+             t("compare.col.state"): formatting.state_label(r.state), t("compare.col.best_val"): formatting.percent(r.best_val_accuracy),
+             t("compare.col.test"): formatting.percent(r.test_accuracy), t("compare.col.epochs"): len(r.metrics),
+             t("compare.col.time"): formatting.duration(sum(m.get("seconds", 0) for m in r.metrics))}
             for r in chosen]
 
 
@@ -64,12 +57,13 @@ def differences(chosen):
 
 
 def overlay(chosen):
-    from pages import charts
+    from pages.ui import charts
+    from weather_core.models import canonical
 
     series = [(r.run_id, r.metrics) for r in chosen]
-    models = {r.config.get("model") for r in chosen}
+    models = {canonical(r.config.get("model")) for r in chosen}
     references = [(t("compare.reference", name=name, text=text), value)
-                  for name, text, value, keys in REPORTED if models & set(keys)]
+                  for name, text, value, keys in report.SCORES if models & set(keys)]
     left, right = st.columns(2)
     left.plotly_chart(charts.curves(series, "accuracy", references), key="compare-accuracy")
     right.plotly_chart(charts.curves(series, "loss"), key="compare-loss")
@@ -93,7 +87,7 @@ def show(chosen):
 def reported():
     st.subheader(t("compare.reported"))
     st.dataframe([{t("compare.col.model"): name, t("compare.col.reported"): text}
-                  for name, text, _, _ in REPORTED], hide_index=True)
+                  for name, text, _, _ in report.SCORES], hide_index=True)
     st.caption(t("compare.reported_note"))
 
 

@@ -1,35 +1,22 @@
 """Dataset: sort photos into classes by file name, split them, and check the data's health."""
 
 import hashlib
-import re
 from pathlib import Path
 
 import streamlit as st
 
-from pages import ui
-from pages.ui import t
+from pages.ui import i18n, session, widgets
+from pages.ui.i18n import t
 
 RATIOS = {"default": (0.7, 0.15, 0.15), "report": (0.7, 0.3)}
 THUMBS_PER_CLASS = 6
-# weather_core's skip reasons (plain English data) -> the text key that says them in the UI language
-SKIP_REASONS = [
-    (r"hidden or system file$", "hidden"),
-    (r"folder \(", "folder"),
-    (r"not a regular file$", "not_file"),
-    (r"not an image file \((?P<ext>.*)\)$", "not_image"),
-    (r"no class word \((?P<classes>.*)\) in the name$", "no_class"),
-    (r"name matches more than one class \((?P<classes>.*)\)$", "two_classes"),
-    (r"unreadable image: (?P<error>.*)$", "unreadable"),
-]
-# health.imbalance's note (by its first words) -> the text key
-BALANCE_NOTES = {"roughly balanced": "rough", "mildly imbalanced": "mild", "strongly imbalanced": "strong"}
 
 
 def choose_source():
     kind = st.radio(t("dataset.source"), ["demo", "folder", "zip"], horizontal=True,
                     format_func=lambda k: t(f"dataset.source.{k}"))
     if kind == "folder":
-        roots = ui.allowed_source_roots()
+        roots = session.allowed_source_roots()
         return kind, st.text_input(t("dataset.folder"), value=str(roots[-1]) if len(roots) > 1 else "",
                                    help=t("dataset.folder_help", roots=", ".join(map(str, roots))))
     if kind == "zip":
@@ -61,14 +48,14 @@ def resolve_source(kind, value):
         if not (value or "").strip():
             raise ValueError(t("dataset.no_folder"))
         path = Path(value.strip()).expanduser().resolve()
-        if not ui.is_allowed_source(path):
-            raise ValueError(t("dataset.folder_refused", roots=", ".join(map(str, ui.allowed_source_roots()))))
+        if not session.is_allowed_source(path):
+            raise ValueError(t("dataset.folder_refused", roots=", ".join(map(str, session.allowed_source_roots()))))
         return path, path.name
     if value is None:
         raise ValueError(t("dataset.no_zip"))
     content = value.getvalue()
-    name = ui.slug(Path(value.name).stem)
-    saved = ui.uploads_root() / f"{name}-{hashlib.sha1(content).hexdigest()[:8]}.zip"
+    name = session.slug(Path(value.name).stem)
+    saved = session.uploads_root() / f"{name}-{hashlib.sha1(content).hexdigest()[:8]}.zip"
     saved.parent.mkdir(parents=True, exist_ok=True)
     saved.write_bytes(content)
     return saved, name
@@ -77,11 +64,11 @@ def resolve_source(kind, value):
 def prepare(kind, value, ratio, seed):
     from weather_core import data
 
-    with ui.shown_errors(), st.spinner(t("dataset.preparing")):
+    with widgets.shown_errors(), st.spinner(t("dataset.preparing")):
         src, name = resolve_source(kind, value)
-        out = ui.prepared_root() / ui.slug(f"{name}-{'-'.join(f'{r:g}' for r in ratio)}-s{seed}")
+        out = session.prepared_root() / session.slug(f"{name}-{'-'.join(f'{r:g}' for r in ratio)}-s{seed}")
         summary = data.prepare(src, out, ratio=ratio, seed=seed)
-        ui.set_active_dataset(out)
+        session.set_active_dataset(out)
         st.success(t("dataset.prepared", n=sum(summary["classes"].values()), name=out.name))
 
 
@@ -90,50 +77,47 @@ def thumbnails(prepared):
     folders = sorted(p for p in (prepared / "sorted").glob("*") if p.is_dir() and not p.name.startswith("."))
     for folder in folders:
         files = sorted(folder.iterdir())[:THUMBS_PER_CLASS]
-        st.caption(ui.class_label(folder.name))
-        with ui.shown_errors():
-            st.image([ui.thumbnail(str(f), 120, f.stat().st_mtime) for f in files], width=110,
+        st.caption(i18n.class_label(folder.name))
+        with widgets.shown_errors():
+            st.image([widgets.thumbnail(str(f), 120, f.stat().st_mtime) for f in files], width=110,
                      caption=[f.name for f in files])
 
 
 def split_table(summary):
-    pd = ui.import_pandas()
+    pd = widgets.import_pandas()
 
     table = pd.DataFrame(summary["splits"]).fillna(0).astype(int)
-    table = table.rename(columns=lambda split: t(f"dataset.col.{split}") if ui.has_text(f"dataset.col.{split}")
+    table = table.rename(columns=lambda split: t(f"dataset.col.{split}") if i18n.has_text(f"dataset.col.{split}")
                          else split)
     total = t("dataset.col.total")
     table[total] = table.sum(axis=1)
     table.loc[total] = table.sum(axis=0)
-    return table.rename(index=lambda name: ui.class_label(name) if name != total else name)
+    return table.rename(index=lambda name: i18n.class_label(name) if name != total else name)
 
 
-def skip_reason(reason) -> str:
-    """A skipped file's reason in the UI language (unknown reasons are shown as they are)."""
-    for pattern, key in SKIP_REASONS:
-        found = re.match(pattern, reason)
-        if found:
-            fields = found.groupdict()
-            if fields.get("ext") == "no extension":
-                fields["ext"] = t("dataset.skip.no_extension")
-            return t(f"dataset.skip.{key}", **fields)
-    return reason
+def skip_reason(row) -> str:
+    """A skipped file's reason in the UI language, from weather_core's code and parameters (a
+    prepared.json from before the codes shows its English text)."""
+    code = row.get("code")
+    if code is None or not i18n.has_text(f"dataset.skip.{code}"):
+        return row["reason"]
+    params = {key: value for key, value in row.items() if key not in ("file", "reason", "code")}
+    if code == "not_image" and not params.get("ext"):
+        params["ext"] = t("dataset.skip.no_extension")
+    return t(f"dataset.skip.{code}", **params)
 
 
 def skipped_rows(skipped):
-    return [{t("dataset.col.file"): row["file"], t("dataset.col.reason"): skip_reason(row["reason"])}
+    return [{t("dataset.col.file"): row["file"], t("dataset.col.reason"): skip_reason(row)}
             for row in skipped]
 
 
 def balance_note(imbalance) -> str:
-    """health.imbalance's note for students, in the UI language."""
-    if imbalance["ratio"] is None:
-        if imbalance["smallest"] is not None:
-            return t("dataset.balance.empty", cls=ui.class_label(imbalance["smallest"]))
-        return t("dataset.balance.few")
-    note = imbalance["note"]
-    key = next((key for start, key in BALANCE_NOTES.items() if note.startswith(start)), None)
-    return t(f"dataset.balance.{key}") if key else note
+    """health.imbalance's note for students, in the UI language, from its code."""
+    code = imbalance.get("code")
+    if code is None or not i18n.has_text(f"dataset.balance.{code}"):
+        return imbalance["note"]
+    return t(f"dataset.balance.{code}", cls=i18n.class_label(imbalance.get("smallest")))
 
 
 def health(report):
@@ -165,10 +149,10 @@ def health(report):
 
 
 def show(prepared, summary):
-    st.subheader(t("dataset.active", name=ui.dataset_label(prepared)))
+    st.subheader(t("dataset.active", name=session.dataset_label(prepared)))
     st.caption(t("dataset.summary_line", source=summary["source"], seed=summary["seed"],
                  ratio=" / ".join(f"{r:g}" for r in summary["ratio"])))
-    from pages import charts
+    from pages.ui import charts
 
     left, right = st.columns(2)
     left.plotly_chart(charts.counts_bar(summary["classes"]))
@@ -191,6 +175,6 @@ with st.container(border=True):
     ratio, seed = choose_split()
     if st.button(t("dataset.run"), type="primary"):
         prepare(*source, ratio, seed)
-prepared, summary = ui.load_active_summary()
+prepared, summary = session.load_active_summary()
 if summary:
     show(prepared, summary)

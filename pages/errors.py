@@ -4,8 +4,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages import ui, why
-from pages.ui import t
+from pages.ui import explain_panel, formatting, i18n, widgets
+from pages.ui.i18n import t
 
 CELL_KEY = "errors_cell"  # the chosen cell, "true|predicted" (the selectbox's key)
 CLICK_KEY = "errors_clicked"  # the last cell clicked in the chart, so a click applies once
@@ -32,12 +32,12 @@ def cells(report):
 def cell_label(cell, counts):
     true, predicted = cell.split("|")
     key = "errors.cell_correct" if true == predicted else "errors.cell"
-    return t(key, true=ui.class_label(true), predicted=ui.class_label(predicted), n=counts[cell])
+    return t(key, true=i18n.class_label(true), predicted=i18n.class_label(predicted), n=counts[cell])
 
 
 def choose_cell(run, report, counts):
     """The confusion matrix (click a cell) and the same choice as a selectbox."""
-    from pages import charts
+    from pages.ui import charts
 
     event = st.plotly_chart(charts.confusion_clickable(report), key=f"errors-matrix-{run.run_id}",
                             on_select="rerun", selection_mode="points")
@@ -68,7 +68,7 @@ def locate(run, row):
 def photos(run, report, cell):
     """The cell's test photos, most confident first, each with its Grad-CAM overlay."""
     true, predicted = cell.split("|")
-    names = {"predicted": ui.class_label(predicted), "true": ui.class_label(true)}
+    names = {"predicted": i18n.class_label(predicted), "true": i18n.class_label(true)}
     rows = [r for r in report.get("predictions", []) if (r["true"], r["predicted"]) == (true, predicted)]
     rows.sort(key=lambda r: -r["confidence"])
     target = st.radio(t("errors.explain"), list(names), horizontal=True, disabled=true == predicted,
@@ -81,7 +81,7 @@ def photos(run, report, cell):
             if path is None:
                 st.warning(t("errors.missing", file=name))
                 continue
-            result = why.overlay(run.path, str(path), predicted if target == "predicted" else true)
+            result = explain_panel.overlay(run.path, str(path), predicted if target == "predicted" else true)
             if result is not None:
                 st.image(result["overlay"], caption=t(
                     "errors.photo", file=name, predicted=names["predicted"], p=row["confidence"],
@@ -90,7 +90,7 @@ def photos(run, report, cell):
 
 st.title(t("errors.title"))
 st.markdown(t("errors.intro"))
-run = ui.pick_run(t("errors.pick_run"), scored_runs())
+run = widgets.pick_run(t("errors.pick_run"), scored_runs())
 if run is None:
     st.info(t("errors.no_run"))
     st.page_link("pages/train.py", label=t("classify.to_train"), icon=":material/model_training:")
@@ -101,7 +101,7 @@ else:
     if not report.get("confusion_matrix") or not report.get("n"):
         st.warning(t("errors.no_report"))
     else:
-        st.caption(t("errors.accuracy", acc=ui.percent(report.get("accuracy")), n=report["n"]))
+        st.caption(t("errors.accuracy", acc=formatting.percent(report.get("accuracy")), n=report["n"]))
         st.info(t("errors.teach"), icon=":material/school:")
         counts = cells(report)
         cell = choose_cell(run, report, counts)

@@ -2,11 +2,9 @@
 
 import streamlit as st
 
-from pages import lesson, ui
-from pages.ui import t
-
-REPORT_SIZE = 250
-
+from pages.ui import i18n, lesson_links, widgets
+from pages.ui.i18n import t
+from weather_core import report
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def summary(name, image_size):
@@ -17,21 +15,23 @@ def summary(name, image_size):
 
 def choose():
     from weather_core.models import DEFAULT_IMAGE_SIZE, MODELS
+    from weather_core.training import value_range
 
-    link = lesson.Lesson()  # a lesson link may open a model: ?model=model_2_seed&image_size=250
+    link = lesson_links.Lesson()  # a lesson link may open a model: ?model=model_2_report&image_size=250
     names = list(MODELS)
     left, right = st.columns([2, 1])
     name = left.selectbox(t("models.pick"), names, index=names.index(link.choice("model", names, names[0])),
-                          format_func=ui.model_title)
+                          format_func=i18n.model_title)
     info = MODELS[name]
-    size = right.number_input(t("models.size"), min_value=info.min_image_size, max_value=512, step=1,
-                              value=link.number("image_size", DEFAULT_IMAGE_SIZE, info.min_image_size, 512))
+    largest = value_range("image_size")[1]
+    size = right.number_input(t("models.size"), min_value=info.min_image_size, max_value=largest, step=1,
+                              value=link.number("image_size", DEFAULT_IMAGE_SIZE, info.min_image_size, largest))
     link.show()
     return name, info, int(size)
 
 
 def layer_frame(table):
-    pd = ui.import_pandas()
+    pd = widgets.import_pandas()
 
     frame = pd.DataFrame(table["layers"])
     frame["output_shape"] = frame["output_shape"].map(lambda s: "(None, " + ", ".join(map(str, s)) + ")")
@@ -40,23 +40,23 @@ def layer_frame(table):
 
 def totals(table, info, size):
     ours = (table["total_params"], table["non_trainable_params"])
-    report = (info.seed_total_params, info.seed_non_trainable_params)
+    reported = (info.report_total_params, info.report_non_trainable_params)
     cols = st.columns(3)
     cols[0].metric(t("models.total"), f"{ours[0]:,}")
     cols[1].metric(t("models.trainable"), f"{table['trainable_params']:,}")
     cols[2].metric(t("models.non_trainable"), f"{ours[1]:,}")
-    st.markdown(t("models.report_numbers", total=report[0], non=report[1]))
-    if ours == report:
+    st.markdown(t("models.report_numbers", total=reported[0], non=reported[1]))
+    if ours == reported:
         st.success(t("models.match"), icon=":material/check_circle:")
-    elif size == REPORT_SIZE:
+    elif size == report.IMAGE_SIZE:
         st.error(t("models.mismatch"), icon=":material/error:")
     else:
         st.warning(t("models.other_size", size=size))
 
 
 def note_256(name):
-    with ui.shown_errors():
-        at_256, at_250 = summary(name, 256)["total_params"], summary(name, REPORT_SIZE)["total_params"]
+    with widgets.shown_errors():
+        at_256, at_250 = summary(name, 256)["total_params"], summary(name, report.IMAGE_SIZE)["total_params"]
         st.info(t("models.note_256", at_256=at_256, at_250=at_250) if at_256 != at_250
                 else t("models.note_256_same"))
 
@@ -77,16 +77,16 @@ def relu_flaw(name):
 st.title(t("models.title"))
 st.markdown(t("models.intro"))
 name, info, size = choose()
-st.caption(t("models.report_result", result=t(f"models.result.{name}") if ui.has_text(f"models.result.{name}")
-             else info.seed_result))
+st.caption(t("models.report_result", result=t(f"models.result.{name}") if i18n.has_text(f"models.result.{name}")
+             else info.report_result))
 table = None
-with ui.shown_errors(), st.spinner(t("models.building")):
+with widgets.shown_errors(), st.spinner(t("models.building")):
     table = summary(name, size)
 if table:
     totals(table, info, size)
     st.dataframe(layer_frame(table), hide_index=True,
                  column_config={t("models.col.params"): st.column_config.NumberColumn(format="localized")})
-    from pages import charts
+    from pages.ui import charts
 
     st.plotly_chart(charts.feature_maps(table["layers"]))
     st.caption(t("models.shapes_text"))

@@ -5,18 +5,19 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages import ablation, run_actions, train_form, ui
-from pages.ui import t
+from pages.ui import ablation, formatting, run_actions, session, train_form, widgets
+from pages.ui.i18n import t
+from weather_core import estimate
 
 RUN_KEY = "train_run"
 
 
 def start(config):
-    from weather_core import runs, training
+    from weather_core import jobs, runs, training
 
     busy = [r for r in runs.list_runs() if r.state in runs.ACTIVE]
-    with ui.shown_errors():
-        run_dir = training.start_in_background(config)
+    with widgets.shown_errors():
+        run_dir = jobs.start_in_background(config)
         st.session_state[RUN_KEY] = str(run_dir)
         if busy:
             st.info(t("train.will_queue", n=len(busy)))
@@ -39,14 +40,14 @@ def progress(info):
     if not status.get("epoch"):
         st.progress(0.0, text=t("train.loading"))
         return
-    left = ui.remaining_seconds(status, info.metrics, time.time())
-    st.progress(ui.fraction_done(status), text=t(
+    left = estimate.remaining_seconds(status, info.metrics, time.time())
+    st.progress(estimate.fraction_done(status), text=t(
         "train.progress", epoch=status["epoch"], epochs=status["epochs"], batch=status.get("batch", 0),
-        steps=status.get("steps", "?"), eta=ui.duration(left) if left is not None else "…"))
+        steps=status.get("steps", "?"), eta=formatting.duration(left) if left is not None else "…"))
 
 
 def curves(info):
-    from pages import charts
+    from pages.ui import charts
 
     if not info.metrics:
         return
@@ -82,13 +83,13 @@ def results(info):
     elif info.state == "cancelled":
         st.warning(t("train.cancelled", error=info.status.get("error", "")))
     else:
-        st.error(t("train.failed", state=ui.state_label(info.state), error=info.status.get("error") or t("train.no_error")))
+        st.error(t("train.failed", state=formatting.state_label(info.state), error=info.status.get("error") or t("train.no_error")))
         with st.expander(t("train.log")):
-            st.code(ui.log_tail(info.path / "log.txt") or t("train.no_log"), language="text")
+            st.code(formatting.log_tail(info.path / "log.txt") or t("train.no_log"), language="text")
     cols = st.columns(3)
-    cols[0].metric(t("train.test_accuracy"), ui.percent(info.test_accuracy))
-    cols[1].metric(t("train.best_val"), ui.percent(info.best_val_accuracy))
-    cols[2].metric(t("train.time"), ui.duration(sum(r.get("seconds", 0) for r in info.metrics)))
+    cols[0].metric(t("train.test_accuracy"), formatting.percent(info.test_accuracy))
+    cols[1].metric(t("train.best_val"), formatting.percent(info.best_val_accuracy))
+    cols[2].metric(t("train.time"), formatting.duration(sum(r.get("seconds", 0) for r in info.metrics)))
     if info.test_accuracy is None and info.state == "finished":
         st.warning(t("train.no_test"))
     else:
@@ -96,7 +97,7 @@ def results(info):
     curves(info)
     report = runs.read_json(info.path / "evaluation.json")
     if isinstance(report, dict) and {"classes", "confusion_matrix"} <= report.keys():
-        from pages import charts
+        from pages.ui import charts
 
         st.plotly_chart(charts.confusion(report), key=f"confusion-{info.run_id}")
     run_actions.export(info, "train")
@@ -116,12 +117,12 @@ def show_run(run_dir):
 
 st.title(t("train.title"))
 st.markdown(t("train.intro"))
-prepared, summary = ui.load_active_summary()
+prepared, summary = session.load_active_summary()
 if summary:
     with st.container(border=True):
         config = train_form.choose_config(prepared)
         if config is not None:
-            train_form.estimate(config, summary)
+            train_form.show_estimate(config, summary)
             if st.button(t("train.start"), type="primary"):
                 start(config)
             train_form.share(config)

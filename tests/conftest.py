@@ -1,13 +1,12 @@
 """Shared fixtures: temporary data, cache and runs folders for the whole session (tests never write
 into the repository), the real photos when ../shared is present, and a small demo dataset."""
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from weather_core import data, demo, settings, training
-from support import TINY, private_roots
+from support import TINY, copy_run, private_roots
 
 MWD_DIR = settings.PROJECT_ROOT.parent / "shared" / "datasets" / "mwd"
 
@@ -90,7 +89,7 @@ def roots(request, tmp_path_factory):
 @pytest.fixture(scope="module")
 def tiny_run(tiny_trained_run, roots):
     """A copy of the session's tiny trained run in the module's runs root (pages list it)."""
-    return Path(shutil.copytree(tiny_trained_run, roots / "runs" / tiny_trained_run.name))
+    return copy_run(tiny_trained_run, roots / "runs")
 
 
 @pytest.fixture(scope="module")
@@ -99,12 +98,30 @@ def app_demo(roots):
     return demo.ensure_demo_dataset()
 
 
-@pytest.fixture(scope="module")
-def trained_run(app_demo, roots):
-    """A tiny finished run on app_demo in the module's runs root, so Train, Compare, Classify and
-    Errors show results, not just a hint."""
-    config = training.TrainConfig(data=str(app_demo), model="model_1", epochs=1, image_size=32,
-                                  batch_size=16)
-    run_dir, status = training.train(config, root=roots / "runs")
-    assert status["state"] == "finished"
+def _train_once(tmp_path_factory, name, **settings_):
+    """A finished run on the dashboard's demo dataset, trained once for the whole session."""
+    prepared = demo.ensure_demo_dataset(root=tmp_path_factory.mktemp(f"{name}_data"))
+    config = training.TrainConfig(data=str(prepared), model="model_1", image_size=32, batch_size=16,
+                                  **settings_)
+    run_dir, status = training.train(config, root=tmp_path_factory.mktemp(f"{name}_runs"))
+    assert status["state"] == "finished", status
     return run_dir
+
+
+@pytest.fixture(scope="session")
+def one_epoch_run(tmp_path_factory) -> Path:
+    """model_1, 32 px, one epoch on the demo dataset (trained once). Copy before use."""
+    return _train_once(tmp_path_factory, "one_epoch", epochs=1)
+
+
+@pytest.fixture(scope="session")
+def two_epoch_run(tmp_path_factory) -> Path:
+    """As one_epoch_run, two epochs without augmentation: curves with more than one point."""
+    return _train_once(tmp_path_factory, "two_epoch", epochs=2, augment=False)
+
+
+@pytest.fixture(scope="module")
+def trained_run(one_epoch_run, app_demo, roots):
+    """A tiny finished run in the module's runs root, so Train, Compare, Classify and Errors show
+    results, not just a hint."""
+    return copy_run(one_epoch_run, roots / "runs")

@@ -2,8 +2,8 @@
 process, opening a dashboard page under app.py with AppTest, and hostile inputs (a PNG header
 declaring a huge image, a run whose model holds a Lambda layer)."""
 
+import shutil
 import struct
-import sys
 import time
 import zlib
 from pathlib import Path
@@ -13,8 +13,6 @@ import pytest
 TINY = dict(model="model_1", epochs=1, image_size=32, batch_size=16)  # a run in seconds
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 APP = str(ROOT / "app.py")
 TIMEOUT = 90  # the first TensorFlow import on a busy 2-core machine is slow
@@ -29,6 +27,11 @@ def private_roots(tmp_path_factory, name):
     patch.delenv("WEATHER_MAX_TRAININGS", raising=False)
     yield base
     patch.undo()
+
+
+def copy_run(run_dir, runs_root, name=None) -> Path:
+    """A copy of a session-trained run in a runs root (pages list it, tests may change it)."""
+    return Path(shutil.copytree(run_dir, Path(runs_root) / (name or Path(run_dir).name)))
 
 
 def wait_for(predicate, timeout=180, every=0.3):

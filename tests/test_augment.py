@@ -16,7 +16,7 @@ def _photo(size=64):
 
 
 def test_defaults_are_the_reports_generator_settings():
-    s = augment.SEED_SETTINGS
+    s = augment.REPORT_SETTINGS
     assert (s.shear_degrees, s.zoom, s.horizontal_flip, s.width_shift, s.height_shift,
             s.rotation_degrees, tuple(s.brightness)) == (0.2, 0.2, True, 0.2, 0.2, 20.0, (0.5, 1.5))
 

@@ -6,7 +6,6 @@ import io
 import json
 import re
 import shutil
-import sys
 import time
 import unicodedata
 import zipfile
@@ -16,14 +15,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from pages.ui import i18n, session
+from weather_core import CLASSES, data, inference, runs, settings
+from weather_core.data import DataError
+from support import assert_clean, demo_photo, open_page, png_declaring, texts
 
-from pages import ui  # noqa: E402
-from weather_core import CLASSES, data, inference, runs, settings  # noqa: E402
-from weather_core.data import DataError  # noqa: E402
-from support import assert_clean, demo_photo, open_page, png_declaring, texts  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 KOREAN_NAMES = ["맑음_shine_01.jpg", "비 rain 2.JPG", "흐림-cloudy-3.jpeg", "일출 sunrise 4.png"]
 
@@ -231,11 +228,11 @@ def test_dataset_page_refuses_bad_folders_with_a_message(demo_raw, roots, tmp_pa
     at.radio[0].set_value("folder").run()
     assert "no photos whose name contains" in _prepare_folder(at, str(empty))
     assert "only one class (rain)" in _prepare_folder(at, str(one))
-    refused = ui.t("dataset.folder_refused", roots="")
+    refused = i18n.t("dataset.folder_refused", roots="")
     for bad in ["../", "../../etc", "/etc", str(outside / "photos"), str(data_root / "class" / "link_out"),
                 f"{data_root}/../../", f"{data_root}-evil", "~"]:
         assert refused in _prepare_folder(at, bad), bad
-    assert not (ui.prepared_root() / "dataset").exists() and not (ui.prepared_root() / "one").exists()
+    assert not (session.prepared_root() / "dataset").exists() and not (session.prepared_root() / "one").exists()
 
 
 def _zip_bytes(entries) -> bytes:

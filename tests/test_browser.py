@@ -26,12 +26,10 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from pages.ui.i18n import EN  # plain strings: the labels and headings the pages show
+from weather_core import settings
 
-from pages.text import EN  # noqa: E402  (plain strings: the labels and headings the pages show)
-from weather_core import settings  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.browser
 
@@ -347,7 +345,7 @@ def test_models_match_the_report(page):
     # the page opens on the first model at 250x250, the report's size: its total is the report's
     first = next(iter(MODELS.values()))
     metric = page.locator('[data-testid="stMetric"]').filter(has_text=EN["models.total"])
-    expect(metric).to_contain_text(f"{first.seed_total_params:,}", timeout=TF_TIMEOUT)  # model_1: 14,803,780
+    expect(metric).to_contain_text(f"{first.report_total_params:,}", timeout=TF_TIMEOUT)  # model_1: 14,803,780
     expect(alert(page, EN["models.match"])).to_be_visible()
     settle(page)
     assert_no_error(page)

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from weather_core import CLASSES, settings
-from weather_core.__main__ import main
+from weather_core.cli import main
 
 
 def run_cli(*args):

@@ -34,12 +34,14 @@ def test_summary_json_matches_the_report():
     assert set(table["layers"][0]) == {"name", "type", "output_shape", "params"}
 
 
+@pytest.mark.slow  # trains in a subprocess
 def test_train_json_last_line(trained):
     assert trained["status"] == "finished"
     assert 0.0 <= trained["test_accuracy"] <= 1.0
     assert (settings.PROJECT_ROOT / trained["run_dir"]).joinpath("best.keras").exists()
 
 
+@pytest.mark.slow  # trains in a subprocess
 def test_evaluate_json_on_test_split_and_other_folder(trained, demo_raw):
     report = json.loads(cli("evaluate", trained["run_dir"], "--json").stdout)
     assert set(report) >= {"accuracy", "loss", "n", "classes", "confusion_matrix", "per_class",
@@ -49,6 +51,7 @@ def test_evaluate_json_on_test_split_and_other_folder(trained, demo_raw):
     assert flat["n"] == 48  # a flat folder named like the real data: classes from file names
 
 
+@pytest.mark.slow  # trains in a subprocess
 def test_predict_json_reports_bad_files_per_file(trained, demo_raw, tmp_path):
     bad = tmp_path / "broken.jpg"
     bad.write_bytes(b"\xff\xd8\xff\xe0 truncated")

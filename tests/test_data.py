@@ -135,7 +135,8 @@ def test_sort_descends_into_a_single_wrapping_folder(tmp_path, cache):
     (tmp_path / "src" / "README.txt").write_text("dataset")
     result = data.sort_by_name(tmp_path / "src", tmp_path / "out", cache)
     assert result.counts == {"cloudy": 1, "rain": 1, "shine": 0, "sunrise": 0}
-    assert result.skipped == [{"file": "README.txt", "reason": "not an image file (.txt)"}]
+    assert result.skipped == [{"file": "README.txt", "reason": "not an image file (.txt)", "code": "not_image",
+                               "ext": ".txt"}]
 
 
 def test_sort_refuses_to_overwrite_its_own_source(messy, cache):
@@ -342,7 +343,8 @@ def test_prepare_a_zip_like_a_download(demo_raw, tmp_path, cache):
     summary = data.prepare(archive, tmp_path / "prepared", ratio=(0.7, 0.3), cache=cache)
     assert summary["classes"] == {name: 12 for name in CLASSES}
     assert set(summary["splits"]) == {"train", "val"}
-    assert summary["skipped"] == [{"file": "weather/notes.txt", "reason": "not an image file (.txt)"}]
+    assert summary["skipped"] == [{"file": "weather/notes.txt", "reason": "not an image file (.txt)",
+                                   "code": "not_image", "ext": ".txt"}]
     assert sorted(p.name for p in (tmp_path / "prepared").iterdir()) == ["prepared.json", "sorted", "split"]
 
 

@@ -47,7 +47,7 @@ def test_grad_cam_differs_between_classes(small_run, mwd_dir_or_demo):
 
 
 def test_explain_cli_writes_an_overlay_png(small_run, mwd_dir_or_demo, tmp_path):
-    from weather_core.__main__ import main
+    from weather_core.cli import main
 
     out = tmp_path / "why.png"
     photo = _photos(mwd_dir_or_demo)[0]

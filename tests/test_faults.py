@@ -13,14 +13,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from pages.ui import i18n
+from weather_core import inference, jobs, runs, settings, training
+from weather_core.training import TrainConfig
+from support import TINY, assert_clean, demo_photo, lambda_run, open_page, texts, wait_for
 
-from pages import ui  # noqa: E402
-from weather_core import inference, runs, settings, training  # noqa: E402
-from weather_core.training import TrainConfig  # noqa: E402
-from support import TINY, assert_clean, demo_photo, lambda_run, open_page, texts, wait_for  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 pytestmark = pytest.mark.usefixtures("roots")  # this module's own data, runs and cache roots
@@ -61,6 +59,7 @@ def test_disk_full_during_training_fails_the_run_and_keeps_the_saved_model(demo_
     assert "No space left on device" in texts(at.error)
 
 
+@pytest.mark.slow  # trains in a subprocess
 def test_two_trainings_started_at_once_run_one_at_a_time(demo_prepared, empty_runs, monkeypatch):
     monkeypatch.setenv("WEATHER_MAX_TRAININGS", "1")
     # long enough (tens of seconds) that a fresh page session sees the queue before it drains
@@ -71,7 +70,7 @@ def test_two_trainings_started_at_once_run_one_at_a_time(demo_prepared, empty_ru
     def start():
         barrier.wait()
         try:
-            started.append(training.start_in_background(config))
+            started.append(jobs.start_in_background(config))
         except Exception as error:  # reported below
             failures.append(error)
 
@@ -106,7 +105,7 @@ def test_two_trainings_started_at_once_run_one_at_a_time(demo_prepared, empty_ru
         assert not both_running, both_running
     finally:
         for run_dir in started:
-            runs.kill(run_dir)
+            jobs.kill(run_dir)
     statuses = [runs.read_json(r / "status.json") for r in started]
     assert [s["state"] for s in statuses] == ["finished", "finished"], [r.joinpath("log.txt").read_text()[-1500:]
                                                                      for r in started]
@@ -134,12 +133,12 @@ def test_slots_allow_at_most_n_trainings(tmp_path, monkeypatch):
         runs.write_json_atomic(run_dir / "config.json", {"model": "model_1", "image_size": 32})
         runs.write_status(run_dir, "queued", created=float(index), pid=os.getpid())
         folders.append(run_dir)
-    first, second = runs.acquire_slot(folders[0]), runs.acquire_slot(folders[1])
+    first, second = jobs.acquire_slot(folders[0]), jobs.acquire_slot(folders[1])
     assert first is not None and second is not None
-    assert runs.acquire_slot(folders[2]) is None  # two slots, both taken
+    assert jobs.acquire_slot(folders[2]) is None  # two slots, both taken
     runs.write_status(folders[0], "finished")
     first.close()
-    third = runs.acquire_slot(folders[2])
+    third = jobs.acquire_slot(folders[2])
     assert third is not None
     second.close()
     third.close()
@@ -207,7 +206,7 @@ def test_compare_page_with_damaged_runs(damaged_runs):
     picker.set_value(list(picker.options)).run()
     assert_clean(at)
     final = at.dataframe[0].value
-    state = dict(zip(final[ui.t("compare.col.run")], final[ui.t("compare.col.state")]))
+    state = dict(zip(final[i18n.t("compare.col.run")], final[i18n.t("compare.col.state")]))
     assert state[damaged_runs["no_config"].name] == "damaged"
     assert state[damaged_runs["bad_status"].name] == "damaged"
     assert state["20990101-000000-empty"] == "damaged"
@@ -228,13 +227,13 @@ def test_train_page_with_damaged_runs(damaged_runs):
 def test_classify_page_with_damaged_runs(damaged_runs, demo_raw):
     photo = ("sky.jpg", demo_photo(demo_raw, "shine2.jpg"), "image/jpeg")
     at = open_page("pages/classify.py")
-    picker = next(s for s in at.selectbox if s.label == ui.t("classify.pick_run"))
+    picker = next(s for s in at.selectbox if s.label == i18n.t("classify.pick_run"))
     assert picker.value == damaged_runs["truncated"].name  # the highest test accuracy
     expected = {"truncated": "cannot be loaded (damaged or not a Keras model file)",
                 "lambda_run": "safe mode refuses", "no_config": "is damaged: config.json",
                 "odd": "is damaged: config.json", "good": None}
     for key, message in expected.items():
-        picker = next(s for s in at.selectbox if s.label == ui.t("classify.pick_run"))
+        picker = next(s for s in at.selectbox if s.label == i18n.t("classify.pick_run"))
         picker.set_value(damaged_runs[key].name)
         at.file_uploader[0].set_value([photo])
         at.run()
@@ -263,9 +262,9 @@ def test_train_page_offers_resume_and_discard_for_an_interrupted_run(tiny_run, e
     at = open_page("pages/train.py", train_run=str(run_dir))
     assert "interrupted" in texts(at.error)
     labels = [b.label for b in at.button]
-    assert ui.t("stopped.resume") in labels and ui.t("stopped.discard") in labels, labels
-    next(c for c in at.checkbox if c.label == ui.t("stopped.confirm", run=run_dir.name)).check().run()
-    next(b for b in at.button if b.label == ui.t("stopped.discard")).click().run()
+    assert i18n.t("stopped.resume") in labels and i18n.t("stopped.discard") in labels, labels
+    next(c for c in at.checkbox if c.label == i18n.t("stopped.confirm", run=run_dir.name)).check().run()
+    next(b for b in at.button if b.label == i18n.t("stopped.discard")).click().run()
     assert_clean(at)
     assert not run_dir.exists()
 
@@ -274,7 +273,7 @@ def test_fresh_train_page_offers_an_interrupted_run_back(tiny_run, empty_runs):
     _interrupted_run(tiny_run, empty_runs)
     at = open_page("pages/train.py")
     labels = [b.label for b in at.button]
-    assert ui.t("stopped.resume") in labels and ui.t("stopped.discard") in labels, labels
+    assert i18n.t("stopped.resume") in labels and i18n.t("stopped.discard") in labels, labels
 
 
 def test_train_page_with_a_malformed_evaluation_file(tiny_run, empty_runs):

@@ -1,24 +1,21 @@
-"""English and Korean: the Korean table (pages/text_ko.py) has exactly the English keys and
+"""English and Korean: the Korean table (pages/ui/locales/ko.toml) has exactly the English keys and
 placeholders, nothing is left as an English copy, every page of app.py renders in both languages
 (?lang=ko / ?lang=en) with Korean text only in Korean, a key missing in Korean is detected, and the
 sidebar's language switch changes the language and keeps it in the URL."""
 
 import re
 import string
-import sys
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from pages.ui import i18n
+from pages.ui.i18n import EN
+from pages.ui.i18n import KO
+from weather_core import demo
 
-from pages import ui  # noqa: E402
-from pages.text import EN  # noqa: E402
-from pages.text_ko import KO  # noqa: E402
-from weather_core import demo  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 APP = ROOT / "app.py"
 HANGUL = re.compile("[가-힣]")
@@ -72,7 +69,7 @@ def test_korean_table_has_exactly_the_english_keys_and_placeholders():
 
 def test_every_key_the_code_names_has_english_text():
     """Literal t("...") keys in app.py and the pages (f-string keys are covered by the page walk)."""
-    sources = [APP, *sorted((ROOT / "pages").glob("*.py"))]
+    sources = [APP, *sorted((ROOT / "pages").rglob("*.py"))]
     used = {key for path in sources
             for key in re.findall(r"""\bt\(\s*["']([a-z0-9_.]+)["']""", path.read_text())}
     assert used, "no t() calls found"
@@ -114,8 +111,8 @@ def test_bold_and_italics_close(lang):
 
 
 def test_t_formats_in_each_language_and_english_outside_a_session():
-    assert ui.language() == "en"  # no script run: plain Python and the other tests see English
-    assert ui.t("models.report_numbers", total=14803780, non=0) == EN["models.report_numbers"].format(
+    assert i18n.language() == "en"  # no script run: plain Python and the other tests see English
+    assert i18n.t("models.report_numbers", total=14803780, non=0) == EN["models.report_numbers"].format(
         total=14803780, non=0)
     for key in EN:  # every Korean string formats with the English string's arguments
         fields = {field.split("[")[0].split(".")[0] for field, _, _ in placeholders(EN[key])}
@@ -145,21 +142,21 @@ pytestmark = pytest.mark.usefixtures("roots")  # this module's own data, runs an
 
 @pytest.fixture(autouse=True)
 def bare_language(monkeypatch):
-    """AppTest formats widget options (format_func) outside the script run, in ui.BARE_LANGUAGE:
+    """AppTest formats widget options (format_func) outside the script run, in i18n.BARE_LANGUAGE:
     keep it in step with the app's language while a test drives Korean widgets."""
-    monkeypatch.setattr(ui, "BARE_LANGUAGE", "en")
+    monkeypatch.setattr(i18n, "BARE_LANGUAGE", "en")
 
 
 def follow(at):
-    ui.BARE_LANGUAGE = at.session_state[ui.LANG_KEY]
+    i18n.BARE_LANGUAGE = at.session_state[i18n.LANG_KEY]
     return at
 
 
 @pytest.fixture
 def no_missing_keys():
-    ui.missing_keys.clear()
+    i18n.missing_keys.clear()
     yield
-    assert not ui.missing_keys, f"keys without text in the active language: {sorted(ui.missing_keys)}"
+    assert not i18n.missing_keys, f"keys without text in the active language: {sorted(i18n.missing_keys)}"
 
 
 def open_app(lang=None, page=None, **state):
@@ -176,7 +173,7 @@ def open_app(lang=None, page=None, **state):
 
 
 def language_radio(at):
-    return next(r for r in at.sidebar.radio if r.label == ui.LANGUAGE_LABEL)
+    return next(r for r in at.sidebar.radio if r.label == i18n.LANGUAGE_LABEL)
 
 
 TEXT_KINDS = ("title", "header", "subheader", "markdown", "caption", "info", "success", "warning",
@@ -207,11 +204,11 @@ def shown_texts(block) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_in_both_languages(page, lang, trained_run, no_missing_keys):
     at = open_app(lang, page, train_run=str(trained_run))
-    assert at.session_state[ui.LANG_KEY] == lang
+    assert at.session_state[i18n.LANG_KEY] == lang
     assert language_radio(at).value == lang
     assert at.title, f"{page} has no title"
     main = shown_texts(at.main)
-    sidebar = [(kind, text) for kind, text in shown_texts(at.sidebar) if text != ui.LANGUAGE_LABEL]
+    sidebar = [(kind, text) for kind, text in shown_texts(at.sidebar) if text != i18n.LANGUAGE_LABEL]
     if lang == "ko":
         assert all(HANGUL.search(title.value) for title in at.title)
         english = [(kind, text) for kind, text in main + sidebar
@@ -223,13 +220,13 @@ def test_every_page_in_both_languages(page, lang, trained_run, no_missing_keys):
 
 
 def test_missing_korean_key_falls_back_and_is_reported(monkeypatch):
-    monkeypatch.delitem(ui.KO, "home.title")
-    assert "missing in KO: home.title" in table_problems(EN, ui.KO)
-    ui.missing_keys.clear()
+    monkeypatch.delitem(i18n.KO, "home.title")
+    assert "missing in KO: home.title" in table_problems(EN, i18n.KO)
+    i18n.missing_keys.clear()
     at = open_app("ko")
     assert at.title[0].value == EN["home.title"]  # English, never a crash or a bare key
-    assert "home.title" in ui.missing_keys
-    ui.missing_keys.clear()
+    assert "home.title" in i18n.missing_keys
+    i18n.missing_keys.clear()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -243,7 +240,7 @@ def test_sidebar_switch_changes_language_and_url(no_missing_keys):
     follow(language_radio(at).set_value("ko").run())
     assert not at.exception
     assert at.title[0].value == KO["home.title"]
-    assert at.query_params["lang"] == "ko" and at.session_state[ui.LANG_KEY] == "ko"
+    assert at.query_params["lang"] == "ko" and at.session_state[i18n.LANG_KEY] == "ko"
     assert [link.proto.label for link in at.main.get("page_link")][0] == KO["home.step.dataset.title"].format(n=1)
     # another page keeps the language, and the URL keeps saying so
     at.switch_page("pages/models.py").run()
@@ -286,11 +283,11 @@ def test_dataset_page_says_weather_core_notes_in_korean(no_missing_keys):
         at.file_uploader[0].set_value(("photos.zip", buffer.getvalue(), "application/zip"))
         follow(at.button[0].click().run())
         assert not at.exception, [e.value for e in at.exception]
-        skipped = next(frame.value for frame in at.dataframe if ui.t("dataset.col.reason") in frame.value)
-        reasons[lang] = dict(zip(skipped[ui.t("dataset.col.file")], skipped[ui.t("dataset.col.reason")]))
+        skipped = next(frame.value for frame in at.dataframe if i18n.t("dataset.col.reason") in frame.value)
+        reasons[lang] = dict(zip(skipped[i18n.t("dataset.col.file")], skipped[i18n.t("dataset.col.reason")]))
         captions = " ".join(c.value for c in at.caption)
-        assert ui.t("dataset.balance.rough") in captions
-        assert ui.t("class.cloudy") in captions  # thumbnails are headed by the class, as shown
+        assert i18n.t("dataset.balance.rough") in captions
+        assert i18n.t("class.cloudy") in captions  # thumbnails are headed by the class, as shown
     assert reasons["en"]["photos/rainbow_shine.jpg"] == "name matches more than one class (rain, shine)"
     assert reasons["ko"]["photos/rainbow_shine.jpg"] == KO["dataset.skip.two_classes"].format(
         classes="rain, shine")

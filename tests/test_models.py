@@ -6,7 +6,7 @@ import pytest
 from weather_core import models
 
 # (type, output shape, params) per layer, transcribed from the report's tables.
-SEED_TABLES = {
+REPORT_TABLES = {
     "model_1": [
         ("Conv2D", [250, 250, 32], 2432), ("MaxPooling2D", [125, 125, 32], 0),
         ("Conv2D", [125, 125, 64], 18496), ("MaxPooling2D", [62, 62, 64], 0),
@@ -43,17 +43,17 @@ SEED_TABLES = {
         ("Dropout", [128], 0), ("Dense", [4], 516),
     ],
 }
-SEED_TOTALS = {"model_1": (14_803_780, 0), "model_2": (10_648_772, 0), "model_3": (1_375_396, 1_920)}
+REPORT_TOTALS = {"model_1": (14_803_780, 0), "model_2": (10_648_772, 0), "model_3": (1_375_396, 1_920)}
 
 
-@pytest.mark.parametrize("name", ["model_1", "model_2", "model_2_seed", "model_3", "model_3_seed"])
+@pytest.mark.parametrize("name", ["model_1", "model_2", "model_2_report", "model_3", "model_3_report"])
 def test_tables_match_the_report_at_250(name):
     summary = models.summary(name, 250)
     rows = [(layer["type"], layer["output_shape"], layer["params"]) for layer in summary["layers"]]
-    seed_name = name.removesuffix("_seed")
-    assert rows == SEED_TABLES[seed_name]
-    total, non_trainable = SEED_TOTALS[seed_name]
-    assert summary["total_params"] == total == models.MODELS[name].seed_total_params
+    report_name = name.removesuffix("_report")
+    assert rows == REPORT_TABLES[report_name]
+    total, non_trainable = REPORT_TOTALS[report_name]
+    assert summary["total_params"] == total == models.MODELS[name].report_total_params
     assert summary["non_trainable_params"] == non_trainable
     assert summary["trainable_params"] == total - non_trainable
 
@@ -63,12 +63,12 @@ def test_256_does_not_reproduce_the_report():
     assert models.summary("model_1", 256)["total_params"] != 14_803_780
 
 
-def test_seed_model_2_keeps_its_relu_output_and_the_default_is_softmax():
-    seed = models.build("model_2_seed", 96)
+def test_report_model_2_keeps_its_relu_output_and_the_default_is_softmax():
+    report = models.build("model_2_report", 96)
     fixed = models.build("model_2", 96)
-    assert seed.layers[-1].activation.__name__ == "relu"
+    assert report.layers[-1].activation.__name__ == "relu"
     assert fixed.layers[-1].activation.__name__ == "softmax"
-    assert models.summary("model_2_seed", 250)["total_params"] == 10_648_772
+    assert models.summary("model_2_report", 250)["total_params"] == 10_648_772
 
 
 def test_layer_names_do_not_depend_on_what_was_built_before():
@@ -93,7 +93,7 @@ def test_each_model_builds_at_a_small_size_and_trains_a_step(name):
     before = [w.copy() for w in model.get_weights()]
     history = model.fit(x, y, batch_size=4, epochs=1, verbose=0)
     assert np.isfinite(history.history["loss"][0])
-    if name != "model_2_seed":  # its ReLU output can start dead: zero gradients, the report's flaw
+    if name != "model_2_report":  # its ReLU output can start dead: zero gradients, the report's flaw
         assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
     assert model.output_shape == (None, 3)
 
@@ -108,6 +108,13 @@ def test_unknown_model_and_bad_size_are_refused():
 
 
 def test_model_3_differs_from_the_report_only_in_batchnorm_momentum():
-    ours, seed = models.build("model_3", 64), models.build("model_3_seed", 64)
+    ours, report = models.build("model_3", 64), models.build("model_3_report", 64)
     momentum = lambda m: {l.momentum for l in m.layers if type(l).__name__ == "BatchNormalization"}
-    assert momentum(ours) == {0.9} and momentum(seed) == {0.99}
+    assert momentum(ours) == {0.9} and momentum(report) == {0.99}
+
+
+def test_old_seed_names_still_load_as_the_report_versions():
+    """Run folders and lesson links from before the rename say model_2_seed / model_3_seed."""
+    assert models.canonical("model_2_seed") == "model_2_report"
+    assert models.canonical("model_3_seed") == "model_3_report"
+    assert models.build("model_3_seed", 64).name == "model_3_report"

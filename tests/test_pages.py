@@ -14,17 +14,14 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from pages.ui import i18n, nav, session
+from weather_core import estimate, jobs, runs
+from support import assert_clean, open_page, texts
 
-from pages import ui  # noqa: E402
-from weather_core import runs  # noqa: E402
-from support import assert_clean, open_page, texts  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 APP = str(ROOT / "app.py")
-PAGES = ["pages/home.py", "pages/dataset.py", "pages/augmentation.py", "pages/models.py",
-         "pages/train.py", "pages/compare.py", "pages/classify.py"]
+PAGES = [page.path for page in nav.PAGES]
 TIMEOUT = 90  # the first TensorFlow import on a busy 2-core machine is slow
 
 
@@ -60,7 +57,7 @@ def test_home_renders_without_importing_tensorflow():
                          cwd=ROOT, env=os.environ, timeout=120, check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["errors"] == []
-    assert result["titles"] == [ui.t("home.title")]
+    assert result["titles"] == [i18n.t("home.title")]
     assert result["links"] == 7  # one link per walkthrough step
     assert not result["tf"] and not result["keras"]
 
@@ -70,7 +67,7 @@ def test_every_page_renders(page, trained_run):
     at = open_page(page)
     assert at.title, f"{page} has no title"
     assert not at.error, [e.value for e in at.error]
-    assert at.sidebar.selectbox[0].label == ui.t("sidebar.dataset")
+    assert at.sidebar.selectbox[0].label == i18n.t("sidebar.dataset")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,12 +84,12 @@ def _sort_and_split(at, ratio):
 def test_dataset_sort_and_split_shows_counts(app_demo):
     at = open_page("pages/dataset.py")
     _sort_and_split(at, "report")
-    assert ui.t("dataset.prepared", n=240, name="demo-0.7-0.3-s123") in texts(at.success)
+    assert i18n.t("dataset.prepared", n=240, name="demo-0.7-0.3-s123") in texts(at.success)
     table = frame_values(at)[0]
     assert list(table.columns) == ["train", "val", "total"]
     assert table.loc["cloudy"].tolist() == [42, 18, 60] and table.loc["total", "total"] == 240
-    assert ui.t("dataset.no_test_split") in texts(at.warning)
-    assert at.session_state[ui.DATASET_KEY].endswith("demo-0.7-0.3-s123")
+    assert i18n.t("dataset.no_test_split") in texts(at.warning)
+    assert at.session_state[session.DATASET_KEY].endswith("demo-0.7-0.3-s123")
     assert "Split: train 168 · val 72" in texts(at.sidebar.get("caption"))
 
     _sort_and_split(at, "default")
@@ -119,7 +116,7 @@ def test_dataset_zip_upload_lists_skipped_files(app_demo):
     skipped = {row["file"]: row["reason"] for row in frame_values(at)[1].to_dict("records")}
     assert "more than one class" in skipped["photos/rainbow_shine.jpg"]
     assert "not an image file" in skipped["photos/notes.txt"]
-    assert list(ui.uploads_root().glob("my_photos-*.zip"))
+    assert list(session.uploads_root().glob("my_photos-*.zip"))
 
 
 def test_dataset_refuses_folders_outside_the_data_root(app_demo):
@@ -139,7 +136,7 @@ def test_augmentation_sliders_change_the_layers_and_grid(app_demo):
     at = open_page("pages/augmentation.py")
     assert len(at.image[1].value) == 8  # the original, then a grid of eight samples
     assert "RandomRotation(20.0/360" in at.code[0].value
-    rotation = next(s for s in at.slider if s.label == ui.t("augment.rotation"))
+    rotation = next(s for s in at.slider if s.label == i18n.t("augment.rotation"))
     rotation.set_value(0.0).run()
     assert_clean(at)
     assert "RandomRotation" not in at.code[0].value and "RandomShear" in at.code[0].value
@@ -153,18 +150,18 @@ def test_augmentation_sliders_change_the_layers_and_grid(app_demo):
 def test_models_page_matches_the_reports_totals():
     at = open_page("pages/models.py")
     assert at.metric[0].value == "14,803,780"
-    assert ui.t("models.match") in texts(at.success)
+    assert i18n.t("models.match") in texts(at.success)
     assert len(frame_values(at)[0]) == 8 and len(plotly_charts(at)) == 1
     assert "14,803,780" in texts(at.info) and "256" in texts(at.info)  # the 256-vs-250 note
     at.number_input[0].set_value(128).run()
     assert_clean(at)
-    assert ui.t("models.other_size", size=128) in texts(at.warning)
+    assert i18n.t("models.other_size", size=128) in texts(at.warning)
     at.selectbox[0].set_value("model_3")
     at.number_input[0].set_value(250)
     at.run()
     assert_clean(at)
     assert (at.metric[0].value, at.metric[2].value) == ("1,375,396", "1,920")
-    at.selectbox[0].set_value("model_2_seed").run()
+    at.selectbox[0].set_value("model_2_report").run()
     assert_clean(at)
     assert "Dense(4, activation='relu')" in " ".join(c.value for c in at.code)
     assert at.metric[0].value == "10,648,772"
@@ -174,11 +171,12 @@ def test_models_page_matches_the_reports_totals():
 # 4 Train
 
 
+@pytest.mark.slow  # trains in a subprocess
 def test_train_page_trains_in_the_background(app_demo):
     at = open_page("pages/train.py")
     at.selectbox[0].set_value("model_1")
     for label, value in (("epochs", 1), ("batch_size", 16), ("image_size", 32)):
-        next(n for n in at.number_input if n.label == ui.t(f"train.{label}")).set_value(value)
+        next(n for n in at.number_input if n.label == i18n.t(f"train.{label}")).set_value(value)
     at.run()
     assert "about **" in texts(at.caption)
     at.button[0].click().run()
@@ -190,11 +188,11 @@ def test_train_page_trains_in_the_background(app_demo):
             time.sleep(1)
         assert runs.current_state(run_dir) == "finished", (run_dir / "log.txt").read_text()[-2000:]
     finally:
-        runs.kill(run_dir)
+        jobs.kill(run_dir)
     assert runs.read_metrics(run_dir)[0]["epoch"] == 1
     at.run()
     assert_clean(at)
-    assert ui.t("train.finished", epochs=1) in texts(at.success)
+    assert i18n.t("train.finished", epochs=1) in texts(at.success)
     assert at.metric[0].value.endswith("%")  # the test-split accuracy
     assert len(plotly_charts(at)) == 3  # accuracy, loss, confusion matrix
 
@@ -211,8 +209,8 @@ def test_train_page_reattaches_to_a_queued_run(app_demo, empty_runs):
     _fake_run(empty_runs, "20990101-000000-model_1-beef", "queued", pid=os.getpid(), position=1)
     at = open_page("pages/train.py")
     assert "20990101-000000-model_1-beef" in texts(at.subheader)
-    assert ui.t("train.queued", position=1) in texts(at.info)
-    cancel = next(b for b in at.button if b.label == ui.t("train.cancel"))
+    assert i18n.t("train.queued", position=1) in texts(at.info)
+    cancel = next(b for b in at.button if b.label == i18n.t("train.cancel"))
     cancel.click().run()
     assert_clean(at)
     assert runs.cancel_requested(empty_runs / "20990101-000000-model_1-beef")
@@ -233,23 +231,23 @@ def test_train_page_shows_failed_and_interrupted_runs(app_demo, empty_runs):
 
 
 def test_estimate_uses_measured_throughputs():
-    assert ui.images_per_second("model_3", 192) == 19.4
-    assert ui.images_per_second("model_3", 128) == pytest.approx(26.3 * (160 / 128) ** 2)
-    assert ui.images_per_second("model_2_seed", 250) == ui.images_per_second("model_2", 250) == 9.5
-    assert ui.images_per_second("model_1", 64) == pytest.approx(300.0)  # 4x fewer pixels than 128
-    assert ui.images_per_second("model_1", 240) == pytest.approx(19.0 * (250 / 240) ** 2)
-    expected = ui.STARTUP_SECONDS + 30 * 168 / 19.4 * 1.15
-    assert ui.estimate_seconds("model_3", 192, 30, 168) == pytest.approx(expected)
+    assert estimate.images_per_second("model_3", 192) == 19.4
+    assert estimate.images_per_second("model_3", 128) == pytest.approx(26.3 * (160 / 128) ** 2)
+    assert estimate.images_per_second("model_2_report", 250) == estimate.images_per_second("model_2", 250) == 9.5
+    assert estimate.images_per_second("model_1", 64) == pytest.approx(300.0)  # 4x fewer pixels than 128
+    assert estimate.images_per_second("model_1", 240) == pytest.approx(19.0 * (250 / 240) ** 2)
+    expected = estimate.STARTUP_SECONDS + 30 * 168 / 19.4 * 1.15
+    assert estimate.estimate_seconds("model_3", 192, 30, 168) == pytest.approx(expected)
 
 
 def test_progress_and_time_left():
-    assert ui.fraction_done({"epoch": 0, "epochs": 4}) == 0.0
+    assert estimate.fraction_done({"epoch": 0, "epochs": 4}) == 0.0
     status = {"epoch": 2, "epochs": 4, "batch": 5, "steps": 10, "started": 100.0}
-    assert ui.fraction_done(status) == pytest.approx(1.5 / 4)
+    assert estimate.fraction_done(status) == pytest.approx(1.5 / 4)
     rows = [{"epoch": 1, "seconds": 30.0}]
-    assert ui.remaining_seconds(status, rows, now=200.0) == pytest.approx(2.5 * 30.0)
-    assert ui.remaining_seconds(status, [], now=175.0) == pytest.approx(75.0 * 2.5 / 1.5)
-    assert ui.remaining_seconds({"epoch": 0, "epochs": 4}, [], now=1.0) is None
+    assert estimate.remaining_seconds(status, rows, now=200.0) == pytest.approx(2.5 * 30.0)
+    assert estimate.remaining_seconds(status, [], now=175.0) == pytest.approx(75.0 * 2.5 / 1.5)
+    assert estimate.remaining_seconds({"epoch": 0, "epochs": 4}, [], now=1.0) is None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -303,5 +301,5 @@ def test_a_classification_never_clears_the_keras_session(trained_run, app_demo, 
 
 def test_classify_without_a_trained_run_says_how_to_get_one(empty_runs):
     at = open_page("pages/classify.py")
-    assert ui.t("classify.no_run") in texts(at.info)
+    assert i18n.t("classify.no_run") in texts(at.info)
     assert "python -m weather_core train" in at.code[0].value

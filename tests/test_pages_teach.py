@@ -3,8 +3,6 @@ run: why a photo got its class (Grad-CAM, feature maps), the error explorer, one
 pairs, lesson links, preselected runs on Compare, taking a run home as a zip, resume and discard."""
 
 import io
-import shutil
-import sys
 import zipfile
 from dataclasses import fields
 from pathlib import Path
@@ -13,13 +11,11 @@ from urllib.parse import parse_qs
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from pages.ui import charts, i18n, lesson_links
+from weather_core import jobs, runs, training
+from support import assert_clean, copy_run, texts
 
-from pages import charts, lesson, ui  # noqa: E402
-from weather_core import runs, training  # noqa: E402
-from support import assert_clean, texts  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 APP = str(ROOT / "app.py")
 TIMEOUT = 120  # the first TensorFlow import on a busy 2-core machine is slow
@@ -27,20 +23,16 @@ CLASSES = ["cloudy", "rain", "shine", "sunrise"]
 
 
 # ---------------------------------------------------------------------------------------------
-# Fixtures: conftest's private roots and demo dataset; a two-epoch trained run
+# Fixtures: conftest's private roots and demo dataset; a copy of the session's two-epoch run
 
 
 pytestmark = pytest.mark.usefixtures("roots")  # this module's own data, runs and cache roots
 
 
 @pytest.fixture(scope="module")
-def trained_run(app_demo, roots):
+def trained_run(two_epoch_run, app_demo, roots):
     """Two epochs (conftest's run has one): curves with more than one point."""
-    config = training.TrainConfig(data=str(app_demo), model="model_1", epochs=2, image_size=32,
-                                  batch_size=16, augment=False)
-    run_dir, status = training.train(config, root=roots / "runs")
-    assert status["state"] == "finished"
-    return run_dir
+    return copy_run(two_epoch_run, roots / "runs")
 
 
 @pytest.fixture
@@ -71,13 +63,8 @@ def open_page(page, query=None, **state):
     return at
 
 
-def copy_run(trained_run, root, name):
-    shutil.copytree(trained_run, root / name)
-    return root / name
-
-
 def labelled(widgets, key):
-    return next(w for w in widgets if w.label == ui.t(key))
+    return next(w for w in widgets if w.label == i18n.t(key))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -95,7 +82,7 @@ def test_classify_explains_a_photo_with_grad_cam_and_feature_maps(trained_run, a
     result = next(m.value for m in at.markdown if m.value.startswith("**sky.jpg**"))
     predicted = next(c for c in CLASSES if f"**: {c} (" in result)
     heat = next(i for i in at.image if "Grad-CAM" in i.captions[0])
-    assert heat.captions == [ui.t("why.overlay", cls=predicted)]
+    assert heat.captions == [i18n.t("why.overlay", cls=predicted)]
     maps = next(i for i in at.image if len(i.value) > 1)
     assert len(maps.value) == 16 and maps.captions[0] == "#1"  # the first conv layer has 32 filters
 
@@ -103,7 +90,7 @@ def test_classify_explains_a_photo_with_grad_cam_and_feature_maps(trained_run, a
     labelled(at.selectbox, "why.class").set_value(other).run()
     assert_clean(at)
     heat_other = next(i for i in at.image if "Grad-CAM" in i.captions[0])
-    assert heat_other.captions == [ui.t("why.overlay", cls=other)]
+    assert heat_other.captions == [i18n.t("why.overlay", cls=other)]
     assert heat_other.value != heat.value  # another class, another picture
 
     layer = labelled(at.selectbox, "why.layer")
@@ -121,13 +108,13 @@ def test_classify_explains_a_photo_with_grad_cam_and_feature_maps(trained_run, a
 def test_errors_page_lists_the_photos_of_a_chosen_cell(trained_run):
     report = runs.read_json(trained_run / "evaluation.json")
     at = open_page("pages/errors.py")
-    assert at.title[0].value == ui.t("errors.title")
+    assert at.title[0].value == i18n.t("errors.title")
     assert len(at.get("plotly_chart")) == 1  # the confusion matrix
     cell = labelled(at.selectbox, "errors.pick_cell")
     classes, matrix = report["classes"], report["confusion_matrix"]
     expected = {f"{a}|{b}": matrix[i][j] for i, a in enumerate(classes) for j, b in enumerate(classes)
                 if matrix[i][j]}
-    assert set(cell.options) == {ui.t("errors.cell_correct" if a == b else "errors.cell", true=a,
+    assert set(cell.options) == {i18n.t("errors.cell_correct" if a == b else "errors.cell", true=a,
                                       predicted=b, n=n) for (a, b), n in
                                  ((k.split("|"), v) for k, v in expected.items())}
     # choose the fullest cell: its photos are listed, each with a heat map, most confident first
@@ -142,7 +129,7 @@ def test_errors_page_lists_the_photos_of_a_chosen_cell(trained_run):
     shown = [Path(r["file"]).name for r in rows[:12]]
     in_columns = [shown[i] for column in range(4) for i in range(column, len(shown), 4)]  # a 4-wide grid
     assert [i.captions[0].split(":")[0] for i in images] == in_columns
-    assert ui.t("errors.showing", shown=len(images), n=expected[fullest]) in texts(at.caption)
+    assert i18n.t("errors.showing", shown=len(images), n=expected[fullest]) in texts(at.caption)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -172,14 +159,14 @@ def test_ablation_queues_a_pair_that_differs_in_one_setting(app_demo, empty_runs
         assert at.session_state["train_run"] == str(pair[0])
     finally:
         for run_dir in pair:
-            runs.kill(run_dir)
+            jobs.kill(run_dir)
 
 
 def test_finished_pair_links_to_compare(trained_run, empty_runs):
     pair = [copy_run(trained_run, empty_runs, name).name for name in ("pair-a", "pair-b")]
     at = open_page("pages/train.py", ablation_pair=pair)
     assert_clean(at)
-    link = next(p for p in at.get("page_link") if p.value == ui.t("ablation.compare"))
+    link = next(p for p in at.get("page_link") if p.value == i18n.t("ablation.compare"))
     assert parse_qs(link.proto.query_string) == {"runs": ["pair-a,pair-b"]}
     assert link.proto.page.endswith("compare")
 
@@ -194,7 +181,7 @@ def test_curves_star_the_best_epoch():
     fig = charts.curves([("a", rows), ("b", rows[:1])], "accuracy")
     stars = [trace for trace in fig.data if trace.marker.symbol == "star"]
     assert [(s.name, list(s.x), list(s.y)) for s in stars] == [
-        (f"a {ui.t('chart.best')}", [2], [0.7]), (f"b {ui.t('chart.best')}", [1], [0.5])]
+        (f"a {i18n.t('chart.best')}", [2], [0.7]), (f"b {i18n.t('chart.best')}", [1], [0.5])]
     assert len(fig.layout.shapes) == 1  # the learning-rate drop before epoch 3
     assert not [t for t in charts.curves([("a", rows)], "loss").data if t.marker.symbol == "star"]
 
@@ -230,8 +217,8 @@ def test_lesson_link_sets_the_train_form(app_demo):
 
 
 def test_lesson_links_on_models_and_augmentation(app_demo):
-    at = open_page("pages/models.py", query=dict(model="model_2_seed", image_size="250"))
-    assert at.selectbox[0].value == "model_2_seed" and at.number_input[0].value == 250
+    at = open_page("pages/models.py", query=dict(model="model_2_report", image_size="250"))
+    assert at.selectbox[0].value == "model_2_report" and at.number_input[0].value == 250
     assert at.metric[0].value == "10,648,772"
     at = open_page("pages/augmentation.py", query=dict(rotation="0", brightness="0.8,1.2", flip="0"))
     assert labelled(at.slider, "augment.rotation").value == 0.0
@@ -240,13 +227,18 @@ def test_lesson_links_on_models_and_augmentation(app_demo):
     assert "RandomRotation" not in at.code[0].value and "RandomFlip" not in at.code[0].value
 
 
+def test_lesson_link_with_an_old_seed_model_name_opens_the_report_version(app_demo):
+    at = open_page("pages/models.py", query=dict(model="model_2_seed", image_size="250"))
+    assert at.selectbox[0].value == "model_2_report" and at.number_input[0].value == 250
+
+
 def test_lesson_parsing_never_fails():
     from streamlit.testing.v1 import AppTest as Probe
 
     def script():
         import streamlit as st
 
-        from pages import lesson as lessons
+        from pages.ui import lesson_links as lessons
 
         link = lessons.Lesson()
         st.session_state["values"] = (
@@ -261,7 +253,7 @@ def test_lesson_parsing_never_fails():
     assert_clean(at)
     assert at.session_state["values"] == (5, 0.0, (2.5, 3.0), False, "b", 3)
     assert len(at.session_state["notes"]) == 4  # n ignored, f clamped, pair clamped, nan ignored
-    assert lesson.url("train", {"augment": True, "lr": 0.001}) == "/train?augment=1&lr=0.001"
+    assert lesson_links.url("train", {"augment": True, "lr": 0.001}) == "/train?augment=1&lr=0.001"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -297,7 +289,7 @@ def test_stopped_run_can_be_resumed_or_discarded(trained_run, empty_runs):
     run_dir = copy_run(trained_run, empty_runs, "run-stopped")
     runs.write_status(run_dir, "cancelled", pid=None, error="cancelled by the user")
     at = open_page("pages/train.py", train_run=str(run_dir))
-    assert ui.t("export.prepare") in [b.label for b in at.button]  # a cancelled run has a model too
+    assert i18n.t("export.prepare") in [b.label for b in at.button]  # a cancelled run has a model too
     discard = labelled(at.button, "stopped.discard")
     assert discard.disabled
     at.checkbox(key="discard-sure-run-stopped").check().run()
@@ -318,8 +310,8 @@ def test_stopped_run_can_be_resumed_or_discarded(trained_run, empty_runs):
         assert not runs.read_json(run_dir / "status.json").get("error")
         assert "train_run" in at.session_state and not labelled_or_none(at.button, "stopped.resume")
     finally:
-        runs.kill(run_dir)
+        jobs.kill(run_dir)
 
 
 def labelled_or_none(widgets, key):
-    return next((w for w in widgets if w.label == ui.t(key)), None)
+    return next((w for w in widgets if w.label == i18n.t(key)), None)

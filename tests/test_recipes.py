@@ -27,7 +27,7 @@ def test_explicit_values_override_a_recipe_and_none_does_not():
 
 def test_report_recipe_is_the_reports_own_settings():
     report = recipes.resolve("report")
-    assert report["model"] == "model_3_seed" and report["image_size"] == 250
+    assert report["model"] == "model_3_report" and report["image_size"] == 250
     assert report["batch_size"] == 32 and report["augment"] and report["reduce_lr"]
     assert report["lr_schedule"] == "constant" and report["label_smoothing"] == 0
 

@@ -18,13 +18,11 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from pages.ui import session
+from weather_core import inference, jobs, runs, settings
+from support import demo_photo, lambda_run
 
-from pages import ui  # noqa: E402
-from weather_core import inference, runs, settings  # noqa: E402
-from support import demo_photo, lambda_run  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 pytestmark = pytest.mark.usefixtures("roots")  # this module's own data, runs and cache roots
@@ -51,9 +49,9 @@ def test_server_folder_inputs_stay_inside_the_allowed_roots(roots, tmp_path, mon
                f"{data_root}-evil", str(outside), data_root / "link_out", data_root / "link_out" / "x",
                "~", "~root", str(settings.runs_root()), str(ROOT)]
     for path in allowed:
-        assert ui.is_allowed_source(path), path
+        assert session.is_allowed_source(path), path
     for path in refused:
-        assert not ui.is_allowed_source(path), path
+        assert not session.is_allowed_source(path), path
 
 
 def test_runs_and_model_files_never_resolve_outside_the_runs_root(tiny_run, tmp_path):
@@ -68,7 +66,7 @@ def test_runs_and_model_files_never_resolve_outside_the_runs_root(tiny_run, tmp_
         with pytest.raises(ValueError):
             runs.resolve_run(bad, root)
     with pytest.raises(ValueError):
-        runs.discard(str(outside), root)
+        jobs.discard(str(outside), root)
     assert outside.exists()
     # a model file that is a link out of its run folder is refused before Keras sees it
     (inside / runs.BEST_MODEL).unlink()

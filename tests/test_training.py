@@ -6,9 +6,9 @@ import json
 import numpy as np
 import pytest
 
-from weather_core import evaluation, inference, runs, training
+from weather_core import evaluation, inference, jobs, runs, training
 from weather_core.training import TrainConfig
-from support import wait_for  # noqa: E402
+from support import wait_for
 
 TINY = dict(model="model_1", epochs=2, batch_size=16, image_size=32, learning_rate=1e-3)
 
@@ -103,9 +103,10 @@ def test_bad_configs_are_refused_before_anything_runs(demo_prepared, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow  # trains in a subprocess
 def test_cancel_stops_after_the_current_epoch_and_keeps_the_model(demo_prepared, tmp_path):
     config = TrainConfig(data=str(demo_prepared), **{**TINY, "epochs": 200})
-    run_dir = training.start_in_background(config, tmp_path)
+    run_dir = jobs.start_in_background(config, tmp_path)
     try:
         assert wait_for(lambda: len(runs.read_metrics(run_dir)) >= 1)
         runs.request_cancel(run_dir)
@@ -113,49 +114,52 @@ def test_cancel_stops_after_the_current_epoch_and_keeps_the_model(demo_prepared,
         assert 1 <= len(runs.read_metrics(run_dir)) < 200
         assert (run_dir / runs.BEST_MODEL).exists()
     finally:
-        runs.kill(run_dir)
+        jobs.kill(run_dir)
 
 
+@pytest.mark.slow  # trains in a subprocess
 def test_killed_training_shows_interrupted_and_keeps_its_files(demo_prepared, tmp_path):
     config = TrainConfig(data=str(demo_prepared), **{**TINY, "epochs": 200})
-    run_dir = training.start_in_background(config, tmp_path)
+    run_dir = jobs.start_in_background(config, tmp_path)
     assert wait_for(lambda: len(runs.read_metrics(run_dir)) >= 1)
-    runs.kill(run_dir)
+    jobs.kill(run_dir)
     assert wait_for(lambda: runs.current_state(run_dir) == "interrupted", timeout=30)
     assert len(runs.read_metrics(run_dir)) >= 1
     assert inference.predict(run_dir, [next((demo_prepared / "sorted" / "rain").iterdir())])[0]["class"]
 
 
+@pytest.mark.slow  # trains in a subprocess
 def test_second_training_waits_in_the_queue(demo_prepared, tmp_path):
-    first = training.start_in_background(TrainConfig(data=str(demo_prepared), **{**TINY, "epochs": 200}), tmp_path)
+    first = jobs.start_in_background(TrainConfig(data=str(demo_prepared), **{**TINY, "epochs": 200}), tmp_path)
     second = None
     try:
         assert wait_for(lambda: runs.current_state(first) == "running")
-        second = training.start_in_background(TrainConfig(data=str(demo_prepared), **TINY), tmp_path)
+        second = jobs.start_in_background(TrainConfig(data=str(demo_prepared), **TINY), tmp_path)
         assert wait_for(lambda: runs.read_json(second / "status.json").get("position") == 0, timeout=60)
         assert runs.current_state(second) == "queued" and not runs.read_metrics(second)
         runs.request_cancel(first)
         assert wait_for(lambda: runs.current_state(second) == "finished", timeout=180)
     finally:
-        runs.kill(first)
+        jobs.kill(first)
         if second:
-            runs.kill(second)
+            jobs.kill(second)
 
 
+@pytest.mark.slow  # trains in a subprocess
 def test_interrupted_run_resumes_from_its_last_epoch(demo_prepared, tmp_path):
     # model_3 at 64 px: slow enough per epoch that the kill lands mid-run.
     config = TrainConfig(data=str(demo_prepared), **{**TINY, "epochs": 3, "model": "model_3",
                                                      "image_size": 64, "batch_size": 8})
-    run_dir = training.start_in_background(config, tmp_path)
+    run_dir = jobs.start_in_background(config, tmp_path)
     assert wait_for(lambda: len(runs.read_metrics(run_dir)) >= 1)
-    runs.kill(run_dir)
+    jobs.kill(run_dir)
     assert wait_for(lambda: runs.current_state(run_dir) == "interrupted", timeout=30)
     kept = len(runs.read_metrics(run_dir))
-    training.resume_in_background(run_dir)
+    jobs.resume_in_background(run_dir)
     assert wait_for(lambda: runs.current_state(run_dir) == "finished", timeout=180)
     epochs = [row["epoch"] for row in runs.read_metrics(run_dir)]
     assert epochs == list(range(1, 4)) and kept < 3
-    runs.discard(run_dir, tmp_path)
+    jobs.discard(run_dir, tmp_path)
     assert not run_dir.exists()
 
 

@@ -25,10 +25,10 @@ class AugmentSettings:
         return asdict(self)
 
 
-SEED_SETTINGS = AugmentSettings()
+REPORT_SETTINGS = AugmentSettings()
 
 
-def _seed_affine_class():
+def _report_affine_class():
     import keras
     from keras import ops
 
@@ -39,7 +39,7 @@ def _seed_affine_class():
         'nearest'), then brightness multiplied and clipped. Stacking Keras' RandomRotation,
         RandomTranslation, RandomShear and RandomZoom would resample (and blur) four times."""
 
-        def __init__(self, settings=SEED_SETTINGS, seed=None, **kwargs):
+        def __init__(self, settings=REPORT_SETTINGS, seed=None, **kwargs):
             super().__init__(**kwargs)
             self.settings = AugmentSettings(**settings) if isinstance(settings, dict) else settings
             self.seed = seed
@@ -89,12 +89,12 @@ def _seed_affine_class():
     return SeedAffine
 
 
-def build_augmenter(settings=SEED_SETTINGS, seed=None):
+def build_augmenter(settings=REPORT_SETTINGS, seed=None):
     """The Keras preprocessing layer that augments training batches like the report's generator."""
-    return _seed_affine_class()(settings, seed=seed, name="seed_augmentation")
+    return _report_affine_class()(settings, seed=seed, name="seed_augmentation")
 
 
-def describe_layers(settings=SEED_SETTINGS):
+def describe_layers(settings=REPORT_SETTINGS):
     """Keras' built-in layers that do the same job, one per line, for teaching. (Training uses
     one fused layer instead: the same transforms in a single resampling.)"""
     s = settings
@@ -119,7 +119,7 @@ def describe_layers(settings=SEED_SETTINGS):
     return lines
 
 
-def preview(image: np.ndarray, settings=SEED_SETTINGS, count=8, seed=0) -> np.ndarray:
+def preview(image: np.ndarray, settings=REPORT_SETTINGS, count=8, seed=0) -> np.ndarray:
     """`count` augmented versions of one uint8 HxWx3 image; the same seed gives the same samples."""
     augmenter = build_augmenter(settings, seed=int(seed))
     batch = np.repeat(image[None].astype("float32"), int(count), axis=0)

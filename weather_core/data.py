@@ -90,7 +90,7 @@ def scan(src_dir, cache=None, decode_size=DECODE_SIZE) -> SortResult:
     for path in _source_entries(src_dir):
         reason = _skip_reason(path)
         if reason:
-            result.skipped.append({"file": _relative(path, src_dir), "reason": reason})
+            result.skipped.append({"file": _relative(path, src_dir), **reason})
         else:
             candidates[path] = class_of(path.name) or _class_folder(path.parent)
 
@@ -98,8 +98,8 @@ def scan(src_dir, cache=None, decode_size=DECODE_SIZE) -> SortResult:
     _, errors = cache.ensure_many(list(candidates), decode_size)
     for path, name in candidates.items():
         if str(path) in errors:
-            reason = f"unreadable image: {errors[str(path)]}"
-            result.skipped.append({"file": _relative(path, src_dir), "reason": reason})
+            reason = _reason("unreadable", f"unreadable image: {errors[str(path)]}", error=errors[str(path)])
+            result.skipped.append({"file": _relative(path, src_dir), **reason})
         else:
             result.files[name].append(path)
             result.counts[name] += 1
@@ -123,22 +123,29 @@ def _class_folder(folder: Path) -> str | None:
     return folder.name.lower() if folder.name.lower() in CLASSES else None
 
 
-def _skip_reason(path: Path) -> str | None:
+def _reason(code, text, **params) -> dict:
+    """A skip reason: the English text (CLI, prepared.json), a code and its parameters (pages translate)."""
+    return {"reason": text, "code": code, **params}
+
+
+def _skip_reason(path: Path) -> dict | None:
     if is_hidden(path.name):
-        return "hidden or system file"
+        return _reason("hidden", "hidden or system file")
     if path.is_dir():
-        return "folder (only the photos directly in the source folder are sorted)"
+        return _reason("folder", "folder (only the photos directly in the source folder are sorted)")
     if not path.is_file():
-        return "not a regular file"
+        return _reason("not_file", "not a regular file")
     if not has_image_extension(path.name):
-        return f"not an image file ({path.suffix or 'no extension'})"
+        return _reason("not_image", f"not an image file ({path.suffix or 'no extension'})", ext=path.suffix)
     matches = match_classes(path.name)
     if not matches and _class_folder(path.parent):
         return None  # the folder names the class
     if not matches:
-        return "no class word (" + ", ".join(CLASSES) + ") in the name"
+        return _reason("no_class", "no class word (" + ", ".join(CLASSES) + ") in the name",
+                       classes=", ".join(CLASSES))
     if len(matches) > 1:
-        return "name matches more than one class (" + ", ".join(matches) + ")"
+        return _reason("two_classes", "name matches more than one class (" + ", ".join(matches) + ")",
+                       classes=", ".join(matches))
     return None
 
 

@@ -1,4 +1,15 @@
-"""The error users see when their data cannot be used (its message is written for them)."""
+"""The errors users see: DataError when their data cannot be used (its message is written for them),
+which errors count as expected (a message, never a traceback), and how a message is shown in one line."""
+
+# DataError and ImageError are ValueErrors; OSError covers missing files, permissions, full disks.
+EXPECTED_ERRORS = (ValueError, OSError)
+
+
+def one_line(error, limit=None) -> str:
+    """An error's message on one line (at most `limit` characters), or its type when it has none."""
+    text = " ".join(str(error).split())
+    return (text[:limit] if limit else text) or type(error).__name__
+
 
 
 class DataError(ValueError):

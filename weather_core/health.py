@@ -77,20 +77,20 @@ def imbalance(counts) -> dict:
     """Largest/smallest class ratio with a one-line note for students."""
     present = dict(counts)
     if len(present) < 2:
-        return {"ratio": None, "largest": None, "smallest": None, "note": "fewer than two classes"}
+        return {"ratio": None, "largest": None, "smallest": None, "note": "fewer than two classes", "code": "few"}
     largest = max(present, key=present.get)
     smallest = min(present, key=present.get)
     if present[smallest] == 0:
         return {"ratio": None, "largest": largest, "smallest": smallest,
-                "note": f"class {smallest} has no photos"}
+                "note": f"class {smallest} has no photos", "code": "empty", "cls": smallest}
     ratio = round(present[largest] / present[smallest], 2)
     if ratio < 1.5:
-        note = "roughly balanced"
+        note, code = "roughly balanced", "rough"
     elif ratio < 3:
-        note = "mildly imbalanced: look at per-class recall, not accuracy alone"
+        note, code = "mildly imbalanced: look at per-class recall, not accuracy alone", "mild"
     else:
-        note = "strongly imbalanced: accuracy is misleading; consider class weights"
-    return {"ratio": ratio, "largest": largest, "smallest": smallest, "note": note}
+        note, code = "strongly imbalanced: accuracy is misleading; consider class weights", "strong"
+    return {"ratio": ratio, "largest": largest, "smallest": smallest, "note": note, "code": code}
 
 
 def _sizes(headers: dict, rel) -> dict:

@@ -5,7 +5,9 @@ At 250x250x3 each builder reproduces the report's summary table exactly (the rep
 
 from dataclasses import dataclass
 
-DEFAULT_IMAGE_SIZE = 250
+from . import report
+
+DEFAULT_IMAGE_SIZE = report.IMAGE_SIZE
 
 
 def _keras():
@@ -58,12 +60,12 @@ def model_2(image_size=DEFAULT_IMAGE_SIZE, num_classes=4):
     return _model_2(image_size, num_classes, "softmax", "model_2")
 
 
-def model_2_seed(image_size=DEFAULT_IMAGE_SIZE, num_classes=4):
+def model_2_report(image_size=DEFAULT_IMAGE_SIZE, num_classes=4):
     """Model 2 exactly as the report wrote it: Dense(4, activation='relu') under a softmax loss.
 
     ReLU outputs are not probabilities; Keras' categorical cross-entropy then rescales them and
     a unit stuck at 0 can never recover, so training often stalls."""
-    return _model_2(image_size, num_classes, "relu", "model_2_seed")
+    return _model_2(image_size, num_classes, "relu", "model_2_report")
 
 
 def _model_3(image_size, num_classes, bn_momentum, name):
@@ -99,44 +101,54 @@ def model_3(image_size=DEFAULT_IMAGE_SIZE, num_classes=4):
     return _model_3(image_size, num_classes, 0.9, "model_3")
 
 
-def model_3_seed(image_size=DEFAULT_IMAGE_SIZE, num_classes=4):
+def model_3_report(image_size=DEFAULT_IMAGE_SIZE, num_classes=4):
     """Model 3 with Keras' default BatchNorm momentum (0.99), as the report trained it: its
     validation accuracy jumps around for many epochs while the moving statistics catch up."""
-    return _model_3(image_size, num_classes, 0.99, "model_3_seed")
+    return _model_3(image_size, num_classes, 0.99, "model_3_report")
 
 
 @dataclass(frozen=True)
 class ModelInfo:
     builder: object
     title: str
-    seed_total_params: int
-    seed_non_trainable_params: int
-    seed_result: str
+    report_total_params: int
+    report_non_trainable_params: int
+    report_result: str
     min_image_size: int = 32
 
 
 MODELS = {
-    "model_1": ModelInfo(model_1, "Model 1: simple CNN", 14_803_780, 0,
-                         "~87-90 % val accuracy (10-30 epochs, batch 16/128)"),
-    "model_2": ModelInfo(model_2, "Model 2: deeper CNN (softmax output, corrected)", 10_648_772, 0,
-                         "91.25 % on 160 val images (50 epochs)", 96),
-    "model_2_seed": ModelInfo(model_2_seed, "Model 2 as the report wrote it (ReLU output)",
-                              10_648_772, 0, "91.25 % on 160 val images (50 epochs)", 96),
+    "model_1": ModelInfo(model_1, "Model 1: simple CNN", *report.PARAMS["model_1"], report.RESULTS["model_1"]),
+    "model_2": ModelInfo(model_2, "Model 2: deeper CNN (softmax output, corrected)", *report.PARAMS["model_2"],
+                         report.RESULTS["model_2"], 96),
+    "model_2_report": ModelInfo(model_2_report, "Model 2 as the report wrote it (ReLU output)",
+                                *report.PARAMS["model_2_report"], report.RESULTS["model_2_report"], 96),
     "model_3": ModelInfo(model_3, "Model 3: BatchNorm + Dropout + global average pooling",
-                         1_375_396, 1_920,
-                         "88.75 %, then 98.12 % with ReduceLROnPlateau (on the validation set)"),
-    "model_3_seed": ModelInfo(model_3_seed, "Model 3 with Keras' default BatchNorm momentum",
-                              1_375_396, 1_920, "validation accuracy jumped around (see report)"),
+                         *report.PARAMS["model_3"], report.RESULTS["model_3"]),
+    "model_3_report": ModelInfo(model_3_report, "Model 3 with Keras' default BatchNorm momentum",
+                                *report.PARAMS["model_3_report"], report.RESULTS["model_3_report"]),
 }
 
 
+# Earlier names of the report's versions: run folders and lesson links that say `_seed` keep loading.
+MODEL_ALIASES = {"model_2_seed": "model_2_report", "model_3_seed": "model_3_report"}
+
+
+def canonical(name):
+    """A model name as registered now (an old alias becomes its new name; anything else unchanged)."""
+    return MODEL_ALIASES.get(name, name)
+
+
 def build(name, image_size=DEFAULT_IMAGE_SIZE, num_classes=4):
+    name = canonical(name)
     if name not in MODELS:
         raise ValueError(f"unknown model {name!r}; choose from {', '.join(MODELS)}")
-    smallest = MODELS[name].min_image_size
-    if not smallest <= int(image_size) <= 512:
+    from .training import value_range
+
+    smallest, largest = MODELS[name].min_image_size, value_range("image_size")[1]
+    if not smallest <= int(image_size) <= largest:
         # Model 2 pools five times, then needs 3x3 pixels for its last (unpadded) convolution.
-        raise ValueError(f"{name} needs an image size between {smallest} and 512 pixels")
+        raise ValueError(f"{name} needs an image size between {smallest} and {largest} pixels")
     return MODELS[name].builder(int(image_size), num_classes)
 
 

@@ -20,7 +20,7 @@ RECIPES = {
     # The report's own settings, as it ran them: Model 3 with Keras' BatchNorm momentum, 256 px
     # photos (its tables add up at 250), the generator's batch of 32, its augmentation and
     # ReduceLROnPlateau, 50 epochs.
-    "report": dict(model="model_3_seed", image_size=250, epochs=50, batch_size=32,
+    "report": dict(model="model_3_report", image_size=250, epochs=50, batch_size=32,
                    learning_rate=1e-3, lr_schedule="constant", warmup_epochs=0, reduce_lr=True,
                    label_smoothing=0.0, flip=False, augment=True),
 }

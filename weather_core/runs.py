@@ -8,9 +8,6 @@ import math
 import os
 import re
 import secrets
-import signal
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -233,69 +230,3 @@ def request_cancel(run_dir):
 
 def cancel_requested(run_dir) -> bool:
     return (Path(run_dir) / "cancel").exists()
-
-
-def launch(args, run_dir, env=None):
-    """Start `python -m weather_core ARGS` detached from this process (survives page reruns)."""
-    log = open(Path(run_dir) / "log.txt", "ab")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "weather_core", *map(str, args)],
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        cwd=settings.PROJECT_ROOT, env={**os.environ, **(env or {})}, start_new_session=True,
-    )
-    log.close()
-    return process
-
-
-def discard(run_dir, root=None):
-    """Delete a stopped run's folder (only inside the runs root)."""
-    import shutil
-
-    run_dir = resolve_run(Path(run_dir).name, root)
-    if current_state(run_dir) in ACTIVE:
-        raise ValueError("stop the run before discarding it")
-    shutil.rmtree(run_dir)
-
-
-def kill(run_dir):
-    """Stop a run's process now (used by tests and by 'discard')."""
-    pid = (read_json(Path(run_dir) / "status.json", {}) or {}).get("pid")
-    if pid_alive(pid):
-        os.killpg(os.getpgid(int(pid)), signal.SIGKILL)
-
-
-def acquire_slot(run_dir):
-    """One of N training slots (settings.max_concurrent_trainings), held by an flock until the
-    process exits, so a killed trainer frees its slot. Older queued runs go first."""
-    import fcntl
-
-    run_dir = Path(run_dir)
-    if queue_position(run_dir) >= settings.max_concurrent_trainings() - _running_count(run_dir):
-        return None
-    slots = run_dir.parent / ".slots"
-    slots.mkdir(exist_ok=True)
-    for index in range(settings.max_concurrent_trainings()):
-        handle = open(slots / f"slot-{index}.lock", "w")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return handle
-        except BlockingIOError:
-            handle.close()
-    return None
-
-
-def _running_count(run_dir):
-    return sum(1 for r in list_runs(Path(run_dir).parent) if r.state == "running")
-
-
-def queue_position(run_dir) -> int:
-    """How many live queued runs were created before this one (0 = next in line)."""
-    run_dir = Path(run_dir)
-    mine = (read_json(run_dir / "status.json", {}) or {}).get("created", 0)
-    ahead = 0
-    for other in list_runs(run_dir.parent):
-        if other.path == run_dir or other.state != "queued":
-            continue
-        if other.status.get("created", 0) < mine:
-            ahead += 1
-    return ahead

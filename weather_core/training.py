@@ -5,10 +5,10 @@ import os
 import platform
 import sys
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from . import CLASSES, data, recipes, runs
+from . import CLASSES, data, jobs, recipes, runs
 
 # The defaults are the `quick` recipe (weather_core/recipes.py; figures in README "Recipes").
 DEFAULTS = dict(recipes.RECIPES[recipes.DEFAULT_RECIPE], early_stopping=0, seed=123)
@@ -19,9 +19,9 @@ LR_SCHEDULES = ("constant", "cosine")
 class TrainConfig:
     data: str
     model: str = DEFAULTS["model"]
-    epochs: int = DEFAULTS["epochs"]
-    batch_size: int = DEFAULTS["batch_size"]
-    image_size: int = DEFAULTS["image_size"]
+    epochs: int = field(default=DEFAULTS["epochs"], metadata={"range": (1, 1000)})
+    batch_size: int = field(default=DEFAULTS["batch_size"], metadata={"range": (1, 1024)})
+    image_size: int = field(default=DEFAULTS["image_size"], metadata={"range": (32, 512)})
     learning_rate: float = DEFAULTS["learning_rate"]
     augment: bool = DEFAULTS["augment"]  # the report's augmentation (rotation, shifts, brightness...)
     reduce_lr: bool = DEFAULTS["reduce_lr"]  # the report's ReduceLROnPlateau on val_accuracy
@@ -35,21 +35,21 @@ class TrainConfig:
     recipe: str = recipes.DEFAULT_RECIPE  # the recipe these settings started from
 
     def validate(self):
-        from .models import MODELS
+        from .models import MODELS, canonical
 
+        self.model = canonical(self.model)  # a run folder from before the `_report` names
         if self.model not in MODELS:
             raise ValueError(f"unknown model {self.model!r}; choose from {', '.join(MODELS)}")
-        checks = [(1 <= self.epochs <= 1000, "epochs must be 1..1000"),
-                  (1 <= self.batch_size <= 1024, "batch size must be 1..1024"),
-                  (32 <= self.image_size <= 512, "image size must be 32..512"),
-                  (0 < self.learning_rate < 1, "learning rate must be between 0 and 1"),
-                  (self.early_stopping >= 0, "early stopping patience must be >= 0"),
-                  (self.lr_schedule in LR_SCHEDULES,
-                   f"learning-rate schedule must be one of {', '.join(LR_SCHEDULES)}"),
-                  (not (self.reduce_lr and self.lr_schedule == "cosine"),
-                   "ReduceLROnPlateau needs the constant learning-rate schedule, not cosine"),
-                  (0 <= self.warmup_epochs <= 100, "warm-up epochs must be 0..100"),
-                  (0 <= self.label_smoothing < 1, "label smoothing must be 0..1")]
+        checks = [(low <= getattr(self, name) <= high, f"{name.replace('_', ' ')} must be {low}..{high}")
+                  for name, (low, high) in RANGES.items()]
+        checks += [(0 < self.learning_rate < 1, "learning rate must be between 0 and 1"),
+                   (self.early_stopping >= 0, "early stopping patience must be >= 0"),
+                   (self.lr_schedule in LR_SCHEDULES,
+                    f"learning-rate schedule must be one of {', '.join(LR_SCHEDULES)}"),
+                   (not (self.reduce_lr and self.lr_schedule == "cosine"),
+                    "ReduceLROnPlateau needs the constant learning-rate schedule, not cosine"),
+                   (0 <= self.warmup_epochs <= 100, "warm-up epochs must be 0..100"),
+                   (0 <= self.label_smoothing < 1, "label smoothing must be 0..1")]
         for ok, message in checks:
             if not ok:
                 raise ValueError(message)
@@ -60,6 +60,14 @@ class TrainConfig:
     def from_dict(cls, values):
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in names})
+
+
+RANGES = {f.name: f.metadata["range"] for f in fields(TrainConfig) if "range" in f.metadata}  # the one copy
+
+
+def value_range(name) -> tuple:
+    """(lowest, highest) allowed value of a TrainConfig field: epochs, batch_size, image_size."""
+    return RANGES[name]
 
 
 def package_versions():
@@ -95,34 +103,6 @@ def _callback_names(config):
     if config.early_stopping:
         names.append(f"EarlyStopping(monitor='val_accuracy', patience={config.early_stopping})")
     return names
-
-
-def start_in_background(config: TrainConfig, root=None) -> Path:
-    """Create the run and train it in a detached subprocess (what the Train page uses)."""
-    run_dir = create_run(config, root)
-    _launch_worker(run_dir)
-    return run_dir
-
-
-def _launch_worker(run_dir):
-    try:
-        process = runs.launch(["worker", str(run_dir)], run_dir)
-    except OSError as error:
-        runs.write_status(run_dir, "failed", error=f"could not start the trainer: {error}")
-        raise
-    runs.write_status(run_dir, "queued", pid=process.pid)
-
-
-def resume_in_background(run_dir) -> Path:
-    """Continue an interrupted, failed or cancelled run from its last saved epoch."""
-    run_dir = Path(run_dir)
-    state = runs.current_state(run_dir)
-    if state not in ("interrupted", "failed", "cancelled"):
-        raise ValueError(f"only a stopped run can be resumed (this one is {state})")
-    (run_dir / "cancel").unlink(missing_ok=True)
-    runs.write_status(run_dir, "queued", created=time.time(), resumed_from=len(runs.read_metrics(run_dir)))
-    _launch_worker(run_dir)
-    return run_dir
 
 
 def cpu_has_bf16() -> bool:
@@ -280,22 +260,10 @@ def save_model_atomic(model, path):
         tmp.unlink(missing_ok=True)
 
 
-def wait_for_slot(run_dir):
-    """Block while other trainings hold every slot; returns the held slot (None if cancelled)."""
-    while True:
-        if runs.cancel_requested(run_dir):
-            return None
-        slot = runs.acquire_slot(run_dir)
-        if slot is not None:
-            return slot
-        runs.write_status(run_dir, "queued", position=runs.queue_position(run_dir), pid=os.getpid())
-        time.sleep(2)
-
-
 def run_training(run_dir):
     """Train the run described by run_dir/config.json; writes everything into the folder."""
     run_dir = Path(run_dir)
-    slot = wait_for_slot(run_dir)
+    slot = jobs.wait_for_slot(run_dir)
     if slot is None:
         runs.write_status(run_dir, "cancelled", pid=os.getpid(), error="cancelled while queued")
         return runs.read_json(run_dir / "status.json")
@@ -418,14 +386,3 @@ def train(config: TrainConfig, root=None):
     runs.write_status(run_dir, "queued", pid=os.getpid())
     status = run_training(run_dir)
     return run_dir, status
-
-
-def main_worker(run_dir):
-    """Entry point of the detached training subprocess."""
-    try:
-        run_training(run_dir)
-    except Exception as error:
-        print(f"training failed: {error}", file=sys.stderr)
-        return 1
-    return 0
-

@@ -1,11 +1,11 @@
 """Plotly figures shared by the pages (training curves, confusion matrix, counts, feature maps)."""
 
-from pages import ui
+from pages.ui import widgets
 
-ui.import_pandas()  # before plotly, which imports pandas too: see ui.import_pandas
+widgets.import_pandas()  # before plotly, which imports pandas too: see widgets.import_pandas
 import plotly.graph_objects as go  # noqa: E402
 
-from .ui import t
+from pages.ui.i18n import t
 
 COLOURS = ["#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0969da", "#57606a"]
 

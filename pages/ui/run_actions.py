@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from pages import ui
-from pages.ui import t
+from pages.ui import widgets
+from pages.ui.i18n import t
+from weather_core.errors import one_line
 
 EXPORT_KEY = "export_zip"  # {"run": run id, "bytes": zip}: one prepared zip per session at most
 STOPPED = ("interrupted", "failed", "cancelled")
@@ -25,7 +26,7 @@ def export(info, where):
             with st.spinner(t("export.working")):
                 payload = exporter.export_zip(info.path)
         except Exception as error:  # noqa: BLE001  (the TFLite converter raises many kinds)
-            st.error(t("export.failed", message=" ".join(str(error).split())[:300] or type(error).__name__))
+            st.error(t("export.failed", message=one_line(error, 300)))
             return
         ready = st.session_state[EXPORT_KEY] = {"run": info.run_id, "bytes": payload}
     slot.download_button(t("export.download", size=len(ready["bytes"]) / 2**20), ready["bytes"],
@@ -35,21 +36,21 @@ def export(info, where):
 
 def stopped(info, on_discard=None):
     """Resume (from the last saved epoch) or discard (after a confirmation) a stopped run."""
-    from weather_core import runs, training
+    from weather_core import jobs, runs, training
 
     if info.state not in STOPPED:
         return
     st.markdown(t("stopped.what_now", done=len(info.metrics), epochs=info.config.get("epochs", "?")))
     left, right = st.columns(2)
     if left.button(t("stopped.resume"), key=f"resume-{info.run_id}", icon=":material/play_arrow:"):
-        with ui.shown_errors():
-            training.resume_in_background(info.path)
+        with widgets.shown_errors():
+            jobs.resume_in_background(info.path)
             st.rerun()
     sure = right.checkbox(t("stopped.confirm", run=info.run_id), key=f"discard-sure-{info.run_id}")
     if right.button(t("stopped.discard"), key=f"discard-{info.run_id}", disabled=not sure,
                     icon=":material/delete:"):
-        with ui.shown_errors():
-            runs.discard(info.path)
+        with widgets.shown_errors():
+            jobs.discard(info.path)
             if on_discard:
                 on_discard(info)
             st.toast(t("stopped.discarded", run=info.run_id))

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages import ui
-from pages.ui import t
+from pages.ui import i18n
+from pages.ui.i18n import t
+from weather_core.errors import one_line
 
 DISPLAY_SIZE = 240
 MAP_LIMIT = 16
@@ -35,7 +36,7 @@ def shown_failures():
     try:
         yield
     except Exception as error:  # noqa: BLE001  (TensorFlow raises many kinds; the page goes on)
-        st.error(t("why.failed", message=" ".join(str(error).split())[:300] or type(error).__name__))
+        st.error(t("why.failed", message=one_line(error, 300)))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -68,7 +69,7 @@ def overlay(run_dir, source, class_name=None):
 
 
 def label(name, predicted):
-    return t("why.predicted", cls=ui.class_label(name)) if name == predicted else ui.class_label(name)
+    return t("why.predicted", cls=i18n.class_label(name)) if name == predicted else i18n.class_label(name)
 
 
 def section(run_dir, key, source, predicted, classes):
@@ -83,7 +84,7 @@ def section(run_dir, key, source, predicted, classes):
         result = overlay(run_dir, source, chosen)
         if result is not None:
             st.image(result["overlay"], width=DISPLAY_SIZE,
-                     caption=t("why.overlay", cls=ui.class_label(chosen)))
+                     caption=t("why.overlay", cls=i18n.class_label(chosen)))
     with right:
         st.caption(t("why.how_to_read"))
         with shown_failures():

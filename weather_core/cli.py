@@ -1,23 +1,141 @@
-"""CLI commands for models and runs: summary, train, evaluate, predict (and the internal worker
-that the Train page starts). Registered by __main__; TensorFlow loads only when a command runs."""
+"""Command line: `python -m weather_core COMMAND ...` (see --help). With --json a command prints
+exactly one JSON object on stdout; any expected error is one line on stderr and exit status 2.
 
+Every command is here: demo, prepare (data side), summary, train, evaluate, predict, explain, export
+(model side; TensorFlow loads only when one runs), and the hidden `worker` that runs a background
+training (weather_core.jobs starts it)."""
+
+import argparse
+import json
 import os
+import sys
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # keep TensorFlow's start-up chatter off stdout
 
+from . import data, demo  # noqa: E402
+from .errors import EXPECTED_ERRORS, one_line  # noqa: E402
 
-def _print_json(payload):
-    import json
+EXIT_ERROR = 2
 
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args) or 0
+    except EXPECTED_ERRORS as error:
+        print(f"error: {one_line(error)}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # a bug, not bad input: still one line, never a traceback
+        print(f"error: internal error ({type(error).__name__}): {one_line(error)}", file=sys.stderr)
+        return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m weather_core",
+                                     description="Weather CNN Classroom, without the dashboard.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add_command in COMMANDS:
+        add_command(commands)
+    return parser
+
+
+def print_json(payload) -> None:
     print(json.dumps(payload))
 
 
+# ---------------------------------------------------------------------------------------------
+# demo
+
+
+def add_demo(commands) -> None:
+    parser = commands.add_parser("demo", help="generate the built-in demo photos (flat folder)")
+    parser.add_argument("--out", required=True, help="folder to write cloudy1.jpg, rain1.jpg, ... into")
+    parser.add_argument("--per-class", type=int, default=demo.DEMO_PER_CLASS)
+    parser.add_argument("--seed", type=int, default=demo.DEMO_SEED)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(run=run_demo)
+
+
+def run_demo(args) -> int:
+    paths = demo.generate(args.out, per_class=args.per_class, seed=args.seed)
+    if args.json:
+        print_json({"out_dir": args.out, "images": len(paths), "per_class": args.per_class,
+                    "seed": args.seed})
+    else:
+        print(f"Wrote {len(paths)} demo photos ({args.per_class} per class, seed {args.seed}) "
+              f"to {args.out}")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# prepare
+
+
+def add_prepare(commands) -> None:
+    parser = commands.add_parser("prepare", help="sort by file name, split, and check a dataset")
+    parser.add_argument("src", help="flat folder or .zip of photos named like cloudy12.jpg")
+    parser.add_argument("--out", required=True, help="output folder (gets sorted/, split/, prepared.json)")
+    parser.add_argument("--ratio", type=float, nargs="+", default=list(data.DEFAULT_RATIO),
+                        metavar="R", help="train val [test] fractions (default 0.7 0.15 0.15)")
+    parser.add_argument("--seed", type=int, default=data.DEFAULT_SEED)
+    parser.add_argument("--split-like-report", action="store_true",
+                        help="split file by file as the report did: copies of one photo may land in "
+                             "train and test (a leak, for teaching); default keeps them together")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(run=run_prepare)
+
+
+def run_prepare(args) -> int:
+    summary = data.prepare(args.src, args.out, ratio=args.ratio, seed=args.seed,
+                           keep_twins_together=not args.split_like_report)
+    if args.json:
+        print_json(summary)
+    else:
+        print(describe_preparation(summary))
+    return 0
+
+
+def describe_preparation(summary) -> str:
+    classes = ", ".join(f"{name} {n}" for name, n in summary["classes"].items())
+    splits = ", ".join(f"{name} {sum(c.values())}" for name, c in summary["splits"].items())
+    health = summary["health"]
+    lines = [
+        f"Sorted {sum(summary['classes'].values())} photos: {classes}",
+        f"Split (ratio {'/'.join(f'{r:g}' for r in summary['ratio'])}, seed {summary['seed']}): {splits}",
+        f"Imbalance: {health['imbalance']['ratio']}x ({health['imbalance']['note']})",
+        f"Formats: {_counts(health['formats'])}; modes: {_counts(health['modes'])}",
+        f"Duplicate groups: {_group_kinds(summary['duplicate_groups'])}; "
+        f"files with a twin in another split: {summary['cross_split_twins']}",
+        f"Skipped {len(summary['skipped'])} files",
+    ]
+    lines += [f"  {item['file']}: {item['reason']}" for item in summary["skipped"][:20]]
+    if len(summary["skipped"]) > 20:
+        lines.append(f"  ... and {len(summary['skipped']) - 20} more (see prepared.json)")
+    lines.append(f"Written to {summary['out_dir']}")
+    return "\n".join(lines)
+
+
+def _group_kinds(groups) -> str:
+    exact = sum(1 for g in groups if g["kind"] == "exact")
+    return f"{exact} exact, {len(groups) - exact} near"
+
+
+def _counts(counter) -> str:
+    return ", ".join(f"{key} {n}" for key, n in counter.items())
+
+# ---------------------------------------------------------------------------------------------
+# models and runs
+
+
 def add_summary(commands):
-    from .models import DEFAULT_IMAGE_SIZE, MODELS
+    from .models import DEFAULT_IMAGE_SIZE, MODEL_ALIASES, MODELS
 
     parser = commands.add_parser("summary", help="layer table of a model")
-    parser.add_argument("model", choices=list(MODELS))
+    parser.add_argument("model", choices=[*MODELS, *MODEL_ALIASES])
     parser.add_argument("--image-size", type=int, default=DEFAULT_IMAGE_SIZE)
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(run=run_summary)
@@ -28,7 +146,7 @@ def run_summary(args):
 
     table = summary(args.model, args.image_size)
     if args.json:
-        _print_json(table)
+        print_json(table)
         return 0
     print(f"{table['model']}  input {table['input_shape']}")
     for layer in table["layers"]:
@@ -40,7 +158,7 @@ def run_summary(args):
 
 
 def add_train(commands):
-    from .models import MODELS
+    from .models import MODEL_ALIASES, MODELS
     from .recipes import DEFAULT_RECIPE, RECIPES
     from .training import LR_SCHEDULES
 
@@ -48,7 +166,7 @@ def add_train(commands):
     parser.add_argument("--data", required=True, help="a `prepare` output folder or a split folder")
     parser.add_argument("--recipe", choices=list(RECIPES), default=DEFAULT_RECIPE,
                         help="named settings (default %(default)s); options below override them")
-    parser.add_argument("--model", choices=list(MODELS))
+    parser.add_argument("--model", choices=[*MODELS, *MODEL_ALIASES])
     parser.add_argument("--epochs", type=int)
     parser.add_argument("--batch-size", type=int)
     parser.add_argument("--image-size", type=int)
@@ -90,7 +208,7 @@ def run_train(args):
     result = {"run_dir": str(run_dir), "status": status["state"], "recipe": config.recipe,
               "test_accuracy": status.get("test_accuracy")}
     if args.json:
-        _print_json(result)
+        print_json(result)
     else:
         accuracy = result["test_accuracy"]
         score = f"test accuracy {accuracy:.2%}" if accuracy is not None else "no test split"
@@ -106,7 +224,7 @@ def add_worker(commands):
 
 
 def run_worker(args):
-    from .training import main_worker
+    from .jobs import main_worker
 
     return main_worker(args.run_dir)
 
@@ -134,7 +252,7 @@ def run_evaluate(args):
 
     report = evaluate_run(_run_path(args.run_ref), images=args.images)
     if args.json:
-        _print_json(report)
+        print_json(report)
         return 0
     print(f"accuracy {report['accuracy']:.2%} on {report['n']} photos, loss {report['loss']:.4f}")
     print("confusion matrix (rows: true, columns: predicted):", " ".join(report["classes"]))
@@ -160,7 +278,7 @@ def run_predict(args):
 
     results = predict(_run_path(args.run_ref), args.images)
     if args.json:
-        _print_json(results)
+        print_json(results)
     else:
         for item in results:
             if "error" in item:
@@ -186,7 +304,7 @@ def run_explain(args):
 
     result = write_overlay(_run_path(args.run_ref), args.image, args.out, args.class_name, args.layer)
     if args.json:
-        _print_json(result)
+        print_json(result)
     else:
         print(f"{args.image}: explained class {result['class']}; wrote {result['out']}")
     return 0
@@ -207,4 +325,5 @@ def run_export(args):
     return 0
 
 
-COMMANDS = [add_summary, add_train, add_worker, add_evaluate, add_predict, add_explain, add_export]
+COMMANDS = [add_demo, add_prepare, add_summary, add_train, add_worker, add_evaluate, add_predict, add_explain,
+            add_export]

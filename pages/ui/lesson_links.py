@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from pages import ui
-from pages.ui import t
+from pages.ui import i18n
+from pages.ui.i18n import t
 
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off"}
@@ -74,6 +74,10 @@ class Lesson:
         raw = self.raw(name)
         if raw is None:
             return default
+        if name == "model":
+            from weather_core.models import canonical
+
+            raw = canonical(raw)  # a link from before the `_report` names
         if raw not in options:
             self._ignore(name, raw)
             return default
@@ -96,8 +100,8 @@ class Lesson:
 def url(page, values) -> str:
     """The relative URL that opens `page` with `values` (booleans as 1/0)."""
     query = {key: int(value) if isinstance(value, bool) else value for key, value in values.items()}
-    if ui.language() != "en":
-        query["lang"] = ui.language()  # the class opens the link in the instructor's language
+    if i18n.language() != "en":
+        query["lang"] = i18n.language()  # the class opens the link in the instructor's language
     return f"/{page}?{urlencode(query)}"
 
 

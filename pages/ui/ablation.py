@@ -3,8 +3,8 @@ open them side by side on the Compare page (`?runs=<id1>,<id2>`)."""
 
 import streamlit as st
 
-from pages import ui
-from pages.ui import t
+from pages.ui import formatting, widgets
+from pages.ui.i18n import t
 
 PAIR_KEY = "ablation_pair"
 PAIR_PARAM = "pair"  # the pair also sits in the Train page's URL, so a reload keeps it
@@ -28,13 +28,13 @@ def queue(config, setting):
     returns the two run folders (fewer when one could not start)."""
     from dataclasses import replace
 
-    from weather_core import training
+    from weather_core import jobs, training
 
     field, values = VARIANTS[setting]
     started = []
-    with ui.shown_errors():
+    with widgets.shown_errors():
         for value in values:
-            started.append(training.start_in_background(replace(config, **{field: value})))
+            started.append(jobs.start_in_background(replace(config, **{field: value})))
     if len(started) == 2:
         st.session_state[PAIR_KEY] = [path.name for path in started]
         st.query_params[PAIR_PARAM] = ",".join(path.name for path in started)
@@ -61,8 +61,8 @@ def table(infos):
 
     for info in infos:
         done = f"{len(info.metrics)}/{info.config.get('epochs', '?')}"
-        st.markdown(t("ablation.row", run=info.run_id, state=ui.state_label(info.state), done=done,
-                      best=ui.percent(info.best_val_accuracy), test=ui.percent(info.test_accuracy),
+        st.markdown(t("ablation.row", run=info.run_id, state=formatting.state_label(info.state), done=done,
+                      best=formatting.percent(info.best_val_accuracy), test=formatting.percent(info.test_accuracy),
                       setting=", ".join(describe(f, info.config.get(f)) for f, _ in VARIANTS.values())))
     if not any(info.state in runs.ACTIVE for info in infos):
         st.page_link("pages/compare.py", label=t("ablation.compare"), icon=":material/monitoring:",
@@ -106,7 +106,7 @@ def section(config, on_queue=None):
                 if on_queue:
                     on_queue(started)
         if len(ids) == 2:
-            with ui.shown_errors():
+            with widgets.shown_errors():
                 infos = _load(ids)
                 if any(info.state in runs.ACTIVE for info in infos):
                     live(ids)

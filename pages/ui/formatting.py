@@ -1,0 +1,42 @@
+"""Values as the pages show them: durations, run states, split names, percentages, log tails."""
+
+from pathlib import Path
+
+from pages.ui.i18n import has_text, t
+
+
+def split_totals(summary) -> str:
+    return " · ".join(f"{split_label(name)} {sum(counts.values())}"
+                      for name, counts in summary["splits"].items())
+
+
+def split_label(name) -> str:
+    return t(f"split.{name}") if has_text(f"split.{name}") else str(name)
+
+
+
+def duration(seconds) -> str:
+    seconds = int(round(max(0, seconds or 0)))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return t("time.hours", h=hours, m=f"{minutes:02d}")
+    return t("time.minutes", m=minutes, s=f"{secs:02d}") if minutes else t("time.seconds", s=secs)
+
+
+def state_label(state) -> str:
+    """A run state (finished, queued, interrupted, ...) in the active language."""
+    return t(f"state.{state}") if has_text(f"state.{state}") else state
+
+
+
+def log_tail(path, lines=30) -> str:
+    """The last lines of a text file (a run's log.txt), or "" when it cannot be read."""
+    try:
+        return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def percent(value) -> str:
+    return f"{value:.1%}" if isinstance(value, (int, float)) else "–"

@@ -1,0 +1,127 @@
+"""The active dataset: the one prepared folder every page works on (session state, the sidebar
+picker), and the data-root folders the dashboard reads and writes."""
+
+import re
+from pathlib import Path
+
+import streamlit as st
+
+from pages.ui.formatting import split_totals
+from pages.ui.i18n import class_label, t
+from pages.ui.widgets import shown_errors
+from weather_core import settings
+
+DATASET_KEY = "dataset_dir"  # the active prepared folder (str), the one source of truth
+PICK_KEY = "dataset_pick"  # the sidebar widget's own key, synced from DATASET_KEY every run
+
+
+def demo_dir() -> Path:
+    return settings.data_root() / "demo" / "prepared"
+
+
+def prepared_root() -> Path:
+    return settings.data_root() / "prepared"
+
+
+def uploads_root() -> Path:
+    return settings.data_root() / "uploads"
+
+
+def allowed_source_roots() -> list[Path]:
+    """Server folders a user may prepare: the data root and the shared real dataset, if present."""
+    roots = [settings.data_root()]
+    shared = (settings.PROJECT_ROOT.parent / "shared" / "datasets" / "mwd").resolve()
+    if shared.is_dir():
+        roots.append(shared)
+    return roots
+
+
+def is_allowed_source(path) -> bool:
+    path = Path(path).expanduser().resolve()
+    return any(path == root or root in path.parents for root in allowed_source_roots())
+
+
+def slug(text) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", str(text)).strip("._") or "dataset"
+
+
+def prepared_datasets() -> list[str]:
+    """Prepared folders under the data root (demo first), as strings for widgets."""
+    root = settings.data_root()
+    found = {str(p.parent) for pattern in ("*/prepared.json", "*/*/prepared.json")
+             for p in root.glob(pattern)} if root.exists() else set()
+    demo = str(demo_dir())
+    return [demo] + sorted(found - {demo})
+
+
+def dataset_label(path) -> str:
+    path = Path(path)
+    if path == demo_dir():
+        return t("sidebar.demo")
+    return path.name
+
+
+def active_dataset_path() -> Path:
+    """The chosen prepared folder; nothing is generated here (cheap enough for Home)."""
+    chosen = st.session_state.get(DATASET_KEY)
+    if chosen and (Path(chosen) / "prepared.json").exists():
+        return Path(chosen)
+    return demo_dir()
+
+
+def active_dataset() -> Path | None:
+    """The active prepared folder, generating the demo on first use; None (and an error) on failure."""
+    path = active_dataset_path()
+    if path == demo_dir() and not (path / "prepared.json").exists():
+        from weather_core import demo
+
+        with st.spinner(t("dataset.generating_demo")), shown_errors():
+            path = demo.ensure_demo_dataset()
+        if not (path / "prepared.json").exists():
+            return None
+    return path
+
+
+def set_active_dataset(path) -> None:
+    st.session_state[DATASET_KEY] = str(path)
+
+
+def read_summary(path):
+    """prepared.json of a prepared folder, or None (with an st.error when it is unreadable)."""
+    from weather_core import data
+
+    with shown_errors():
+        return data.load_summary(path)
+    return None
+
+
+def load_active_summary():
+    """(prepared folder, prepared.json summary) of the active dataset, or (None, None)."""
+    path = active_dataset()
+    if path is None:
+        return None, None
+    return path, read_summary(path)
+
+
+def _picked():
+    st.session_state[DATASET_KEY] = st.session_state[PICK_KEY]
+
+
+def dataset_sidebar(slot) -> None:
+    """The active-dataset picker and its counts, drawn into `slot` (a sidebar container)."""
+    active = str(active_dataset_path())
+    options = prepared_datasets()
+    if active not in options:
+        options.insert(0, active)
+    st.session_state[PICK_KEY] = active
+    with slot:
+        st.selectbox(t("sidebar.dataset"), options, key=PICK_KEY, format_func=dataset_label,
+                     on_change=_picked)
+        summary = read_summary(active)
+        if summary is None:
+            st.caption(t("sidebar.not_generated"))
+            return
+        st.caption(t("sidebar.counts", counts=split_totals(summary)))
+        classes = ", ".join(f"{class_label(name)} {n}" for name, n in summary["classes"].items())
+        st.caption(t("sidebar.classes", classes=classes))
+

@@ -1,0 +1,58 @@
+"""Small widgets and guards the pages share: expected errors shown as messages, thumbnails, the run
+picker, and pandas imported safely from session threads."""
+
+import threading
+from contextlib import contextmanager
+
+import streamlit as st
+
+from pages.ui.i18n import t
+from weather_core.errors import EXPECTED_ERRORS, one_line
+
+
+
+@contextmanager
+def shown_errors():
+    """Run a library call; an expected error becomes an st.error with its message, not a traceback."""
+    try:
+        yield
+    except EXPECTED_ERRORS as error:
+        st.error(t("error.generic", message=one_line(error)))
+
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def thumbnail(source, box, version=None):
+    """A small upright RGB array of a photo (path or bytes); `version` (an mtime) renews the cache."""
+    import numpy as np
+
+    from weather_core.images import open_rgb
+
+    image = open_rgb(source)
+    image.thumbnail((box, box))
+    return np.asarray(image)
+
+
+def pick_run(label, candidates):
+    """A selectbox over `candidates` (runs.RunInfo), the best run preselected; None when empty."""
+    from weather_core import runs
+
+    if not candidates:
+        return None
+    by_id = {r.run_id: r for r in candidates}
+    ids, best = list(by_id), runs.best_run(candidates=candidates)
+    index = ids.index(best.run_id) if best is not None else 0
+    chosen = st.selectbox(label, ids, index=index, format_func=lambda i: by_id[i].label())
+    return by_id[chosen]
+
+
+_IMPORT_LOCK = threading.Lock()
+
+
+def import_pandas():
+    """pandas, imported by one session thread at a time: two first-time imports racing in two
+    threads (plotly imports pandas too) can hand one of them a half-initialised module."""
+    with _IMPORT_LOCK:
+        import pandas
+
+    return pandas
