@@ -36,24 +36,34 @@ def runs_to_show():
 
 
 def progress(info):
+    """The bar: phase, epoch and batch, and time left as the trainer measured it."""
     status = {"epochs": info.config.get("epochs"), **info.status}
-    if not status.get("epoch"):
-        st.progress(0.0, text=t("train.loading"))
+    phase = status.get("phase") or ("training" if status.get("epoch") else "loading")
+    if phase == "loading":
+        st.progress(0.0, text=t("train.phase_loading"))
         return
-    left = estimate.remaining_seconds(status, info.metrics, time.time())
+    left = status.get("eta_seconds")
+    if not isinstance(left, (int, float)):
+        left = estimate.remaining_seconds(status, info.metrics, time.time())
     st.progress(estimate.fraction_done(status), text=t(
-        "train.progress", epoch=status["epoch"], epochs=status["epochs"], batch=status.get("batch", 0),
-        steps=status.get("steps", "?"), eta=formatting.duration(left) if left is not None else "…"))
+        "train.progress", phase=t(f"train.phase_{phase}"), epoch=status.get("epoch") or 1,
+        epochs=status["epochs"], batch=status.get("batch", 0), steps=status.get("steps", "?"),
+        eta=formatting.duration(left) if left is not None else "…"))
 
 
-def curves(info):
-    from pages.ui import charts
+def curves(infos, labels=None):
+    """Live curves of one run, or of several overlaid (an ablation pair)."""
+    from pages.ui import live_charts
+    from weather_core import runs
 
-    if not info.metrics:
+    series = [(label, runs.read_progress(info.path), info.metrics)
+              for label, info in zip(labels or [""] * len(infos), infos)]
+    if not any(progress or rows for _, progress, rows in series):
         return
+    key = "-".join(info.run_id for info in infos)
     left, right = st.columns(2)
-    left.plotly_chart(charts.curves([("", info.metrics)], "accuracy"), key=f"acc-{info.run_id}")
-    right.plotly_chart(charts.curves([("", info.metrics)], "loss"), key=f"loss-{info.run_id}")
+    left.plotly_chart(live_charts.live_curves(series, "accuracy"), key=f"acc-{key}")
+    right.plotly_chart(live_charts.live_curves(series, "loss"), key=f"loss-{key}")
 
 
 @st.fragment(run_every=2)
@@ -67,7 +77,7 @@ def live(run_dir):
         st.info(t("train.queued", position=info.status.get("position", 0)))
     else:
         progress(info)
-    curves(info)
+    curves([info])
     if runs.cancel_requested(run_dir):
         st.caption(t("train.cancel_pending"))
     elif st.button(t("train.cancel"), key=f"cancel-{info.run_id}"):
@@ -94,7 +104,7 @@ def results(info):
         st.warning(t("train.no_test"))
     else:
         st.caption(t("train.honest"))
-    curves(info)
+    curves([info])
     report = runs.read_json(info.path / "evaluation.json")
     if isinstance(report, dict) and {"classes", "confusion_matrix"} <= report.keys():
         from pages.ui import charts

@@ -34,11 +34,11 @@ def resolve(name=DEFAULT_RECIPE, **overrides) -> dict:
     return {**RECIPES[name], **given, "recipe": name}
 
 
-def measured(results_file=RESULTS_FILE) -> dict:
+def measured(results_file=None) -> dict:
     """{recipe: {"seeds": [{"seed", "seconds", "test_accuracy", "n_test"}...], "mean_accuracy",
     "mean_seconds", ...}} as bench_recipes.py wrote it; {} when it was never run."""
     try:
-        payload = json.loads(Path(results_file).read_text(encoding="utf-8"))
+        payload = json.loads(Path(results_file or RESULTS_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError):
         return {}
     recipes = payload.get("recipes") if isinstance(payload, dict) else None

@@ -10,7 +10,9 @@ PAIR_KEY = "ablation_pair"
 PAIR_PARAM = "pair"  # the pair also sits in the Train page's URL, so a reload keeps it
 # setting -> (TrainConfig field, the two values compared)
 VARIANTS = {
+    "flip": ("flip", (True, False)),
     "augment": ("augment", (True, False)),
+    "lr_schedule": ("lr_schedule", ("cosine", "constant")),
     "reduce_lr": ("reduce_lr", (True, False)),
     "batch_size": ("batch_size", (16, 128)),
 }
@@ -20,6 +22,8 @@ def describe(field, value):
     label = t(f"train.{field}")
     if isinstance(value, bool):
         return f"{label} {t('ablation.on') if value else t('ablation.off')}"
+    if field == "lr_schedule":
+        return f"{label} {t(f'train.schedule_{value}')}"
     return f"{label} {value}"
 
 
@@ -31,6 +35,9 @@ def queue(config, setting):
     from weather_core import jobs, training
 
     field, values = VARIANTS[setting]
+    if field in ("reduce_lr", "lr_schedule"):
+        # ReduceLROnPlateau steers a constant rate; neither run of a schedule pair uses it.
+        config = replace(config, reduce_lr=False, lr_schedule="constant", warmup_epochs=0)
     started = []
     with widgets.shown_errors():
         for value in values:
@@ -83,6 +90,21 @@ def live(ids):
     if not any(info.state in runs.ACTIVE for info in infos):
         st.rerun()  # the whole page redraws, with the Compare link
     table(infos)
+    overlaid(infos)
+
+
+def overlaid(infos):
+    """Both runs' live curves in one chart each, labelled by the setting that differs."""
+    from pages.ui import live_charts
+    from weather_core import runs
+
+    labels = [", ".join(describe(f, info.config.get(f)) for f, _ in VARIANTS.values()
+                        if len({str(i.config.get(f)) for i in infos}) > 1) for info in infos]
+    series = [(label, runs.read_progress(info.path), info.metrics) for label, info in zip(labels, infos)]
+    if any(progress or rows for _, progress, rows in series):
+        left, right = st.columns(2)
+        left.plotly_chart(live_charts.live_curves(series, "accuracy"), key="ablation-acc")
+        right.plotly_chart(live_charts.live_curves(series, "loss"), key="ablation-loss")
 
 
 def section(config, on_queue=None):
@@ -112,3 +134,4 @@ def section(config, on_queue=None):
                     live(ids)
                 else:
                     table(infos)
+                    overlaid(infos)

@@ -1,5 +1,5 @@
-"""The Train page's settings form: initial values from a lesson link, the time estimate, and the
-link that shares the current settings."""
+"""The Train page's settings form: a recipe's values (or a lesson link's) to start from, what the
+recipe measured, the time estimate, and the link that shares the current settings."""
 
 import streamlit as st
 
@@ -10,11 +10,13 @@ from weather_core import estimate
 RATES = [1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2]
 
 
-def initial_values(lesson_link):
-    """The form's starting values: the defaults, overridden by the URL's valid parameters."""
+def initial_values(lesson_link, recipe):
+    """The form's starting values: the recipe's, overridden by the URL's valid parameters."""
     from weather_core.models import MODELS
-    from weather_core.training import DEFAULTS as d, RANGES
+    from weather_core.recipes import resolve
+    from weather_core.training import DEFAULTS, LR_SCHEDULES, RANGES
 
+    d = {**DEFAULTS, **resolve(recipe)}
     return dict(
         model=lesson_link.choice("model", list(MODELS), d["model"]),
         epochs=lesson_link.number("epochs", d["epochs"], *RANGES["epochs"]),
@@ -24,35 +26,79 @@ def initial_values(lesson_link):
         seed=lesson_link.number("seed", d["seed"], 0, 2**31 - 1),
         augment=lesson_link.flag("augment", d["augment"]),
         reduce_lr=lesson_link.flag("reduce_lr", d["reduce_lr"]),
+        flip=lesson_link.flag("flip", d["flip"]),
+        lr_schedule=lesson_link.choice("schedule", list(LR_SCHEDULES), d["lr_schedule"]),
+        label_smoothing=lesson_link.number("smoothing", d["label_smoothing"], 0.0, 0.5, integer=False),
+        warmup_epochs=d["warmup_epochs"],
     )
+
+
+def choose_recipe(link):
+    """The recipe picker with what each recipe measured (scripts/bench_recipes.py's file)."""
+    from weather_core import recipes
+
+    names = list(recipes.RECIPES)
+    chosen = link.choice("recipe", names, recipes.DEFAULT_RECIPE)
+    recipe = st.radio(t("recipe.pick"), names, index=names.index(chosen), horizontal=True,
+                      format_func=lambda name: t(f"recipe.{name}"))
+    st.caption(measured_text(recipe, recipes.measured()))
+    return recipe
+
+
+def measured_text(recipe, measured) -> str:
+    """One line: mean test accuracy over the seeds and time per training, or 'not measured'."""
+    figures = measured.get(recipe)
+    if not isinstance(figures, dict) or not figures.get("seeds"):
+        return t("recipe.unmeasured")
+    seeds = figures["seeds"]
+    return t("recipe.measured", accuracy=formatting.percent(figures.get("mean_accuracy")),
+             low=formatting.percent(figures.get("min_accuracy")), n=len(seeds),
+             time=formatting.duration(figures.get("mean_seconds")),
+             n_test=seeds[0].get("n_test", "?"))
 
 
 def choose_config(prepared):
     """The settings widgets; returns a TrainConfig, or None (with an error) when they do not fit."""
     from weather_core.models import MODELS
-    from weather_core.training import RANGES, TrainConfig
+    from weather_core.training import LR_SCHEDULES, RANGES, TrainConfig
 
     link = lesson_links.Lesson()
-    v = initial_values(link)
+    recipe = choose_recipe(link)
+    v = initial_values(link, recipe)
+    key = f"{recipe}-"  # a recipe change starts the widgets afresh from its values
     names = list(MODELS)
     cols = st.columns(4)
     model = cols[0].selectbox(t("train.model"), names, index=names.index(v["model"]),
-                              format_func=i18n.model_title)
-    epochs = cols[1].number_input(t("train.epochs"), *RANGES["epochs"], v["epochs"])
-    batch_size = cols[2].number_input(t("train.batch_size"), *RANGES["batch_size"], v["batch_size"])
-    image_size = cols[3].number_input(t("train.image_size"), *RANGES["image_size"], v["image_size"])
+                              format_func=i18n.model_title, key=key + "model")
+    epochs = cols[1].number_input(t("train.epochs"), *RANGES["epochs"], v["epochs"], key=key + "epochs")
+    batch_size = cols[2].number_input(t("train.batch_size"), *RANGES["batch_size"], v["batch_size"],
+                                      key=key + "batch")
+    image_size = cols[3].number_input(t("train.image_size"), *RANGES["image_size"], v["image_size"],
+                                      key=key + "size")
     cols = st.columns(4)
-    rate = cols[0].select_slider(t("train.learning_rate"), sorted({*RATES, v["lr"]}), v["lr"])
-    seed = cols[1].number_input(t("train.seed"), 0, 2**31 - 1, v["seed"])
-    augment = cols[2].checkbox(t("train.augment"), v["augment"])
-    reduce_lr = cols[3].checkbox(t("train.reduce_lr"), v["reduce_lr"], help=t("train.reduce_lr_help"))
+    rate = cols[0].select_slider(t("train.learning_rate"), sorted({*RATES, v["lr"]}), v["lr"],
+                                 key=key + "lr")
+    schedule = cols[1].selectbox(t("train.lr_schedule"), LR_SCHEDULES,
+                                 index=LR_SCHEDULES.index(v["lr_schedule"]),
+                                 format_func=lambda name: t(f"train.schedule_{name}"), key=key + "schedule")
+    smoothing = cols[2].number_input(t("train.label_smoothing"), 0.0, 0.5, float(v["label_smoothing"]),
+                                     step=0.05, key=key + "smoothing", help=t("train.label_smoothing_help"))
+    seed = cols[3].number_input(t("train.seed"), 0, 2**31 - 1, v["seed"], key=key + "seed")
+    cols = st.columns(4)
+    flip = cols[0].checkbox(t("train.flip"), v["flip"], key=key + "flip", help=t("train.flip_help"))
+    augment = cols[1].checkbox(t("train.augment"), v["augment"], key=key + "augment")
+    reduce_lr = cols[2].checkbox(t("train.reduce_lr"), v["reduce_lr"] and schedule == "constant",
+                                 help=t("train.reduce_lr_help"), disabled=schedule != "constant",
+                                 key=key + "reduce_lr")
     link.show()
     if image_size < MODELS[model].min_image_size:
         st.error(t("train.too_small", model=model, size=MODELS[model].min_image_size))
         return None
     return TrainConfig(data=str(prepared), model=model, epochs=int(epochs), batch_size=int(batch_size),
                        image_size=int(image_size), learning_rate=float(rate), augment=augment,
-                       reduce_lr=reduce_lr, seed=int(seed))
+                       reduce_lr=reduce_lr and schedule == "constant", seed=int(seed), flip=flip,
+                       lr_schedule=schedule, label_smoothing=float(smoothing),
+                       warmup_epochs=v["warmup_epochs"] if schedule == "cosine" else 0, recipe=recipe)
 
 
 def show_estimate(config, summary):
@@ -64,6 +110,8 @@ def show_estimate(config, summary):
 
 def share(config):
     """The lesson link that opens this form with `config`'s settings."""
-    lesson_links.share("train", dict(model=config.model, epochs=config.epochs, batch_size=config.batch_size,
-                               image_size=config.image_size, augment=config.augment,
-                               reduce_lr=config.reduce_lr, lr=config.learning_rate, seed=config.seed))
+    lesson_links.share("train", dict(
+        recipe=config.recipe, model=config.model, epochs=config.epochs, batch_size=config.batch_size,
+        image_size=config.image_size, augment=config.augment, reduce_lr=config.reduce_lr,
+        lr=config.learning_rate, seed=config.seed, flip=config.flip, schedule=config.lr_schedule,
+        smoothing=config.label_smoothing))

@@ -1,0 +1,105 @@
+"""The Train page: recipes with their measured figures, live progress (phase, batch-level curves,
+the trainer's ETA), and an ablation pair's curves overlaid."""
+
+import json
+import os
+import time
+
+import pytest
+
+from pages.ui import i18n
+from weather_core import recipes, runs
+from support import assert_clean, open_page, texts
+
+pytestmark = pytest.mark.usefixtures("roots")
+
+
+def number(at, key):
+    return next(n for n in at.number_input if n.label == i18n.t(f"train.{key}"))
+
+
+def test_picking_a_recipe_fills_the_form_and_shows_its_measured_figures(app_demo, tmp_path,
+                                                                        monkeypatch):
+    results = tmp_path / "recipe_results.json"
+    results.write_text(json.dumps({"recipes": {"best": {
+        "mean_accuracy": 0.9531, "min_accuracy": 0.9407, "mean_seconds": 412.0,
+        "seeds": [{"seed": s, "n_test": 135} for s in (1, 2, 3)]}}}))
+    monkeypatch.setattr(recipes, "RESULTS_FILE", results)
+    at = open_page("pages/train.py")
+    assert number(at, "image_size").value == recipes.RECIPES["quick"]["image_size"]
+    assert i18n.t("recipe.unmeasured") in texts(at.caption)
+    at.radio[0].set_value("best").run()
+    assert_clean(at)
+    assert number(at, "image_size").value == recipes.RECIPES["best"]["image_size"]
+    assert number(at, "epochs").value == recipes.RECIPES["best"]["epochs"]
+    assert "**95.3%** mean test accuracy over 3 training seeds (lowest 94.1%" in texts(at.caption)
+    at.radio[0].set_value("report").run()
+    assert number(at, "image_size").value == 250
+    reduce_lr = next(c for c in at.checkbox if c.label == i18n.t("train.reduce_lr"))
+    assert reduce_lr.value is True and not reduce_lr.disabled
+
+
+def test_a_recipe_in_a_lesson_link_is_preselected(app_demo):
+    from streamlit.testing.v1 import AppTest
+
+    from support import APP, TIMEOUT
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["recipe"] = "best"
+    at.query_params["epochs"] = "7"
+    at.run()
+    at.switch_page("pages/train.py").run()
+    assert_clean(at)
+    assert at.radio[0].value == "best" and number(at, "epochs").value == 7
+
+
+def live_run(root, phase="validating", eta=42.0):
+    run_dir = root / "20990101-000000-model_3-cafe"
+    run_dir.mkdir(parents=True)
+    runs.write_json_atomic(run_dir / "config.json", {"model": "model_3", "epochs": 5, "image_size": 64})
+    runs.write_status(run_dir, "running", pid=os.getpid(), started=time.time() - 30, phase=phase,
+                      epoch=2, epochs=5, batch=37, steps=37, eta_seconds=eta)
+    for step in range(1, 9):
+        runs.append_progress(run_dir, {"epoch": step / 4, "loss": 1.5 - step / 10, "accuracy": step / 10})
+    runs.append_metrics(run_dir, {"epoch": 1, "loss": 1.1, "accuracy": 0.5, "val_loss": 1.0,
+                                  "val_accuracy": 0.6, "seconds": 12.0, "lr": 0.002})
+    return run_dir
+
+
+def test_live_progress_names_the_phase_and_the_trainers_eta(app_demo, empty_runs):
+    run_dir = live_run(empty_runs)
+    at = open_page("pages/train.py", train_run=str(run_dir))
+    bar = at.get("progress")[0]
+    assert "batch 37/37, validating · about 42 s left" in bar.proto.text
+    charts = at.get("plotly_chart")
+    figure = json.loads(charts[0].proto.spec)
+    train, val = figure["data"][0], figure["data"][1]
+    assert len(train["x"]) == 8 and train["x"][0] == 0.25  # batch-level points before epoch 2
+    assert val["x"] == [1] and train["line"]["color"] != val["line"]["color"]
+    assert figure["layout"]["xaxis"]["dtick"] == 1  # whole epochs on the axis
+
+
+def test_loading_phase_before_the_first_batch(app_demo, empty_runs):
+    run_dir = live_run(empty_runs, phase="loading")
+    at = open_page("pages/train.py", train_run=str(run_dir))
+    assert at.get("progress")[0].proto.text == i18n.t("train.phase_loading")
+
+
+def test_ablation_pair_is_drawn_overlaid(app_demo, empty_runs):
+    pair = []
+    for name, flip in (("20990101-000000-model_3-aaaa", True), ("20990101-000001-model_3-bbbb", False)):
+        run_dir = empty_runs / name
+        run_dir.mkdir()
+        runs.write_json_atomic(run_dir / "config.json", {"model": "model_3", "epochs": 2, "flip": flip,
+                                                          "augment": False, "batch_size": 16})
+        runs.write_status(run_dir, "finished", test_accuracy=0.9, test_n=10)
+        for epoch in (1, 2):
+            runs.append_metrics(run_dir, {"epoch": epoch, "loss": 1.0, "accuracy": 0.5,
+                                          "val_loss": 1.0, "val_accuracy": 0.5 + epoch / 10})
+        pair.append(name)
+    at = open_page("pages/train.py", ablation_pair=pair)
+    assert_clean(at)
+    overlaid = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    names = [trace["name"] for fig in overlaid for trace in fig["data"]]
+    flips = f"{i18n.t('train.flip')} {i18n.t('ablation.on')}", f"{i18n.t('train.flip')} {i18n.t('ablation.off')}"
+    assert any(n.startswith(flips[0]) for n in names) and any(n.startswith(flips[1]) for n in names)
