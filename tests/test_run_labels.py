@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from weather_core import runs
 
 
@@ -34,3 +36,16 @@ def test_best_run_ignores_cancelled_failed_and_interrupted_runs(tmp_path):
     assert runs.best_run(tmp_path).run_id == "d-finished"
     listed = runs.list_runs(tmp_path)
     assert runs.best_run(candidates=[r for r in listed if r.run_id != "d-finished"]) is None
+
+
+@pytest.mark.usefixtures("roots")
+def test_classify_preselects_the_best_finished_run_not_a_better_cancelled_one(empty_runs):
+    from support import open_page
+
+    fake_run(empty_runs, "20990101-000003-model_3-cccc", "cancelled", 0.99)
+    fake_run(empty_runs, "20990101-000002-model_3-ffff", "finished", 0.80)
+    fake_run(empty_runs, "20990101-000001-model_3-aaaa", "finished", 0.85)
+    at = open_page("pages/classify.py")
+    picker = at.selectbox[0]
+    assert picker.value == "20990101-000001-model_3-aaaa"
+    assert "20990101-000003-model_3-cccc (CANCELLED, test 99.0%)" in picker.options

@@ -200,7 +200,7 @@ def _run_callback_class():
             if time.time() - self._last_progress > PROGRESS_EVERY:
                 self._last_progress = time.time()
                 logs = logs or {}
-                row = {"epoch": round(self.epoch + self.batch / self.steps, 4)}
+                row = {"epoch": round(self.epoch + self.batch / self.steps, 4), "time": round(time.time(), 2)}
                 row.update({k: float(logs[k]) for k in ("loss", "accuracy") if k in logs})
                 runs.append_progress(self.run_dir, row)
                 self._status("training")
