@@ -215,7 +215,7 @@ def report(f, args):
 def main():
     args = parse_args()
     if args.precision == "auto":
-        from weather_core.training import setup_device
+        from weather_core.device import setup_device
 
         args.precision = setup_device()[1]["precision"]
     work = Path(args.work_dir)

@@ -3,8 +3,9 @@ stops at the next batch while keeping the last completed epoch's model."""
 
 import pytest
 
-from weather_core import runs, training
-from weather_core.training import TrainConfig, seconds_left
+from weather_core import run_callback, runs, training
+from weather_core.run_callback import seconds_left
+from weather_core.training import TrainConfig
 
 SMALL = dict(model="model_1", epochs=3, batch_size=2, image_size=32, learning_rate=1e-3)
 
@@ -23,7 +24,7 @@ def test_eta_after_an_epoch_follows_the_measured_epochs():
 
 @pytest.fixture
 def every_batch(monkeypatch):
-    monkeypatch.setattr(training, "PROGRESS_EVERY", 0.0)
+    monkeypatch.setattr(run_callback, "PROGRESS_EVERY", 0.0)
 
 
 def test_progress_rows_arrive_between_epochs_and_status_names_the_phase(demo_prepared, tmp_path,

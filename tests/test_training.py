@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from weather_core import evaluation, inference, jobs, runs, training
+from weather_core import device, evaluation, inference, jobs, run_callback, runs, training
 from weather_core.training import TrainConfig
 from support import wait_for
 
@@ -79,7 +79,7 @@ def test_failed_save_keeps_the_previous_model(tiny_run, tmp_path, monkeypatch):
     run_dir, _ = tiny_run
     model = inference.load_model(run_dir)
     target = tmp_path / "best.keras"
-    training.save_model_atomic(model, target)
+    run_callback.save_model_atomic(model, target)
     before = target.read_bytes()
 
     def disk_full(path, *args, **kwargs):
@@ -89,7 +89,7 @@ def test_failed_save_keeps_the_previous_model(tiny_run, tmp_path, monkeypatch):
 
     monkeypatch.setattr(model, "save", disk_full)
     with pytest.raises(OSError, match="No space"):
-        training.save_model_atomic(model, target)
+        run_callback.save_model_atomic(model, target)
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["best.keras"]
 
@@ -164,13 +164,13 @@ def test_interrupted_run_resumes_from_its_last_epoch(demo_prepared, tmp_path):
 
 
 def test_precision_policy_where_it_pays(monkeypatch):
-    monkeypatch.setattr(training, "cpu_has_bf16", lambda: True)
-    assert training.precision_policy([], (0, 0)) == "mixed_bfloat16"
-    assert training.precision_policy([], (0, 0), allowed=False) == "float32"
-    monkeypatch.setattr(training, "cpu_has_bf16", lambda: False)
-    assert training.precision_policy([], (0, 0)) == "float32"
-    assert training.precision_policy(["gpu"], (8, 0)) == "mixed_float16"
-    assert training.precision_policy(["gpu"], (6, 1)) == "float32"  # no tensor cores: no gain
+    monkeypatch.setattr(device, "cpu_has_bf16", lambda: True)
+    assert device.precision_policy([], (0, 0)) == "mixed_bfloat16"
+    assert device.precision_policy([], (0, 0), allowed=False) == "float32"
+    monkeypatch.setattr(device, "cpu_has_bf16", lambda: False)
+    assert device.precision_policy([], (0, 0)) == "float32"
+    assert device.precision_policy(["gpu"], (8, 0)) == "mixed_float16"
+    assert device.precision_policy(["gpu"], (6, 1)) == "float32"  # no tensor cores: no gain
 
 
 def test_mixed_precision_model_is_served_in_float32(tiny_run):

@@ -3,12 +3,12 @@ appends per-epoch metrics and saves checkpoints atomically, the queue, and the t
 
 import os
 import platform
-import sys
 import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from . import CLASSES, data, jobs, recipes, runs
+from . import CLASSES, data, jobs, recipes, run_callback, runs
+from . import device as device_setup
 
 # The defaults are the `quick` recipe (weather_core/recipes.py; figures in README "Recipes").
 DEFAULTS = dict(recipes.RECIPES[recipes.DEFAULT_RECIPE], early_stopping=0, seed=123)
@@ -27,7 +27,7 @@ class TrainConfig:
     reduce_lr: bool = DEFAULTS["reduce_lr"]  # the report's ReduceLROnPlateau on val_accuracy
     early_stopping: int = DEFAULTS["early_stopping"]  # patience in epochs; 0 = off
     seed: int = DEFAULTS["seed"]
-    mixed_precision: bool = True  # where the hardware pays for it (see setup_device)
+    mixed_precision: bool = True  # where the hardware pays for it (see device.setup_device)
     lr_schedule: str = DEFAULTS["lr_schedule"]  # constant, or cosine decay after a linear warm-up
     warmup_epochs: int = DEFAULTS["warmup_epochs"]
     label_smoothing: float = DEFAULTS["label_smoothing"]
@@ -105,161 +105,6 @@ def _callback_names(config):
     return names
 
 
-def cpu_has_bf16() -> bool:
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags
-
-
-def precision_policy(gpus, capability, allowed=True) -> str:
-    """float16 on GPUs with tensor cores (compute capability 7.0+); bfloat16 on CPUs with native
-    bf16 instructions, where it halves the CPU time of a training step; float32 otherwise."""
-    if not allowed:
-        return "float32"
-    if gpus:
-        return "mixed_float16" if capability >= (7, 0) else "float32"
-    return "mixed_bfloat16" if cpu_has_bf16() else "float32"
-
-
-def setup_device(mixed_precision=True):
-    """Grow GPU memory on demand, mixed precision where it pays, several GPUs mirrored."""
-    import keras
-    import tensorflow as tf
-
-    gpus = tf.config.list_physical_devices("GPU")
-    for gpu in gpus:
-        tf.config.experimental.set_memory_growth(gpu, True)
-    names = [tf.config.experimental.get_device_details(g).get("device_name", g.name) for g in gpus]
-    capability = min((tf.config.experimental.get_device_details(g).get("compute_capability", (0, 0))
-                      for g in gpus), default=(0, 0))
-    policy = precision_policy(gpus, capability, mixed_precision)
-    keras.mixed_precision.set_global_policy(policy)
-    strategy = tf.distribute.MirroredStrategy() if len(gpus) > 1 else tf.distribute.get_strategy()
-    device = {"type": "GPU" if gpus else "CPU", "gpus": names, "precision": policy,
-              "replicas": strategy.num_replicas_in_sync, "cpu_count": os.cpu_count(),
-              "machine": platform.machine(), "platform": platform.platform()}
-    return strategy, device
-
-
-PROGRESS_EVERY = 2.0  # seconds between batch-level progress rows and status updates
-
-
-class TrainingCancelled(Exception):
-    """Raised from the callback when a cancel is requested: fit stops at the next batch."""
-
-
-def seconds_left(epoch_seconds, epochs, epoch, batch, steps, epoch_elapsed):
-    """Time left of a training, from what this run measured so far.
-
-    After the first epoch: the mean epoch duration (validation included) times what is left. During
-    the first: this epoch's pace per batch, with validation guessed at 15 % of an epoch."""
-    if batch <= 0 and not epoch_seconds:
-        return None
-    if epoch_seconds:
-        per_epoch = sum(epoch_seconds) / len(epoch_seconds)
-        return max(0.0, per_epoch * (epochs - epoch + 1) - epoch_elapsed)
-    per_epoch = epoch_elapsed / batch * steps * 1.15
-    return max(0.0, per_epoch * (epochs - epoch + 1) - epoch_elapsed)
-
-
-def _run_callback_class():
-    import keras
-
-    class RunFolderCallback(keras.callbacks.Callback):
-        """Writes the run folder as training goes: a progress row every few seconds, one metrics row
-        and atomic last/best models per epoch, the phase and a measured ETA in status.json; a
-        cancel request stops training at the next batch, keeping the last completed epoch."""
-
-        def __init__(self, run_dir, train_count, steps, epochs, done_rows=()):
-            super().__init__()
-            self.run_dir, self.train_count, self.steps, self.epochs = run_dir, train_count, steps, epochs
-            self.best = (-1.0, float("inf"))
-            self.epoch_seconds = [r["seconds"] for r in done_rows if isinstance(r.get("seconds"), float)][-3:]
-            self._last_progress = 0.0
-            self.epoch, self.batch, self.epoch_start = 0, 0, time.time()
-
-        def _status(self, phase, **extra):
-            elapsed = time.time() - self.epoch_start
-            left = seconds_left(self.epoch_seconds, self.epochs, self.epoch + 1, self.batch,
-                                self.steps, elapsed)
-            runs.write_status(self.run_dir, "running", phase=phase, epoch=self.epoch + 1,
-                              epochs=self.epochs, batch=self.batch, steps=self.steps,
-                              eta_seconds=None if left is None else round(left, 1), **extra)
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self.epoch, self.batch, self.epoch_start = epoch, 0, time.time()
-            self.epoch_lr = _current_lr(self.model)
-            self._status("training")
-
-        def on_train_batch_end(self, batch, logs=None):
-            self.batch = batch + 1
-            if runs.cancel_requested(self.run_dir):
-                raise TrainingCancelled()
-            if time.time() - self._last_progress > PROGRESS_EVERY:
-                self._last_progress = time.time()
-                logs = logs or {}
-                row = {"epoch": round(self.epoch + self.batch / self.steps, 4), "time": round(time.time(), 2)}
-                row.update({k: float(logs[k]) for k in ("loss", "accuracy") if k in logs})
-                runs.append_progress(self.run_dir, row)
-                self._status("training")
-
-        def on_test_begin(self, logs=None):
-            self._status("validating")
-
-        def on_test_batch_end(self, batch, logs=None):
-            if runs.cancel_requested(self.run_dir):
-                raise TrainingCancelled()
-
-        def on_epoch_end(self, epoch, logs=None):
-            logs = logs or {}
-            seconds = time.time() - self.epoch_start
-            self.epoch_seconds = (self.epoch_seconds + [seconds])[-3:]  # recent pace: load changes
-            row = {"epoch": epoch + 1, "lr": self.epoch_lr, "seconds": round(seconds, 3),
-                   "train_images_per_second": round(self.train_count / seconds, 2)}
-            for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
-                if key in logs:
-                    row[key] = float(logs[key])
-            score = (row.get("val_accuracy", 0.0), -row.get("val_loss", 0.0))
-            row["best"] = score > (self.best[0], -self.best[1])
-            self._status("saving")
-            save_model_atomic(self.model, self.run_dir / runs.LAST_MODEL)
-            if row["best"]:
-                self.best = (score[0], -score[1])
-                save_model_atomic(self.model, self.run_dir / runs.BEST_MODEL)
-            runs.append_metrics(self.run_dir, row)
-            print(_epoch_line(row, self.epochs), file=sys.stderr, flush=True)  # stdout: --json only
-            self.epoch, self.batch, self.epoch_start = epoch + 1, 0, time.time()
-            self._status("training")
-
-    return RunFolderCallback
-
-
-def _epoch_line(row, epochs):
-    parts = [f"epoch {row['epoch']}/{epochs}", f"{row['seconds']:.1f} s"]
-    parts += [f"{key} {row[key]:.4f}" for key in ("loss", "accuracy", "val_loss", "val_accuracy")
-              if key in row]
-    return " - ".join(parts)
-
-
-def _current_lr(model):
-    import keras
-
-    return float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
-
-
-def save_model_atomic(model, path):
-    """Save beside the target, then rename: a crash or full disk never leaves a broken model."""
-    path = Path(path)
-    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-    try:
-        model.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def run_training(run_dir):
     """Train the run described by run_dir/config.json; writes everything into the folder."""
     run_dir = Path(run_dir)
@@ -289,7 +134,7 @@ def _train(run_dir):
     record = runs.read_json(run_dir / "config.json")
     config = TrainConfig.from_dict(record)
     keras.utils.set_random_seed(config.seed)
-    strategy, device = setup_device(config.mixed_precision)
+    strategy, device = device_setup.setup_device(config.mixed_precision)
 
     splits = data.split_dirs(config.data)
     class_names = [c for c in CLASSES if (Path(splits["train"]) / c).is_dir()]
@@ -324,7 +169,7 @@ def _train(run_dir):
                               label_smoothing=config.label_smoothing),
                           metrics=["accuracy"])
 
-    callback = _run_callback_class()(run_dir, len(loaded["train"]), steps, config.epochs, done)
+    callback = run_callback.callback_class()(run_dir, len(loaded["train"]), steps, config.epochs, done)
     callback.best = max(((r.get("val_accuracy", 0.0), r.get("val_loss", 0.0)) for r in done),
                         key=lambda score: (score[0], -score[1]), default=(-1.0, float("inf")))
     callbacks = [callback]
@@ -337,7 +182,7 @@ def _train(run_dir):
     try:
         model.fit(train_ds, validation_data=val_ds, epochs=config.epochs, initial_epoch=len(done),
                   callbacks=callbacks, verbose=0)
-    except TrainingCancelled:
+    except run_callback.TrainingCancelled:
         pass  # last.keras / best.keras on disk are those of the last completed epoch
 
     cancelled = runs.cancel_requested(run_dir)
