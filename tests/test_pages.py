@@ -266,7 +266,7 @@ def test_compare_overlays_two_runs_and_their_differences(trained_run, empty_runs
     final, settings, reported = frame_values(at)
     assert sorted(final["run"]) == ["run-a", "run-b"]
     assert list(settings.columns) == ["run", "learning_rate"]
-    assert sorted(settings["learning_rate"]) == ["0.001", "0.01"]
+    assert sorted(settings["learning_rate"]) == sorted([str(config["learning_rate"]), "0.01"])
     assert "91.25 %" in reported.to_string()
 
 

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pages.ui import charts, i18n, lesson_links
-from weather_core import jobs, runs, training
+from weather_core import jobs, recipes, runs, training
 from support import assert_clean, copy_run, texts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -203,7 +203,11 @@ def test_lesson_link_sets_the_train_form(app_demo):
     assert labelled(at.checkbox, "train.reduce_lr").value is False
     assert at.select_slider[0].value == 0.001
     shared = next(c.value for c in at.code if c.value.startswith("/train?"))
-    assert {k: v[0] for k, v in parse_qs(shared.split("?", 1)[1]).items()} == {**query, "reduce_lr": "0"}
+    shared_values = {k: v[0] for k, v in parse_qs(shared.split("?", 1)[1]).items()}
+    # The link repeats every setting of the form: the query's, and the recipe's for the rest.
+    quick = recipes.RECIPES["quick"]
+    assert shared_values == {**query, "reduce_lr": "0", "recipe": "quick", "flip": str(int(quick["flip"])),
+                             "schedule": quick["lr_schedule"], "smoothing": str(quick["label_smoothing"])}
 
     at = open_page("pages/train.py", query=dict(epochs="5000", batch_size="lots", model="model_9",
                                                  lr="0.5", augment="maybe"))
