@@ -13,7 +13,7 @@ RUN_KEY = "train_run"
 
 
 def start(config):
-    from weather_core import jobs, runs, training
+    from weather_core import jobs, runs
 
     busy = [r for r in runs.list_runs() if r.state in runs.ACTIVE]
     with widgets.shown_errors():

@@ -43,14 +43,16 @@ def wait_for(predicate, timeout=180, every=0.3):
     return False
 
 
-def open_page(page, **state):
-    """A fresh session: app.py runs, then switches to `page` (as a click in the sidebar does)."""
+def open_page(page, query=None, **state):
+    """A fresh session: app.py runs, then switches to `page` (as a click in the sidebar does),
+    with `query` as the URL's parameters (a lesson link) and `state` in session state."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     for key, value in state.items():
         at.session_state[key] = value
     at.run()
+    at.query_params.update(query or {})
     at.switch_page(page).run()
     assert_clean(at)
     return at

@@ -9,11 +9,10 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from pages.ui import charts, i18n, lesson_links
 from weather_core import jobs, recipes, runs, training
-from support import assert_clean, copy_run, texts
+from support import assert_clean, copy_run, open_page, texts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,17 +49,6 @@ def media(monkeypatch):
 
     monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
     return stored
-
-
-def open_page(page, query=None, **state):
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    at.query_params.update(query or {})
-    at.switch_page(page).run()
-    assert_clean(at)
-    return at
 
 
 def labelled(widgets, key):

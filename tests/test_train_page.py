@@ -103,3 +103,9 @@ def test_ablation_pair_is_drawn_overlaid(app_demo, empty_runs):
     names = [trace["name"] for fig in overlaid for trace in fig["data"]]
     flips = f"{i18n.t('train.flip')} {i18n.t('ablation.on')}", f"{i18n.t('train.flip')} {i18n.t('ablation.off')}"
     assert any(n.startswith(flips[0]) for n in names) and any(n.startswith(flips[1]) for n in names)
+
+
+def test_learning_rate_is_read_under_either_name(app_demo):
+    for name in ("lr", "learning_rate"):
+        at = open_page("pages/train.py", query={name: "0.0003"})
+        assert not at.warning and at.select_slider[0].value == 0.0003

@@ -170,7 +170,8 @@ def add_train(commands):
     parser.add_argument("--epochs", type=int)
     parser.add_argument("--batch-size", type=int)
     parser.add_argument("--image-size", type=int)
-    parser.add_argument("--lr", type=float, help="learning rate (peak rate for cosine)")
+    parser.add_argument("--lr", "--learning-rate", dest="lr", type=float,
+                        help="learning rate (peak rate for cosine); config.json calls it learning_rate")
     parser.add_argument("--lr-schedule", choices=LR_SCHEDULES)
     parser.add_argument("--warmup-epochs", type=int)
     parser.add_argument("--label-smoothing", type=float)

@@ -32,7 +32,7 @@ def queue(config, setting):
     returns the two run folders (fewer when one could not start)."""
     from dataclasses import replace
 
-    from weather_core import jobs, training
+    from weather_core import jobs
 
     field, values = VARIANTS[setting]
     if field in ("reduce_lr", "lr_schedule"):

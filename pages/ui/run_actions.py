@@ -36,7 +36,7 @@ def export(info, where):
 
 def stopped(info, on_discard=None):
     """Resume (from the last saved epoch) or discard (after a confirmation) a stopped run."""
-    from weather_core import jobs, runs, training
+    from weather_core import jobs
 
     if info.state not in STOPPED:
         return

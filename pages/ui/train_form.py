@@ -22,7 +22,9 @@ def initial_values(lesson_link, recipe):
         epochs=lesson_link.number("epochs", d["epochs"], *RANGES["epochs"]),
         batch_size=lesson_link.number("batch_size", d["batch_size"], *RANGES["batch_size"]),
         image_size=lesson_link.number("image_size", d["image_size"], *RANGES["image_size"]),
-        lr=lesson_link.number("lr", d["learning_rate"], RATES[0], RATES[-1], integer=False),
+        # `lr` as in the CLI; `learning_rate` as config.json says: a link may use either.
+        lr=lesson_link.number("learning_rate" if lesson_link.raw("learning_rate") else "lr",
+                              d["learning_rate"], RATES[0], RATES[-1], integer=False),
         seed=lesson_link.number("seed", d["seed"], 0, 2**31 - 1),
         augment=lesson_link.flag("augment", d["augment"]),
         reduce_lr=lesson_link.flag("reduce_lr", d["reduce_lr"]),
