@@ -3,7 +3,7 @@ runs (status.json and the epochs so far)."""
 
 from .models import canonical
 
-# Training images per second measured on a 2-core CPU (README "Choosing the defaults"); model_3
+# Training images per second measured on a 2-core CPU (README "Recipes"); model_3
 # at 160 and 192 px from the real-photo runs in bfloat16 (epoch time = images / rate * 1.15).
 MEASURED_THROUGHPUT = {
     ("model_1", 128): 75.0, ("model_1", 250): 19.0,
