@@ -3,17 +3,36 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+# `make lock` after changing requirements*.txt: pip-tools, in a folder of its own, adds the hashes.
+PIP_TOOLS := .cache/pip-tools
+COMPILE := $(PIP_TOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+           --no-emit-index-url --no-emit-find-links --no-emit-trusted-host
 
-.PHONY: install run test test-fast browser-deps bench screenshots clean
+.PHONY: install install-dev lock run test test-fast browser-deps bench screenshots clean
 
-install: $(STAMP)
+install: $(RUN_STAMP)
+install-dev: $(DEV_STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt
-	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt
-	touch $(STAMP)
+
+# Runtime dependencies only, exactly as locked.
+$(RUN_STAMP): requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	touch $@
+
+# The runtime lock's pins plus the test tools.
+$(DEV_STAMP): requirements-dev.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	touch $@
+
+lock:
+	test -x $(PIP_TOOLS)/bin/pip-compile || { $(PY) -m venv $(PIP_TOOLS) && $(PIP_TOOLS)/bin/pip install --quiet pip-tools==7.6.2; }
+	$(COMPILE) --output-file requirements.lock requirements.txt
+	$(COMPILE) --output-file requirements-dev.lock requirements.txt requirements-dev.txt
 
 run: install
 	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
@@ -22,17 +41,17 @@ run: install
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 && fc-list :lang=ko | grep -q . || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; } || echo "chromium unavailable: browser tests will skip"
 
-test: install browser-deps
+test: install-dev browser-deps
 	$(BIN)/python -m pytest -q tests
 
-test-fast: install
+test-fast: install-dev
 	$(BIN)/python -m pytest -q tests -m "not slow and not browser"
 
 bench: install
 	$(BIN)/python scripts/bench_pipeline.py
 
 # The README's pictures: the browser test, writing its screenshots into docs/screenshots/.
-screenshots: install browser-deps
+screenshots: install-dev browser-deps
 	WEATHER_SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/test_browser.py
 
 clean:

@@ -18,11 +18,15 @@ def cli(*args, check=True):
 
 
 @pytest.fixture(scope="module")
-def trained(demo_prepared, tmp_path_factory):
+def train_output(demo_prepared, tmp_path_factory):
     runs_root = tmp_path_factory.mktemp("cli_runs")
-    result = cli("train", "--data", demo_prepared, "--model", "model_1", "--epochs", 1,
-                 "--batch-size", 16, "--image-size", 32, "--runs", runs_root, "--json")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return cli("train", "--data", demo_prepared, "--model", "model_1", "--epochs", 1,
+               "--batch-size", 16, "--image-size", 32, "--runs", runs_root, "--json")
+
+
+@pytest.fixture(scope="module")
+def trained(train_output):
+    return json.loads(train_output.stdout.strip().splitlines()[-1])
 
 
 def test_summary_json_matches_the_report():
@@ -39,6 +43,14 @@ def test_train_json_last_line(trained):
     assert trained["status"] == "finished"
     assert 0.0 <= trained["test_accuracy"] <= 1.0
     assert (settings.PROJECT_ROOT / trained["run_dir"]).joinpath("best.keras").exists()
+
+
+@pytest.mark.slow  # trains in a subprocess
+def test_train_json_stdout_is_json_lines_only(train_output):
+    # What `train --json | python -c 'import json,sys; [json.loads(l) for l in sys.stdin]'` reads.
+    lines = train_output.stdout.splitlines()
+    assert lines and [json.loads(line) for line in lines][-1]["status"] == "finished"
+    assert "epoch" in train_output.stderr.lower()  # Keras' progress went to stderr instead
 
 
 @pytest.mark.slow  # trains in a subprocess

@@ -137,11 +137,11 @@ def test_slots_allow_at_most_n_trainings(tmp_path, monkeypatch):
     assert first is not None and second is not None
     assert jobs.acquire_slot(folders[2]) is None  # two slots, both taken
     runs.write_status(folders[0], "finished")
-    first.close()
+    first.release()
     third = jobs.acquire_slot(folders[2])
     assert third is not None
-    second.close()
-    third.close()
+    second.release()
+    third.release()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -40,6 +40,22 @@ def test_a_tiny_run_writes_every_file(tiny_run):
     assert 0.0 <= status["test_accuracy"] <= 1.0 and status["test_n"] == 12
 
 
+
+def test_a_run_has_tensorboard_event_files_with_its_epochs(tiny_run):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    from tensorboard.util.tensor_util import make_ndarray
+
+    run_dir, _ = tiny_run
+    rows = runs.read_metrics(run_dir)
+    for split, prefix in (("train", ""), ("validation", "val_")):
+        folder = run_dir / training.TENSORBOARD_DIR / split
+        assert list(folder.glob("events.out.tfevents.*")), split
+        events = EventAccumulator(str(folder)).Reload()
+        accuracy = events.Tensors("epoch_accuracy")
+        assert [event.step for event in accuracy] == [0, 1]
+        logged = [float(make_ndarray(event.tensor_proto)) for event in accuracy]
+        assert logged == pytest.approx([row[prefix + "accuracy"] for row in rows], abs=1e-6)
+
 def test_evaluation_covers_every_test_photo(tiny_run):
     run_dir, status = tiny_run
     report = evaluation.evaluate_run(run_dir)

@@ -1,11 +1,11 @@
 """A built-in demo dataset: procedural sky pictures of the four classes, named like the real data
 (cloudy1.jpg, rain1.jpg, ...). Deterministic by seed; the classes overlap a little, as real ones do."""
 
-import fcntl
 import re
 from pathlib import Path
 
 import numpy as np
+from filelock import FileLock
 from PIL import Image, ImageDraw, ImageFilter
 
 from . import CLASSES, settings
@@ -47,9 +47,8 @@ def ensure_demo_dataset(root=None) -> Path:
     if (prepared / "prepared.json").exists():
         return prepared
     demo.mkdir(parents=True, exist_ok=True)
-    with open(demo / ".lock", "w") as lock:
-        # Two pages or processes may ask at once: the second waits, then finds it done.
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    # Two pages or processes may ask at once: the second waits, then finds it done.
+    with FileLock(demo / ".lock"):
         if not (prepared / "prepared.json").exists():
             generate(demo / "raw", DEMO_PER_CLASS, DEMO_SEED)
             prepare(demo / "raw", prepared)

@@ -53,7 +53,7 @@ def launch(args, run_dir, env=None):
     process = subprocess.Popen(
         [sys.executable, "-m", "weather_core", *map(str, args)],
         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        cwd=settings.PROJECT_ROOT, env={**os.environ, **(env or {})}, start_new_session=True,
+        cwd=settings.home(), env={**os.environ, **(env or {})}, start_new_session=True,
     )
     log.close()
     return process
@@ -93,9 +93,9 @@ def wait_for_slot(run_dir):
 
 
 def acquire_slot(run_dir):
-    """One of N training slots (settings.max_concurrent_trainings), held by an flock until the
+    """One of N training slots (settings.max_concurrent_trainings), held by a file lock until the
     process exits, so a killed trainer frees its slot. Older queued runs go first."""
-    import fcntl
+    from filelock import FileLock, Timeout  # flock on Unix, msvcrt on Windows
 
     run_dir = Path(run_dir)
     if queue_position(run_dir) >= settings.max_concurrent_trainings() - _running_count(run_dir):
@@ -103,12 +103,12 @@ def acquire_slot(run_dir):
     slots = run_dir.parent / ".slots"
     slots.mkdir(exist_ok=True)
     for index in range(settings.max_concurrent_trainings()):
-        handle = open(slots / f"slot-{index}.lock", "w")
+        lock = FileLock(slots / f"slot-{index}.lock", blocking=False)
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return handle
-        except BlockingIOError:
-            handle.close()
+            lock.acquire()
+            return lock
+        except Timeout:
+            pass
     return None
 
 

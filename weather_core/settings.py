@@ -3,15 +3,21 @@
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout, or site-packages once installed
+
+
+def home() -> Path:
+    """Where data/ and runs/ go by default: the checkout, or the current folder for an installed
+    package (`pip install .`), never site-packages."""
+    return PROJECT_ROOT if (PROJECT_ROOT / "pyproject.toml").exists() else Path.cwd()
 
 
 def data_root() -> Path:
-    return Path(os.environ.get("WEATHER_DATA_DIR", PROJECT_ROOT / "data")).resolve()
+    return Path(os.environ.get("WEATHER_DATA_DIR", home() / "data")).resolve()
 
 
 def runs_root() -> Path:
-    return Path(os.environ.get("WEATHER_RUNS_DIR", PROJECT_ROOT / "runs")).resolve()
+    return Path(os.environ.get("WEATHER_RUNS_DIR", home() / "runs")).resolve()
 
 
 def cache_root() -> Path:

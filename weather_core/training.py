@@ -13,6 +13,7 @@ from . import device as device_setup
 # The defaults are the `quick` recipe (weather_core/recipes.py; figures in README "Recipes").
 DEFAULTS = dict(recipes.RECIPES[recipes.DEFAULT_RECIPE], early_stopping=0, seed=123)
 LR_SCHEDULES = ("constant", "cosine")
+TENSORBOARD_DIR = "tensorboard"  # in each run folder
 
 
 @dataclass
@@ -123,7 +124,7 @@ def run_training(run_dir):
         runs.write_status(run_dir, "failed", pid=os.getpid(), error=f"{type(error).__name__}: {error}")
         raise
     finally:
-        slot.close()
+        slot.release()
 
 
 def _train(run_dir):
@@ -179,6 +180,8 @@ def _train(run_dir):
     if config.early_stopping:
         callbacks.append(keras.callbacks.EarlyStopping(
             monitor="val_accuracy", patience=config.early_stopping))
+    # TensorBoard event files (`tensorboard --logdir runs/`); a resumed run adds a new file.
+    callbacks.append(keras.callbacks.TensorBoard(str(run_dir / TENSORBOARD_DIR), write_graph=False))
     try:
         model.fit(train_ds, validation_data=val_ds, epochs=config.epochs, initial_epoch=len(done),
                   callbacks=callbacks, verbose=0)
