@@ -166,7 +166,7 @@ def test_pip_install_in_a_fresh_venv_gives_working_commands(tmp_path):
     piped = run(f"{cli} train --data prepared --model model_1 --epochs 1 --image-size 32 --json"
                 f" | {bin_dir / 'python'} -c 'import json,sys; print(len([json.loads(l) for l in sys.stdin]))'")
     assert piped.returncode == 0 and int(piped.stdout) >= 1, piped.stderr[-2000:]
-    (run_dir,) = (work / "runs").iterdir()
+    (run_dir,) = [path for path in (work / "runs").iterdir() if not path.name.startswith(".")]
     assert (run_dir / "best.keras").exists() and list((run_dir / "tensorboard").rglob("events.*"))
 
     port = _free_port()
