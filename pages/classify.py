@@ -33,6 +33,11 @@ def show(run_dir, index, result, content):
             left.image(widgets.thumbnail(content, 240), caption=result["file"])
         confidence = result["probabilities"][result["class"]]
         right.markdown(t("classify.result", file=result["file"], cls=i18n.class_label(result["class"]), p=confidence))
+        close = formatting.close_call(result["probabilities"])
+        if close:
+            first, p1, second, p2 = close
+            right.warning(t("classify.unsure", first=i18n.class_label(first), p1=p1, second=i18n.class_label(second),
+                            p2=p2, margin=round(formatting.UNSURE_MARGIN * 100)), icon=":material/help:")
         right.plotly_chart(charts.probabilities(result["probabilities"]), key=f"probabilities-{index}")
         explain_panel.section(run_dir, f"{index}-{explain_panel.digest(content)[:12]}", content, result["class"],
                     list(result["probabilities"]))

@@ -2,18 +2,15 @@
 
 import streamlit as st
 
-from pages.ui import formatting
+from pages.ui import formatting, i18n
 from pages.ui.i18n import t
-from weather_core import report
-
-# Bookkeeping that always differs between runs or is too long for a table.
-IGNORED_KEYS = {"packages", "device", "split", "class_names"}
+from weather_core import comparison, report
 
 
 def linked(all_runs):
     """Labels of the runs named in the URL (`?runs=<id1>,<id2>`); unknown ids get a warning."""
     wanted = [i.strip() for i in str(st.query_params.get("runs") or "").split(",") if i.strip()]
-    by_id = {r.run_id: r.label() for r in all_runs}
+    by_id = {r.run_id: formatting.run_label(r) for r in all_runs}
     unknown = [i.replace("`", "")[:60] for i in wanted if i not in by_id]
     if unknown:
         st.warning(t("compare.unknown_runs", runs=", ".join(f"`{i}`" for i in unknown[:5])))
@@ -21,7 +18,7 @@ def linked(all_runs):
 
 
 def pick(all_runs):
-    labels = {r.label(): r for r in all_runs}
+    labels = {formatting.run_label(r): r for r in all_runs}
     with_metrics = [label for label, r in labels.items() if r.metrics]
     chosen = st.multiselect(t("compare.pick"), list(labels), default=linked(all_runs) or with_metrics[:2])
     return [labels[label] for label in chosen]
@@ -36,45 +33,73 @@ def take_home(chosen):
         st.caption(t("export.intro"))
         for info in with_model:
             with st.container(border=True):
-                st.markdown(f"**{info.run_id}**")
+                st.markdown(f"**{formatting.run_label(info)}**")
                 run_actions.export(info, "compare")
 
 
-def final_table(chosen):
-    return [{t("compare.col.run"): r.run_id, t("compare.col.model"): r.config.get("model"),
+def setting_name(key) -> str:
+    return t(f"setting.{key}") if i18n.has_text(f"setting.{key}") else key
+
+
+def setting_value(value) -> str:
+    text = comparison.value_text(value)
+    return t(f"setting.{text}") if isinstance(value, bool) else text
+
+
+def names(chosen):
+    """Each run named by the settings that differ, in the UI language."""
+    return comparison.run_names([r.config for r in chosen], [r.run_id for r in chosen],
+                                setting_name, setting_value)
+
+
+def final_table(chosen, labels):
+    return [{t("compare.col.name"): label, t("compare.col.run"): r.run_id, t("compare.col.model"): r.config.get("model"),
              t("compare.col.state"): formatting.state_label(r.state), t("compare.col.best_val"): formatting.percent(r.best_val_accuracy),
              t("compare.col.test"): formatting.percent(r.test_accuracy), t("compare.col.epochs"): len(r.metrics),
              t("compare.col.time"): formatting.duration(sum(m.get("seconds", 0) for m in r.metrics))}
-            for r in chosen]
+            for r, label in zip(chosen, labels)]
 
 
-def differences(chosen):
+def differences(chosen, labels):
     """Only the config keys whose values are not the same in every chosen run."""
-    keys = sorted({key for r in chosen for key in r.config} - IGNORED_KEYS)
-    differing = [k for k in keys if len({repr(r.config.get(k)) for r in chosen}) > 1]
-    return differing, [{t("compare.col.run"): r.run_id, **{k: str(r.config.get(k)) for k in differing}}
-                       for r in chosen]
+    differing = comparison.differing_settings([r.config for r in chosen])
+    return differing, [{t("compare.col.name"): label,
+                        **{setting_name(k): setting_value(r.config.get(k)) for k in differing}}
+                       for r, label in zip(chosen, labels)]
 
 
-def overlay(chosen):
-    from pages.ui import charts
+def reported_scores(chosen):
+    """(translated name, value) of the report's figures for the chosen runs' models."""
     from weather_core.models import canonical
 
-    series = [(r.run_id, r.metrics) for r in chosen]
     models = {canonical(r.config.get("model")) for r in chosen}
-    references = [(t("compare.reference", name=name, text=text), value)
-                  for name, text, value, keys in report.SCORES if models & set(keys)]
+    return [(t(f"compare.score.{index}"), text, value)
+            for index, (_, text, value, keys) in enumerate(report.SCORES) if models & set(keys)]
+
+
+def overlay(chosen, labels):
+    from pages.ui import compare_charts
+
+    series = [(label, r.metrics) for r, label in zip(chosen, labels)]
+    scores = reported_scores(chosen)
+    references = [(t("compare.reference", name=name, text=text), value) for name, text, value in scores]
+    st.caption(t("compare.named_by"))
     left, right = st.columns(2)
-    left.plotly_chart(charts.curves(series, "accuracy", references), key="compare-accuracy")
-    right.plotly_chart(charts.curves(series, "loss"), key="compare-loss")
+    left.plotly_chart(compare_charts.curves(series, "accuracy", references), key="compare-accuracy")
+    right.plotly_chart(compare_charts.curves(series, "loss"), key="compare-loss")
+    tested = [(label, r.test_accuracy, r.status.get("test_n")) for r, label in zip(chosen, labels)]
+    st.plotly_chart(compare_charts.test_bars(tested, [(name, value) for name, _, value in scores]),
+                    key="compare-test")
+    st.caption(t("compare.test_note"))
 
 
 def show(chosen):
-    overlay(chosen)
+    labels = names(chosen)
+    overlay(chosen, labels)
     st.subheader(t("compare.final"))
-    st.dataframe(final_table(chosen), hide_index=True)
+    st.dataframe(final_table(chosen, labels), hide_index=True)
     st.subheader(t("compare.settings"))
-    differing, rows = differences(chosen)
+    differing, rows = differences(chosen, labels)
     if len(chosen) < 2:
         st.caption(t("compare.need_two"))
     elif differing:
@@ -86,8 +111,8 @@ def show(chosen):
 
 def reported():
     st.subheader(t("compare.reported"))
-    st.dataframe([{t("compare.col.model"): name, t("compare.col.reported"): text}
-                  for name, text, _, _ in report.SCORES], hide_index=True)
+    st.dataframe([{t("compare.col.model"): t(f"compare.score.{index}"), t("compare.col.reported"): text}
+                  for index, (_, text, _, _) in enumerate(report.SCORES)], hide_index=True)
     st.caption(t("compare.reported_note"))
 
 

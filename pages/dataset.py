@@ -35,7 +35,8 @@ def choose_split():
                   for col, name, default in zip(cols, ("train", "val", "test"), RATIOS["default"])]
         ratio = tuple(values) if values[2] > 0 else tuple(values[:2])
     seed = st.number_input(t("dataset.seed"), min_value=0, max_value=2**31 - 1, value=123, step=1)
-    return ratio, int(seed)
+    leak = preset == "report" and st.checkbox(t("dataset.leak_split"), value=False)
+    return ratio, int(seed), not leak
 
 
 def resolve_source(kind, value):
@@ -61,13 +62,14 @@ def resolve_source(kind, value):
     return saved, name
 
 
-def prepare(kind, value, ratio, seed):
+def prepare(kind, value, ratio, seed, keep_twins_together=True):
     from weather_core import data
 
     with widgets.shown_errors(), st.spinner(t("dataset.preparing")):
         src, name = resolve_source(kind, value)
-        out = session.prepared_root() / session.slug(f"{name}-{'-'.join(f'{r:g}' for r in ratio)}-s{seed}")
-        summary = data.prepare(src, out, ratio=ratio, seed=seed)
+        leaky = "" if keep_twins_together else "-leaky"
+        out = session.prepared_root() / session.slug(f"{name}-{'-'.join(f'{r:g}' for r in ratio)}-s{seed}{leaky}")
+        summary = data.prepare(src, out, ratio=ratio, seed=seed, keep_twins_together=keep_twins_together)
         session.set_active_dataset(out)
         st.success(t("dataset.prepared", n=sum(summary["classes"].values()), name=out.name))
 
@@ -79,7 +81,7 @@ def thumbnails(prepared):
         files = sorted(folder.iterdir())[:THUMBS_PER_CLASS]
         st.caption(i18n.class_label(folder.name))
         with widgets.shown_errors():
-            st.image([widgets.thumbnail(str(f), 120, f.stat().st_mtime) for f in files], width=110,
+            st.image([widgets.square_thumbnail(str(f), 120, f.stat().st_mtime) for f in files], width=110,
                      caption=[f.name for f in files])
 
 
@@ -112,46 +114,12 @@ def skipped_rows(skipped):
             for row in skipped]
 
 
-def balance_note(imbalance) -> str:
-    """health.imbalance's note for students, in the UI language, from its code."""
-    code = imbalance.get("code")
-    if code is None or not i18n.has_text(f"dataset.balance.{code}"):
-        return imbalance["note"]
-    return t(f"dataset.balance.{code}", cls=i18n.class_label(imbalance.get("smallest")))
-
-
-def health(report):
-    st.subheader(t("dataset.health"))
-    imbalance, sizes = report["imbalance"], report.get("sizes") or {}
-    cols = st.columns(3)
-    cols[0].metric(t("dataset.imbalance"), f"{imbalance['ratio']}×" if imbalance["ratio"] else "–")
-    cols[1].metric(t("dataset.formats"), ", ".join(f"{k} {v}" for k, v in report["formats"].items()))
-    cols[2].metric(t("dataset.modes"), ", ".join(f"{k} {v}" for k, v in report["modes"].items()))
-    st.caption(balance_note(imbalance))
-    if sizes:
-        st.markdown(t("dataset.sizes", w=sizes["width"], h=sizes["height"],
-                      small=sizes["smallest"], large=sizes["largest"]))
-    for key in ("mismatched_extension", "animated", "unreadable"):
-        if report.get(key):
-            st.warning(t(f"dataset.{key}", n=len(report[key])))
-            st.dataframe([row if isinstance(row, dict) else {t("dataset.col.file"): row}
-                          for row in report[key]],
-                         hide_index=True)
-    leaks = report.get("duplicates_across_splits", [])
-    st.markdown(t("dataset.duplicates", n=len(report["duplicates"])))
-    if leaks:
-        st.error(t("dataset.leaks", n=len(leaks)))
-        st.dataframe([{t("dataset.col.group"): n, t("dataset.col.file"): f, t("dataset.col.split"): s}
-                      for n, group in enumerate(leaks, start=1) for f, s in group.items()],
-                     hide_index=True)
-    elif report["duplicates"]:
-        st.success(t("dataset.no_leaks"))
-
-
 def show(prepared, summary):
     st.subheader(t("dataset.active", name=session.dataset_label(prepared)))
     st.caption(t("dataset.summary_line", source=summary["source"], seed=summary["seed"],
                  ratio=" / ".join(f"{r:g}" for r in summary["ratio"])))
+    if summary.get("keep_twins_together") is False:
+        st.warning(t("dataset.leaky"), icon=":material/warning:")
     from pages.ui import charts
 
     left, right = st.columns(2)
@@ -165,16 +133,18 @@ def show(prepared, summary):
     st.subheader(t("dataset.skipped", n=len(summary["skipped"])))
     if summary["skipped"]:
         st.dataframe(skipped_rows(summary["skipped"]), hide_index=True)
-    health(summary["health"])
+    from pages.ui import dataset_health
+
+    dataset_health.section(prepared, summary)
 
 
 st.title(t("dataset.title"))
 st.markdown(t("dataset.intro"))
 with st.container(border=True):
     source = choose_source()
-    ratio, seed = choose_split()
+    ratio, seed, together = choose_split()
     if st.button(t("dataset.run"), type="primary"):
-        prepare(*source, ratio, seed)
+        prepare(*source, ratio, seed, together)
 prepared, summary = session.load_active_summary()
 if summary:
     show(prepared, summary)

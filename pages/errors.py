@@ -36,11 +36,17 @@ def cell_label(cell, counts):
 
 
 def choose_cell(run, report, counts):
-    """The confusion matrix (click a cell) and the same choice as a selectbox."""
+    """The confusion matrix (click a cell; the chosen one stays framed) beside per-class precision,
+    recall and F1, and the same choice as a selectbox."""
     from pages.ui import charts
 
-    event = st.plotly_chart(charts.confusion_clickable(report), key=f"errors-matrix-{run.run_id}",
-                            on_select="rerun", selection_mode="points")
+    left, right = st.columns(2)
+    marked = st.session_state.get(CELL_KEY)
+    matrix = charts.confusion_clickable(report, tuple(marked.split("|")) if marked in counts else None)
+    with left:
+        event = st.plotly_chart(matrix, key=f"errors-matrix-{run.run_id}", on_select="rerun",
+                                selection_mode="points")
+    right.plotly_chart(charts.per_class(report), key=f"errors-per-class-{run.run_id}")
     points = (event or {}).get("selection", {}).get("points", [])
     if points:
         cell = f"{points[0].get('y')}|{points[0].get('x')}"
@@ -52,6 +58,8 @@ def choose_cell(run, report, counts):
                 st.caption(t("errors.empty_cell"))
     if st.session_state.get(CELL_KEY) not in counts:
         st.session_state[CELL_KEY] = next(iter(counts))
+    if st.session_state[CELL_KEY] != marked:
+        st.rerun()  # draw the frame around the cell just chosen
     return st.selectbox(t("errors.pick_cell"), list(counts), key=CELL_KEY,
                         format_func=lambda cell: cell_label(cell, counts))
 
@@ -73,6 +81,8 @@ def photos(run, report, cell):
     rows.sort(key=lambda r: -r["confidence"])
     target = st.radio(t("errors.explain"), list(names), horizontal=True, disabled=true == predicted,
                       format_func=lambda option: t(f"errors.explain_{option}", cls=names[option]))
+    opacity = explain_panel.opacity_slider("errors-opacity")
+    explained = predicted if target == "predicted" else true
     st.caption(t("errors.showing", shown=min(SHOWN, len(rows)), n=len(rows)))
     columns = st.columns(COLUMNS)
     for index, row in enumerate(rows[:SHOWN]):
@@ -81,11 +91,11 @@ def photos(run, report, cell):
             if path is None:
                 st.warning(t("errors.missing", file=name))
                 continue
-            result = explain_panel.overlay(run.path, str(path), predicted if target == "predicted" else true)
+            result = explain_panel.overlay(run.path, str(path), explained)
             if result is not None:
-                st.image(result["overlay"], caption=t(
-                    "errors.photo", file=name, predicted=names["predicted"], p=row["confidence"],
-                    true=names["true"], true_p=row["probabilities"].get(true, 0.0)))
+                explain_panel.photo_and_heat(result, opacity, explained, width="stretch")
+                st.caption(t("errors.photo", file=name, predicted=names["predicted"], p=row["confidence"],
+                             true=names["true"], true_p=row["probabilities"].get(true, 0.0)))
 
 
 st.title(t("errors.title"))

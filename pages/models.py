@@ -86,8 +86,11 @@ if table:
     totals(table, info, size)
     st.dataframe(layer_frame(table), hide_index=True,
                  column_config={t("models.col.params"): st.column_config.NumberColumn(format="localized")})
-    from pages.ui import charts
+    from pages.ui import charts, layer_view, model_charts
 
+    st.plotly_chart(model_charts.params_per_layer(table["layers"]), key="models-params")
+    st.caption(t("models.params_text"))
+    layer_view.section(name, table["layers"])
     st.plotly_chart(charts.feature_maps(table["layers"]))
     st.caption(t("models.shapes_text"))
     note_256(name)

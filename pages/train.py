@@ -109,7 +109,9 @@ def results(info):
     if isinstance(report, dict) and {"classes", "confusion_matrix"} <= report.keys():
         from pages.ui import charts
 
-        st.plotly_chart(charts.confusion(report), key=f"confusion-{info.run_id}")
+        left, right = st.columns(2)
+        left.plotly_chart(charts.confusion(report), key=f"confusion-{info.run_id}")
+        right.plotly_chart(charts.per_class(report), key=f"per-class-{info.run_id}")
     run_actions.export(info, "train")
     run_actions.stopped(info, on_discard=lambda _: st.session_state.pop(RUN_KEY, None))
 

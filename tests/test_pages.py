@@ -96,7 +96,7 @@ def test_dataset_sort_and_split_shows_counts(app_demo):
     table = frame_values(at)[0]
     assert list(table.columns) == ["train", "val", "test", "total"]
     assert table.loc["total"].tolist() == [168, 36, 36, 240]
-    assert len(plotly_charts(at)) == 1  # per-class bar chart
+    assert len(plotly_charts(at)) == 2  # per-class bar chart, image sizes per class
     assert len(at.image) == 4 and all(len(image.value) == 6 for image in at.image)
 
 
@@ -151,7 +151,7 @@ def test_models_page_matches_the_reports_totals():
     at = open_page("pages/models.py")
     assert at.metric[0].value == "14,803,780"
     assert i18n.t("models.match") in texts(at.success)
-    assert len(frame_values(at)[0]) == 8 and len(plotly_charts(at)) == 1
+    assert len(frame_values(at)[0]) == 8 and len(plotly_charts(at)) == 3  # parameters, diagram, shapes
     assert "14,803,780" in texts(at.info) and "256" in texts(at.info)  # the 256-vs-250 note
     at.number_input[0].set_value(128).run()
     assert_clean(at)
@@ -262,11 +262,13 @@ def test_compare_overlays_two_runs_and_their_differences(trained_run, empty_runs
     runs.write_json_atomic(second / "config.json", {**config, "learning_rate": 0.01})
     at = open_page("pages/compare.py")
     assert len(at.multiselect[0].value) == 2
-    assert len(plotly_charts(at)) == 2
+    assert len(plotly_charts(at)) == 3  # accuracy, loss, test accuracy per run
     final, settings, reported = frame_values(at)
     assert sorted(final["run"]) == ["run-a", "run-b"]
-    assert list(settings.columns) == ["run", "learning_rate"]
-    assert sorted(settings["learning_rate"]) == sorted([str(config["learning_rate"]), "0.01"])
+    lr = f"{config['learning_rate']:g}"
+    assert sorted(final["name"]) == sorted([f"lr {lr}", "lr 0.01"])  # named by what differs
+    assert list(settings.columns) == ["name", "lr"]
+    assert sorted(settings["lr"]) == sorted([lr, "0.01"])
     assert "91.25 %" in reported.to_string()
 
 

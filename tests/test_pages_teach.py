@@ -72,7 +72,8 @@ def test_classify_explains_a_photo_with_grad_cam_and_feature_maps(trained_run, a
     heat = next(i for i in at.image if "Grad-CAM" in i.captions[0])
     assert heat.captions == [i18n.t("why.overlay", cls=predicted)]
     maps = next(i for i in at.image if len(i.value) > 1)
-    assert len(maps.value) == 16 and maps.captions[0] == "#1"  # the first conv layer has 32 filters
+    assert len(maps.value) == 16 and maps.captions[0] in ("#1", "#1 silent")  # the first conv layer has 32 filters
+    assert any(i.captions == [i18n.t("why.photo")] for i in at.image)  # the photo beside its heat map
 
     other = next(c for c in CLASSES if c != predicted)
     labelled(at.selectbox, "why.class").set_value(other).run()
@@ -97,7 +98,7 @@ def test_errors_page_lists_the_photos_of_a_chosen_cell(trained_run):
     report = runs.read_json(trained_run / "evaluation.json")
     at = open_page("pages/errors.py")
     assert at.title[0].value == i18n.t("errors.title")
-    assert len(at.get("plotly_chart")) == 1  # the confusion matrix
+    assert len(at.get("plotly_chart")) == 2  # the confusion matrix, per-class precision/recall/F1
     cell = labelled(at.selectbox, "errors.pick_cell")
     classes, matrix = report["classes"], report["confusion_matrix"]
     expected = {f"{a}|{b}": matrix[i][j] for i, a in enumerate(classes) for j, b in enumerate(classes)
@@ -110,13 +111,14 @@ def test_errors_page_lists_the_photos_of_a_chosen_cell(trained_run):
     cell.set_value(fullest).run()
     assert_clean(at)
     true, predicted = fullest.split("|")
-    images = [i for i in at.image if i.captions and ".jpg" in i.captions[0]]
+    images = [c.value for c in at.caption if ".jpg:" in c.value]  # each under its photo and heat map
     assert len(images) == min(12, expected[fullest])
+    assert len([i for i in at.image if i.captions == [i18n.t("why.photo")]]) == len(images)
     rows = sorted((r for r in report["predictions"] if (r["true"], r["predicted"]) == (true, predicted)),
                   key=lambda r: -r["confidence"])
     shown = [Path(r["file"]).name for r in rows[:12]]
     in_columns = [shown[i] for column in range(4) for i in range(column, len(shown), 4)]  # a 4-wide grid
-    assert [i.captions[0].split(":")[0] for i in images] == in_columns
+    assert [caption.split(":")[0] for caption in images] == in_columns
     assert i18n.t("errors.showing", shown=len(images), n=expected[fullest]) in texts(at.caption)
 
 

@@ -88,7 +88,15 @@ def explain_file(run_dir, source, class_name=None, layer_name=None, display_size
 
 
 def feature_maps(run_dir, source, layer_name=None, limit=16):
-    """The first `limit` channels of a convolution layer's output, each scaled to 0..255."""
+    """The first `limit` channels of a layer's output, each scaled to 0..255, and the layer name."""
+    result = layer_maps(run_dir, source, layer_name, limit)
+    return result["maps"], result["layer"]
+
+
+def layer_maps(run_dir, source, layer_name=None, limit=16):
+    """{"maps": the first `limit` channels of a layer's output (one with width and height), each
+    scaled to 0..255; "layer": its name; "silent": per channel, True when it is 0 everywhere
+    (a ReLU whose input was negative all over the photo: scaling would show it as a black tile)}."""
     model = inference.load_model(run_dir)
     _, size = inference.run_classes(run_dir)
     name = layer_name or conv_layer_names(model)[0]
@@ -98,10 +106,15 @@ def feature_maps(run_dir, source, layer_name=None, limit=16):
             maps = layer(maps, training=False)
             if layer.name == name:
                 break
-    maps = np.asarray(maps)[0][..., :limit]
+    maps = np.asarray(maps, dtype="float32")[0]
+    if maps.ndim != 3:
+        raise ValueError(f"layer {name} has no feature maps (its output is flat: {maps.shape})")
+    maps = maps[..., :limit]
+    silent = [bool(v) for v in (np.abs(maps).max(axis=(0, 1)) == 0)]
     low = maps.min(axis=(0, 1), keepdims=True)
     span = np.maximum(maps.max(axis=(0, 1), keepdims=True) - low, 1e-8)
-    return ((maps - low) / span * 255).astype(np.uint8).transpose(2, 0, 1), name
+    scaled = ((maps - low) / span * 255).astype(np.uint8).transpose(2, 0, 1)
+    return {"maps": scaled, "layer": name, "silent": silent}
 
 
 def write_overlay(run_dir, source, out_path, class_name=None, layer_name=None, display_size=320):

@@ -43,6 +43,7 @@ def health_report(sorted_dir, cache=None, decode_size=250) -> dict:
         "counts": {name: counts[name] for name in sorted(counts)},
         "imbalance": imbalance(counts),
         "sizes": _sizes(headers, rel),
+        "dimensions": _dimensions(headers),
         "formats": dict(Counter(h["format"] for h in headers.values()).most_common()),
         "mismatched_extension": [
             {"file": rel(p), "format": h["format"]} for p, h in headers.items() if _mismatched(p, h)
@@ -91,6 +92,18 @@ def imbalance(counts) -> dict:
     else:
         note, code = "strongly imbalanced: accuracy is misleading; consider class weights", "strong"
     return {"ratio": ratio, "largest": largest, "smallest": smallest, "note": note, "code": code}
+
+
+DIMENSIONS_PER_CLASS = 1000  # enough for a scatter plot; prepared.json stays small for big data
+
+
+def _dimensions(headers: dict) -> dict:
+    """{class: [[width, height], ...]} of up to DIMENSIONS_PER_CLASS photos per class."""
+    found = defaultdict(list)
+    for path, header in sorted(headers.items()):
+        if len(found[path.parent.name]) < DIMENSIONS_PER_CLASS:
+            found[path.parent.name].append(list(header["size"]))
+    return dict(found)
 
 
 def _sizes(headers: dict, rel) -> dict:

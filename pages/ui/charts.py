@@ -5,7 +5,7 @@ from pages.ui import widgets
 widgets.import_pandas()  # before plotly, which imports pandas too: see widgets.import_pandas
 import plotly.graph_objects as go  # noqa: E402
 
-from pages.ui.i18n import t
+from pages.ui.i18n import class_short, t
 
 COLOURS = ["#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0969da", "#57606a"]
 
@@ -64,6 +64,11 @@ def curves(series, metric, references=None):
     return _layout(fig, title, title, percent_axis=metric == "accuracy")
 
 
+def _class_ticks(axis, classes):
+    """Axis ticks that show each class in the UI language while the data keeps English names."""
+    axis(tickmode="array", tickvals=list(classes), ticktext=[class_short(c) for c in classes])
+
+
 def confusion(report):
     """Heatmap of a confusion matrix (rows true, columns predicted) with counts written in."""
     classes, matrix = report["classes"], report["confusion_matrix"]
@@ -74,21 +79,46 @@ def confusion(report):
                       title=t("chart.confusion", n=report.get("n", 0)))
     fig.update_xaxes(title=t("chart.predicted"))
     fig.update_yaxes(title=t("chart.true"))
+    _class_ticks(fig.update_xaxes, classes)
+    _class_ticks(fig.update_yaxes, classes)
     return fig
 
 
-def confusion_clickable(report):
+def per_class(report):
+    """Precision, recall and F1 of every class as grouped bars (evaluation.json's per_class)."""
+    classes, scores = report["classes"], report.get("per_class") or {}
+    fig = go.Figure()
+    for index, metric in enumerate(("precision", "recall", "f1")):
+        values = [scores.get(c, {}).get(metric) for c in classes]
+        fig.add_trace(go.Bar(x=classes, y=values, name=t(f"chart.{metric}"), marker_color=COLOURS[index],
+                             text=[f"{v:.0%}" if v is not None else "" for v in values],
+                             textposition="inside", textangle=0))
+    fig.update_layout(barmode="group", height=380, margin=dict(l=10, r=10, t=45, b=10),
+                      title=t("chart.per_class_scores"),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1.0, xanchor="right"))
+    fig.update_yaxes(range=[0, 1.05], tickformat=".0%")
+    _class_ticks(fig.update_xaxes, classes)
+    return fig
+
+
+def confusion_clickable(report, marked=None):
     """The confusion matrix for st.plotly_chart(on_select=...): plotly heat maps report no clicks,
     so an invisible marker sits on every cell; with no hover cut-off, a click anywhere in a cell
-    selects its marker, whose x is the predicted and y the true class."""
+    selects its marker, whose x is the predicted and y the true class. `marked`, a (true,
+    predicted) pair, gets a frame that stays while its photos are shown."""
     fig = confusion(report)
     fig.update_traces(hoverinfo="skip")
     classes = report["classes"]
     cells = [(true, predicted) for true in classes for predicted in classes]
     fig.add_trace(go.Scatter(x=[p for _, p in cells], y=[tr for tr, _ in cells], mode="markers",
+                             customdata=[[class_short(tr), class_short(p)] for tr, p in cells],
                              hovertemplate=t("chart.cell_hover") + "<extra></extra>", showlegend=False,
                              marker=dict(symbol="square", size=40, opacity=0, color="#000")))
     fig.update_layout(hoverdistance=-1)
+    if marked and all(c in classes for c in marked):
+        row, column = classes.index(marked[0]), classes.index(marked[1])
+        fig.add_shape(type="rect", x0=column - 0.5, x1=column + 0.5, y0=row - 0.5, y1=row + 0.5,
+                      line=dict(color="#d1242f", width=4), xref="x", yref="y")
     fig.update_xaxes(fixedrange=True)
     fig.update_yaxes(fixedrange=True)
     return fig
@@ -98,6 +128,21 @@ def counts_bar(counts):
     fig = go.Figure(go.Bar(x=list(counts), y=list(counts.values()), text=list(counts.values()),
                            marker_color=COLOURS[0]))
     fig.update_layout(height=300, margin=dict(l=10, r=10, t=45, b=10), title=t("chart.per_class"))
+    _class_ticks(fig.update_xaxes, counts)
+    return fig
+
+
+def size_scatter(dimensions):
+    """Width x height of the photos, one colour per class (health's `dimensions`)."""
+    fig = go.Figure()
+    for index, (name, sizes) in enumerate(dimensions.items()):
+        fig.add_trace(go.Scattergl(x=[w for w, _ in sizes], y=[h for _, h in sizes], mode="markers",
+                                   name=class_short(name), marker=dict(color=COLOURS[index % len(COLOURS)],
+                                                                       size=6, opacity=0.6)))
+    fig.update_layout(title=t("chart.sizes"), height=380, margin=dict(l=10, r=10, t=45, b=10),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1.0, xanchor="right"))
+    fig.update_xaxes(title=t("chart.width"))
+    fig.update_yaxes(title=t("chart.height"))
     return fig
 
 
@@ -125,4 +170,5 @@ def probabilities(probs):
                            text=[f"{v:.1%}" for v in values], textposition="auto"))
     fig.update_layout(height=200, margin=dict(l=10, r=10, t=10, b=10))
     fig.update_xaxes(range=[0, 1], tickformat=".0%")
+    _class_ticks(fig.update_yaxes, names)
     return fig

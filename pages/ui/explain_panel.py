@@ -13,6 +13,7 @@ from weather_core.errors import one_line
 
 DISPLAY_SIZE = 240
 MAP_LIMIT = 16
+OPACITY = 0.45  # the heat map's share of an overlay until a slider says otherwise
 
 
 def digest(source) -> str:
@@ -44,14 +45,14 @@ def grad_cam(run_dir, photo_digest, class_name, version, _source):
     from weather_core import explain
 
     result = explain.explain_file(run_dir, _source, class_name=class_name, display_size=DISPLAY_SIZE)
-    return {key: result[key] for key in ("overlay", "class", "probabilities")}
+    return {key: result[key] for key in ("image", "cam", "overlay", "class", "probabilities")}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def feature_maps(run_dir, photo_digest, layer, version, _source):
+def layer_maps(run_dir, photo_digest, layer, version, _source):
     from weather_core import explain
 
-    return explain.feature_maps(run_dir, _source, layer_name=layer, limit=MAP_LIMIT)
+    return explain.layer_maps(run_dir, _source, layer_name=layer, limit=MAP_LIMIT)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -68,6 +69,34 @@ def overlay(run_dir, source, class_name=None):
     return None
 
 
+def blended(result, opacity):
+    """The photo with the heat map laid over it at `opacity` (0: the photo, 1: the heat map)."""
+    from weather_core import explain
+
+    return explain.overlay(result["image"], result["cam"], alpha=opacity)
+
+
+def opacity_slider(key) -> float:
+    return st.slider(t("why.opacity"), 0.0, 1.0, OPACITY, 0.05, key=key, help=t("why.opacity_help"))
+
+
+def photo_and_heat(result, opacity, class_name, width=DISPLAY_SIZE):
+    """The photo and its overlay side by side, so the heat map never hides what it explains."""
+    left, right = st.columns(2)
+    left.image(result["image"], width=width, caption=t("why.photo"))
+    right.image(blended(result, opacity), width=width, caption=t("why.overlay", cls=i18n.class_label(class_name)))
+
+
+def show_maps(result):
+    """A layer's feature maps; a silent one (0 everywhere) says so under its tile."""
+    maps, silent = result["maps"], result["silent"]
+    st.image(list(maps), width=72, caption=[t("why.silent_tile", i=i + 1) if quiet else f"#{i + 1}"
+                                            for i, quiet in enumerate(silent)])
+    st.caption(t("why.maps", n=len(maps), layer=result["layer"], size=maps.shape[-1]))
+    if any(silent):
+        st.info(t("why.silent", n=sum(silent), total=len(silent)), icon=":material/visibility_off:")
+
+
 def label(name, predicted):
     return t("why.predicted", cls=i18n.class_label(name)) if name == predicted else i18n.class_label(name)
 
@@ -77,20 +106,18 @@ def section(run_dir, key, source, predicted, classes):
     maps. Off by default so that a classification costs one prediction on a shared server."""
     if not st.toggle(t("why.title"), key=f"why-show-{key}"):
         return
-    left, right = st.columns([1, 2])
+    left, right = st.columns([1, 1])
     with left:
         chosen = st.selectbox(t("why.class"), classes, index=classes.index(predicted), key=f"why-class-{key}",
                               format_func=lambda c: label(c, predicted))
+        opacity = opacity_slider(f"why-opacity-{key}")
         result = overlay(run_dir, source, chosen)
         if result is not None:
-            st.image(result["overlay"], width=DISPLAY_SIZE,
-                     caption=t("why.overlay", cls=i18n.class_label(chosen)))
+            photo_and_heat(result, opacity, chosen, width=DISPLAY_SIZE - 20)
     with right:
         st.caption(t("why.how_to_read"))
         with shown_failures():
             version = model_version(run_dir)
             layers = conv_layers(str(run_dir), version)
             layer = st.selectbox(t("why.layer"), layers, key=f"why-layer-{key}")
-            maps, name = feature_maps(str(run_dir), digest(source), layer, version, source)
-            st.image(list(maps), width=72, caption=[f"#{i + 1}" for i in range(len(maps))])
-            st.caption(t("why.maps", n=len(maps), layer=name, size=maps.shape[-1]))
+            show_maps(layer_maps(str(run_dir), digest(source), layer, version, source))

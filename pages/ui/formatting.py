@@ -30,6 +30,29 @@ def state_label(state) -> str:
 
 
 
+def run_label(info) -> str:
+    """runs.RunInfo.label() in the UI language: the id with its test score, or its state when it
+    did not finish (a cancelled run never passes for a finished one)."""
+    acc = info.test_accuracy
+    scored = isinstance(acc, (int, float))
+    if info.finished and scored:
+        return t("run.finished", run=info.run_id, acc=percent(acc))
+    if scored:
+        return t("run.state_acc", run=info.run_id, state=state_label(info.state), acc=percent(acc))
+    return t("run.state", run=info.run_id, state=state_label(info.state))
+
+
+UNSURE_MARGIN = 0.05  # top two classes closer than this: the model cannot tell them apart
+
+
+def close_call(probabilities, margin=UNSURE_MARGIN):
+    """(first, p1, second, p2) when the two most probable classes are within `margin`, else None."""
+    ranked = sorted(probabilities.items(), key=lambda item: -item[1])
+    if len(ranked) < 2 or ranked[0][1] - ranked[1][1] > margin:
+        return None
+    return (*ranked[0], *ranked[1])
+
+
 def log_tail(path, lines=30) -> str:
     """The last lines of a text file (a run's log.txt), or "" when it cannot be read."""
     try:

@@ -75,6 +75,11 @@ def class_label(name) -> str:
     return t(f"class.{name}") if has_text(f"class.{name}") else str(name)
 
 
+def class_short(name) -> str:
+    """A class as charts label it, in the UI language only ("흐림" in Korean): axes stay short."""
+    return t(f"class_short.{name}") if has_text(f"class_short.{name}") else str(name)
+
+
 def model_title(name) -> str:
     """A registry model's display title in the active language (its registry title as a fallback)."""
     from weather_core.models import canonical

@@ -33,8 +33,20 @@ def thumbnail(source, box, version=None):
     return np.asarray(image)
 
 
+@st.cache_data(max_entries=512, show_spinner=False)
+def square_thumbnail(source, side, version=None):
+    """The photo's centre cut to a side x side square: a row of these has one even height."""
+    import numpy as np
+    from PIL import ImageOps
+
+    from weather_core.images import open_rgb
+
+    return np.asarray(ImageOps.fit(open_rgb(source), (side, side)))
+
+
 def pick_run(label, candidates):
     """A selectbox over `candidates` (runs.RunInfo), the best run preselected; None when empty."""
+    from pages.ui.formatting import run_label
     from weather_core import runs
 
     if not candidates:
@@ -42,7 +54,7 @@ def pick_run(label, candidates):
     by_id = {r.run_id: r for r in candidates}
     ids, best = list(by_id), runs.best_run(candidates=candidates)
     index = ids.index(best.run_id) if best is not None else 0
-    chosen = st.selectbox(label, ids, index=index, format_func=lambda i: by_id[i].label())
+    chosen = st.selectbox(label, ids, index=index, format_func=lambda i: run_label(by_id[i]))
     return by_id[chosen]
 
 
