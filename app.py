@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # `streamlit run` adds it; AppTest and other runners may not
     sys.path.insert(0, str(ROOT))
 
-from pages.ui import i18n, nav, session  # noqa: E402  (needs the path above)
+from pages.ui import i18n, nav, session, style  # noqa: E402  (needs the path above)
 from pages.ui.i18n import t  # noqa: E402
 
 st.set_page_config(page_title=t("app.title"), page_icon=":material/partly_cloudy_day:", layout="wide")

@@ -66,9 +66,13 @@ def samples(source, settings, seed):
 
 
 def describe(settings):
+    """Keras' equivalent layers, with the code comment in the UI language."""
     from weather_core import augment
 
-    return "\n".join(augment.describe_layers(augment.AugmentSettings(**settings)))
+    chosen = augment.AugmentSettings(**settings)
+    low, high = chosen.brightness
+    return "\n".join(t("augment.brightness_comment", low=low, high=high) if line.startswith("# brightness")
+                     else line for line in augment.describe_layers(chosen))
 
 
 def show_samples(source, name, settings):

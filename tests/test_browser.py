@@ -1,7 +1,9 @@
 """The dashboard in a real browser: `streamlit run app.py` in a subprocess, Chromium driven by
 Playwright, every page visited through the sidebar as a student would, and a screenshot of each
-(01_home.png ... 07_classify.png) written to a temporary folder, or to $WEATHER_SCREENSHOTS_DIR:
-`make screenshots` renews the README's pictures in docs/screenshots/ that way.
+(01_home.png ... 08_errors.png; Compare with four runs, Classify with "Why this class?" on) written
+to a temporary folder, or to $WEATHER_SCREENSHOTS_DIR: `make screenshots` renews the README's
+pictures in docs/screenshots/ that way. Then the pages with charts again in Korean (ko_*.png),
+checking that no chart label there is an English class name.
 
 Set-up: the browser is Debian's chromium, not Playwright's own download (there is no network for
 that). `make test` runs `make browser-deps` first, which does `apt-get install -y chromium` when it
@@ -26,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from pages.ui.i18n import EN  # plain strings: the labels and headings the pages show
+from pages.ui.i18n import EN, KO  # plain strings: the labels and headings the pages show
 from weather_core import settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,9 +61,9 @@ TF_TIMEOUT = 150_000  # ms: the first TensorFlow import and model build in the s
 CLASSES = ("cloudy", "rain", "shine", "sunrise")
 
 
-def heading(key) -> str:
+def heading(key, texts=EN) -> str:
     """A page title without its `:material/icon:` prefix, as the browser shows it after the icon."""
-    return re.sub(r":material/[a-z_]+:\s*", "", EN[key]).strip()
+    return re.sub(r":material/[a-z_]+:\s*", "", texts[key]).strip()
 
 
 def shown(key, **groups) -> re.Pattern:
@@ -82,7 +84,10 @@ PAGES = {
     "train": ("nav.train", "train.title", "05_train.png"),
     "compare": ("nav.compare", "compare.title", "06_compare.png"),
     "classify": ("nav.classify", "classify.title", "07_classify.png"),
+    "errors": ("nav.errors", "errors.title", "08_errors.png"),
 }
+# Compare's four runs: model_1 at 32 px for one epoch, then one setting changed at a time
+RUN_SETTINGS = [{}, {"epochs": 2}, {"learning_rate": 0.01}, {"batch_size": 8}]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,10 +153,11 @@ def server(isolated_roots, demo_prepared, tmp_path_factory):
                                    stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        run_dir, status = train(TrainConfig(data=str(demo_prepared), model="model_1", epochs=1,
-                                            image_size=32, batch_size=16), root=settings.runs_root())
-        assert status["state"] == "finished", status
-        assert (run_dir / "config.json").exists()
+        base = dict(data=str(demo_prepared), model="model_1", epochs=1, image_size=32, batch_size=16)
+        for change in RUN_SETTINGS:
+            run_dir, status = train(TrainConfig(**{**base, **change}), root=settings.runs_root())
+            assert status["state"] == "finished", status
+            assert (run_dir / "config.json").exists()
         wait_healthy(url, process, log)
         yield url
     finally:
@@ -260,7 +266,7 @@ def wait_drawn(tab, timeout=15):
         before = now
 
 
-def screenshot(tab, name):
+def screenshot(tab, name, lang="en"):
     """A full-page screenshot. Streamlit scrolls inside its main section, not the document, so the
     viewport is stretched to the content's height for the shot (again if late-drawn tables or
     charts grow it), then put back."""
@@ -274,7 +280,8 @@ def screenshot(tab, name):
             height = wanted
             tab.set_viewport_size({"width": VIEWPORT["width"], "height": height})
             wait_drawn(tab)
-        tab.screenshot(path=str(SCREENSHOTS / PAGES[name][2]), full_page=True)
+        file = PAGES[name][2] if lang == "en" else f"{lang}_{PAGES[name][2]}"
+        tab.screenshot(path=str(SCREENSHOTS / file), full_page=True)
     finally:
         tab.set_viewport_size(VIEWPORT)
 
@@ -359,11 +366,41 @@ def test_train(page):
     screenshot(page, "train")
 
 
-def test_compare(page):
-    go(page, "compare")
+def open_url(tab, server, name, texts=EN, query=""):
+    """Open a page by its URL (a new session), e.g. /compare?runs=...&lang=ko, and wait for it."""
+    tab.goto(f"{server}/{name}{query}", wait_until="domcontentloaded")
+    expect(tab.locator("h1").filter(has_text=heading(PAGES[name][1], texts))).to_be_visible(timeout=TF_TIMEOUT)
+    settle(tab)
+    assert_no_error(tab)
+
+
+def compare_query(lang="en") -> str:
+    from weather_core import runs
+
+    ids = [r.run_id for r in runs.list_runs()][:len(RUN_SETTINGS)]
+    return f"?runs={','.join(ids)}&lang={lang}"
+
+
+def test_compare(page, server):
+    open_url(page, server, "compare", query=compare_query())
     expect(page.get_by_text(EN["compare.final"], exact=True)).to_be_visible()
-    expect(page.locator('[data-testid="stPlotlyChart"]').first).to_be_visible()
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    expect(charts.first).to_be_visible()
+    expect(charts).to_have_count(3)  # accuracy, loss, test accuracy per run
+    legend = charts.first.locator(".legendtext")
+    expect(legend).to_have_count(len(RUN_SETTINGS) + 2)  # one entry per run, then train / validation
+    expect(legend.last).to_have_text(EN["chart.val"])
     screenshot(page, "compare")
+
+
+def explain_first_photo(tab, texts=EN):
+    """Switch "Why this class?" on for the first photo and wait for its heat map."""
+    label = re.sub(r"\*\*", "", texts["why.title"])
+    tab.locator('[data-testid="stCheckbox"]').filter(has_text=label).first.click()
+    overlay = re.escape(texts["why.overlay"].split("{")[0].strip())
+    expect(tab.get_by_text(re.compile(overlay)).first).to_be_visible(timeout=TF_TIMEOUT)
+    settle(tab)
+    assert_no_error(tab)
 
 
 def test_classify_photos(page, photos, tmp_path):
@@ -388,4 +425,45 @@ def test_classify_photos(page, photos, tmp_path):
     expect_prediction(page, sunrise.name)  # the first upload is still there, still classified
     settle(page)
     assert_no_error(page)
+    explain_first_photo(page)
+    expect(page.get_by_text(EN["why.photo"], exact=True).first).to_be_visible()  # beside its heat map
     screenshot(page, "classify")
+
+
+def test_errors(page):
+    go(page, "errors", timeout=TF_TIMEOUT)
+    expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(2)  # confusion, per-class scores
+    expect(page.get_by_text(shown("errors.showing", shown=r"\d+", n=r"\d+"))).to_be_visible(timeout=TF_TIMEOUT)
+    settle(page)
+    assert_no_error(page)
+    screenshot(page, "errors")
+
+
+# ---------------------------------------------------------------------------------------------
+# The same pictures in Korean: no chart may label a class with its English name
+
+
+def chart_labels(tab) -> list[str]:
+    """Every text drawn in the page's charts: ticks, legends, titles, bar texts, annotations."""
+    return tab.evaluate("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] svg text')]
+        .map(e => e.textContent.trim()).filter(Boolean)""")
+
+
+def assert_no_english_class(tab, name):
+    labels = chart_labels(tab)
+    assert labels, f"{name}: no chart drawn"
+    english = [label for label in labels if label.lower() in CLASSES]
+    assert not english, f"{name}: English class names on Korean charts: {english}"
+
+
+@pytest.mark.parametrize("name", ["dataset", "models", "compare", "classify", "errors"])
+def test_korean_pages(page, server, photos, name):
+    query = compare_query("ko") if name == "compare" else "?lang=ko"
+    open_url(page, server, name, KO, query)
+    if name == "classify":
+        page.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files(str(photos[0]))
+        expect(page.locator('[data-testid="stPlotlyChart"]').first).to_be_visible(timeout=TF_TIMEOUT)
+        settle(page)
+        explain_first_photo(page, KO)
+    screenshot(page, name, lang="ko")
+    assert_no_english_class(page, name)

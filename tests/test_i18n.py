@@ -28,8 +28,11 @@ SAME_IN_BOTH = {
 
 
 def app_pages() -> list[str]:
-    """Every page app.py registers, read from app.py itself: a new page is walked automatically."""
-    return re.findall(r"""st\.Page\(\s*["']([^"']+\.py)["']""", APP.read_text())
+    """Every page app.py registers (from the page registry it builds st.navigation from): a new
+    page is walked automatically."""
+    from pages.ui import nav
+
+    return [page.path for page in nav.PAGES]
 
 
 PAGES = app_pages()

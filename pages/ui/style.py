@@ -1,0 +1,30 @@
+"""The little CSS the dashboard adds to Streamlit's: labels wrap instead of being cut off with an
+ellipsis, and Korean breaks between words (word-break: keep-all), never inside one ("테스/트")."""
+
+import streamlit as st
+
+WRAP_LABELS = """
+[data-testid="stWidgetLabel"], [data-testid="stWidgetLabel"] p,
+[data-testid="stCheckbox"] label p, [data-testid="stRadio"] label p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+[data-baseweb="select"] div { white-space: normal !important; text-overflow: clip !important; }
+[data-baseweb="tag"] { max-width: none !important; height: auto !important; }
+[data-baseweb="tag"] span { max-width: none !important; white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stMetricValue"] div { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; }
+"""
+KOREAN = """
+.stApp, .stApp p, .stApp li, .stApp label, .stApp h1, .stApp h2, .stApp h3, .stApp span,
+.stApp [data-testid="stCaptionContainer"], .stApp [data-baseweb] {
+  word-break: keep-all; overflow-wrap: break-word; }
+"""
+
+
+def css(lang) -> str:
+    return WRAP_LABELS + (KOREAN if lang == "ko" else "")
+
+
+def apply(lang) -> None:
+    """Add the style to the page (an invisible element)."""
+    st.html(f"<style>{css(lang)}</style>")
