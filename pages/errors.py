@@ -93,7 +93,7 @@ def photos(run, report, cell):
                 continue
             result = explain_panel.overlay(run.path, str(path), explained)
             if result is not None:
-                explain_panel.photo_and_heat(result, opacity, explained, width="stretch")
+                explain_panel.photo_and_heat(result, opacity, explained, width="stretch", short=True)
                 st.caption(t("errors.photo", file=name, predicted=names["predicted"], p=row["confidence"],
                              true=names["true"], true_p=row["probabilities"].get(true, 0.0)))
 

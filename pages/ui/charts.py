@@ -95,7 +95,7 @@ def per_class(report):
                              textposition="inside", textangle=0))
     fig.update_layout(barmode="group", height=380, margin=dict(l=10, r=10, t=45, b=10),
                       title=t("chart.per_class_scores"),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1.0, xanchor="right"))
+                      legend=dict(orientation="h", yanchor="top", y=-0.12, x=0.5, xanchor="center"))
     fig.update_yaxes(range=[0, 1.05], tickformat=".0%")
     _class_ticks(fig.update_xaxes, classes)
     return fig

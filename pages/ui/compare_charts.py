@@ -76,7 +76,7 @@ def test_bars(runs, reported=()):
                              text=[f"{value:.1%}" for _, value in reported], textposition="inside"))
     fig.update_layout(title=t("compare.test_chart"), height=420, margin=dict(l=10, r=10, t=45, b=10),
                       showlegend=bool(reported), bargap=0.3,
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1.0, xanchor="right"))
+                      legend=dict(orientation="h", yanchor="top", y=-0.15, x=1.0, xanchor="right"))
     fig.update_yaxes(range=[0, 1.05], tickformat=".0%", title=t("chart.accuracy"))
     fig.update_xaxes(tickangle=0, automargin=True)
     return fig

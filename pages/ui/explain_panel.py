@@ -80,11 +80,13 @@ def opacity_slider(key) -> float:
     return st.slider(t("why.opacity"), 0.0, 1.0, OPACITY, 0.05, key=key, help=t("why.opacity_help"))
 
 
-def photo_and_heat(result, opacity, class_name, width=DISPLAY_SIZE):
-    """The photo and its overlay side by side, so the heat map never hides what it explains."""
+def photo_and_heat(result, opacity, class_name, width=DISPLAY_SIZE, short=False):
+    """The photo and its overlay side by side, so the heat map never hides what it explains;
+    `short` captions suit a grid of many photos."""
     left, right = st.columns(2)
     left.image(result["image"], width=width, caption=t("why.photo"))
-    right.image(blended(result, opacity), width=width, caption=t("why.overlay", cls=i18n.class_label(class_name)))
+    heat = t("why.heat_short") if short else t("why.overlay", cls=i18n.class_label(class_name))
+    right.image(blended(result, opacity), width=width, caption=heat)
 
 
 def show_maps(result):

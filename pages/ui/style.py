@@ -11,6 +11,7 @@ WRAP_LABELS = """
 [data-baseweb="tag"] { max-width: none !important; height: auto !important; }
 [data-baseweb="tag"] span { max-width: none !important; white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] p,
 [data-testid="stMetricValue"] div { white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; }
 """
