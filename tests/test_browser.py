@@ -467,3 +467,23 @@ def test_korean_pages(page, server, photos, name):
         explain_first_photo(page, KO)
     screenshot(page, name, lang="ko")
     assert_no_english_class(page, name)
+
+
+def overflowing(locator) -> list[str]:
+    """Texts inside `locator` that are cut off: wider than their box (an ellipsis, a clipped tail)."""
+    return locator.evaluate("""root => [root, ...root.querySelectorAll('*')]
+        .filter(e => e.children.length === 0 && e.scrollWidth > e.clientWidth + 1)
+        .map(e => e.textContent.trim()).filter(Boolean)""")
+
+
+def test_korean_long_labels_wrap(page, server):
+    """The longest Korean model title in the model picker and the Train form's labels show whole."""
+    open_url(page, server, "models", KO, "?model=model_3&lang=ko")
+    picker = page.locator('[data-testid="stSelectbox"]').first
+    expect(picker).to_contain_text(KO["models.name.model_3"])
+    assert overflowing(picker) == []
+    open_url(page, server, "train", KO, "?model=model_3&lang=ko")
+    form = page.locator('[data-testid="stMain"]')
+    expect(form.get_by_text(KO["train.reduce_lr"]).first).to_be_visible()
+    labels = set(KO.values()) | {KO[f"models.name.{m}"] for m in ("model_1", "model_2", "model_3")}
+    assert [text for text in overflowing(form) if text in labels] == []

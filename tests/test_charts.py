@@ -120,3 +120,10 @@ def test_square_thumbnails_have_one_height(demo_raw):
 
     shapes = {widgets.square_thumbnail(str(path), 120).shape for path in sorted(demo_raw.glob("*.jpg"))[:5]}
     assert shapes == {(120, 120, 3)}
+
+
+def test_korean_pages_break_between_words_and_labels_wrap():
+    from pages.ui import style
+
+    assert "word-break: keep-all" in style.css("ko") and "keep-all" not in style.css("en")
+    assert "text-overflow: clip" in style.css("en")  # labels wrap instead of ending in "…"
