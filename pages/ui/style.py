@@ -7,7 +7,6 @@ WRAP_LABELS = """
 [data-testid="stWidgetLabel"], [data-testid="stWidgetLabel"] p,
 [data-testid="stCheckbox"] label p, [data-testid="stRadio"] label p {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
-[data-baseweb="select"] div { white-space: normal !important; text-overflow: clip !important; }
 [data-baseweb="tag"] { max-width: none !important; height: auto !important; }
 [data-baseweb="tag"] span { max-width: none !important; white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; }
@@ -16,9 +15,8 @@ WRAP_LABELS = """
   text-overflow: clip !important; }
 """
 KOREAN = """
-.stApp, .stApp p, .stApp li, .stApp label, .stApp h1, .stApp h2, .stApp h3, .stApp span,
-.stApp [data-testid="stCaptionContainer"], .stApp [data-baseweb] {
-  word-break: keep-all; overflow-wrap: break-word; }
+[data-testid="stAppViewContainer"] :is(h1, h2, h3, h4, p, li, label, span, td, th, div) {
+  word-break: keep-all !important; overflow-wrap: break-word; }
 """
 
 
