@@ -37,9 +37,10 @@ def run_label(info) -> str:
     scored = isinstance(acc, (int, float))
     if info.finished and scored:
         return t("run.finished", run=info.run_id, acc=percent(acc))
+    state = state_label(info.state).upper()  # loud: CANCELLED (Korean has no capitals: unchanged)
     if scored:
-        return t("run.state_acc", run=info.run_id, state=state_label(info.state), acc=percent(acc))
-    return t("run.state", run=info.run_id, state=state_label(info.state))
+        return t("run.state_acc", run=info.run_id, state=state, acc=percent(acc))
+    return t("run.state", run=info.run_id, state=state)
 
 
 UNSURE_MARGIN = 0.05  # top two classes closer than this: the model cannot tell them apart
