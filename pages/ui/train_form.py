@@ -69,7 +69,7 @@ def choose_config(prepared):
     v = initial_values(link, recipe)
     key = f"{recipe}-"  # a recipe change starts the widgets afresh from its values
     names = list(MODELS)
-    cols = st.columns(4)
+    cols = st.columns([2, 1, 1, 1])  # model titles are long; a selectbox's value cannot wrap
     model = cols[0].selectbox(t("train.model"), names, index=names.index(v["model"]),
                               format_func=i18n.model_title, key=key + "model")
     epochs = cols[1].number_input(t("train.epochs"), *RANGES["epochs"], v["epochs"], key=key + "epochs")
