@@ -158,11 +158,19 @@ def run_summary(args):
 
 
 def add_train(commands):
+    parser = commands.add_parser("train", help="train a model into a new run folder")
+    add_train_options(parser)
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object on stdout (progress goes to stderr)")
+    parser.set_defaults(run=run_train)
+
+
+def add_train_options(parser):
+    """The training settings `train` and `submit` share."""
     from .models import MODEL_ALIASES, MODELS
     from .recipes import DEFAULT_RECIPE, RECIPES
     from .training import LR_SCHEDULES
 
-    parser = commands.add_parser("train", help="train a model into a new run folder")
     parser.add_argument("--data", required=True, help="a `prepare` output folder or a split folder")
     parser.add_argument("--recipe", choices=list(RECIPES), default=DEFAULT_RECIPE,
                         help="named settings (default %(default)s); options below override them")
@@ -183,9 +191,6 @@ def add_train(commands):
     parser.add_argument("--no-mixed-precision", dest="mixed_precision", action="store_false",
                         default=True, help="train in float32 even where mixed precision pays")
     parser.add_argument("--runs", default=None, help="runs root (default: $WEATHER_RUNS_DIR or runs/)")
-    parser.add_argument("--json", action="store_true",
-                        help="print one JSON object on stdout (progress goes to stderr)")
-    parser.set_defaults(run=run_train)
 
 
 def _on_off(parser, name, help_text):
@@ -194,17 +199,24 @@ def _on_off(parser, name, help_text):
     parser.add_argument(f"--no-{name}", dest=dest, action="store_false")
 
 
-def run_train(args):
+def config_from(args):
+    """The TrainConfig that `train` / `submit` options describe (recipe first, options on top)."""
     from .recipes import resolve
-    from .training import TrainConfig, train
+    from .training import TrainConfig
 
     settings = resolve(args.recipe, model=args.model, epochs=args.epochs,
                        batch_size=args.batch_size, image_size=args.image_size,
                        learning_rate=args.lr, lr_schedule=args.lr_schedule,
                        warmup_epochs=args.warmup_epochs, label_smoothing=args.label_smoothing,
                        reduce_lr=args.reduce_lr, augment=args.augment, flip=args.flip)
-    config = TrainConfig(data=args.data, early_stopping=args.early_stopping, seed=args.seed,
-                         mixed_precision=args.mixed_precision, **settings)
+    return TrainConfig(data=args.data, early_stopping=args.early_stopping, seed=args.seed,
+                       mixed_precision=args.mixed_precision, **settings)
+
+
+def run_train(args):
+    from .training import train
+
+    config = config_from(args)
     run_dir, status = train(config, root=args.runs)
     result = {"run_dir": str(run_dir), "status": status["state"], "recipe": config.recipe,
               "test_accuracy": status.get("test_accuracy")}
@@ -326,5 +338,12 @@ def run_export(args):
     return 0
 
 
+def _job_commands(commands):
+    from .cli_jobs import add_cancel, add_status, add_submit
+
+    for add in (add_submit, add_status, add_cancel):
+        add(commands)
+
+
 COMMANDS = [add_demo, add_prepare, add_summary, add_train, add_worker, add_evaluate, add_predict, add_explain,
-            add_export]
+            add_export, _job_commands]

@@ -150,12 +150,24 @@ def pid_alive(pid) -> bool:
 
 def current_state(run_dir) -> str:
     """The status as written, except an active run whose process is gone is 'interrupted'."""
-    status = read_json(Path(run_dir) / "status.json")
+    return state_of(read_json(Path(run_dir) / "status.json"))
+
+
+def state_of(status) -> str:
+    """current_state for a status.json already read. A run waiting in the queue has no process
+    (jobs' dispatcher starts one when a slot frees), so it is 'queued' without a pid."""
     if not isinstance(status, dict) or status.get("state") not in STATES:
         return "damaged"
+    if status["state"] == "queued" and status.get("waiting") is True:
+        return "queued"
     if status["state"] in ACTIVE and not pid_alive(status.get("pid")):
         return "interrupted"
     return status["state"]
+
+
+def is_waiting(info) -> bool:
+    """A queued run that no process has picked up yet (it costs nothing while it waits)."""
+    return info.state == "queued" and info.status.get("waiting") is True
 
 
 @dataclass
@@ -181,6 +193,14 @@ class RunInfo:
         return (self.path / BEST_MODEL).exists() or (self.path / LAST_MODEL).exists()
 
     @property
+    def owner(self) -> str:
+        return str(self.config.get("owner") or "")
+
+    @property
+    def training_seconds(self) -> float:
+        return sum(m.get("seconds", 0) for m in self.metrics)
+
+    @property
     def finished(self) -> bool:
         return self.state == "finished"
 
@@ -199,20 +219,32 @@ def load_run(run_dir) -> RunInfo:
     run_dir = Path(run_dir)
     config = read_json(run_dir / "config.json")
     status = read_json(run_dir / "status.json")
-    state = current_state(run_dir)
+    state = state_of(status)
     if not isinstance(config, dict) or not isinstance(status, dict):
         state = "damaged"
     return RunInfo(run_dir.name, run_dir, state, config if isinstance(config, dict) else {},
                    status if isinstance(status, dict) else {}, read_metrics(run_dir))
 
 
-def list_runs(root=None):
-    """Every run folder under the root, newest first; damaged folders are listed, not fatal."""
+def scan_runs(root=None):
+    """Every run folder read from disk (the way before the index; scripts/bench_runs.py compares)."""
+    return [load_run(p) for p in _run_folders(root)]
+
+
+def _run_folders(root=None):
     root = Path(root or settings.runs_root())
     if not root.exists():
         return []
     folders = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")]
-    return [load_run(p) for p in sorted(folders, key=lambda p: p.name, reverse=True)]
+    return sorted(folders, key=lambda p: p.name, reverse=True)
+
+
+def list_runs(root=None):
+    """Every run folder under the root, newest first; damaged folders are listed, not fatal.
+    Read through the run index: only folders whose files changed since the last call are re-read."""
+    from .run_index import index_for
+
+    return index_for(Path(root or settings.runs_root())).runs(_run_folders(root))
 
 
 def best_run(root=None, candidates=None):

@@ -30,3 +30,13 @@ def cache_max_bytes() -> int:
 
 def max_concurrent_trainings() -> int:
     return max(1, int(os.environ.get("WEATHER_MAX_TRAININGS", "1")))
+
+
+def max_runs_per_owner() -> int:
+    """Queued + running trainings one person may have at once (fair turns on a shared server)."""
+    return max(1, int(os.environ.get("WEATHER_MAX_RUNS_PER_OWNER", "2")))
+
+
+def classroom_file() -> Path:
+    """The class's settings (default dataset, caps) and who prepared which dataset."""
+    return data_root() / "classroom.json"

@@ -1,0 +1,178 @@
+"""One server for a class: waiting runs cost nothing (the dispatcher), owners and caps, the run
+index, the queue timeline, the leaderboard, and the submit/status/cancel commands."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from support import ROOT, TINY, wait_for
+from weather_core import classroom, jobs, runs, settings, timeline
+from weather_core.run_index import index_for
+from weather_core.training import TrainConfig
+
+
+@pytest.fixture
+def class_roots(tmp_path, monkeypatch):
+    for name in ("data", "runs"):
+        monkeypatch.setenv(f"WEATHER_{name.upper()}_DIR", str(tmp_path / name))
+    monkeypatch.setenv("WEATHER_MAX_TRAININGS", "1")
+    (tmp_path / "runs").mkdir()
+    return tmp_path
+
+
+def busy_slot(root, name="20990101-000000-model_1-busy", owner="teacher"):
+    """A run that holds the only slot: 'running' under this test's own (live) pid."""
+    run_dir = root / name
+    run_dir.mkdir()
+    runs.write_json_atomic(run_dir / "config.json", {"model": "model_1", "image_size": 32, "epochs": 2,
+                                                     "owner": owner})
+    runs.write_status(run_dir, "running", created=1.0, started=1.0, pid=os.getpid())
+    return run_dir
+
+
+def test_waiting_runs_have_no_process_and_start_when_the_slot_frees(class_roots, demo_prepared):
+    root = class_roots / "runs"
+    holder = busy_slot(root)
+    config = TrainConfig(data=str(demo_prepared), **TINY)
+    first = jobs.start_in_background(config, root, owner="ana")
+    second = jobs.start_in_background(config, root, owner="ben")
+    for position, run_dir in enumerate((first, second)):
+        status = runs.read_json(run_dir / "status.json")
+        assert status["waiting"] is True and status["pid"] is None and status["position"] == position
+        assert runs.current_state(run_dir) == "queued"
+    assert [r.owner for r in jobs.waiting_runs(runs.list_runs(root))] == ["ana", "ben"]
+    jobs.cancel(second)  # a waiting run is cancelled at once, nothing to stop
+    assert runs.current_state(second) == "cancelled"
+    runs.write_status(holder, "finished")
+    assert jobs.dispatch(root) == [first]
+    try:
+        assert wait_for(lambda: runs.current_state(first) == "finished", timeout=180), \
+            (first / "log.txt").read_text()[-800:]
+        assert runs.load_run(first).owner == "ana"
+    finally:
+        jobs.kill(first)
+
+
+def test_per_owner_cap_and_epoch_pixel_cap(class_roots, demo_prepared, monkeypatch):
+    root = class_roots / "runs"
+    busy_slot(root, owner="ana")
+    monkeypatch.setenv("WEATHER_MAX_RUNS_PER_OWNER", "2")
+    config = TrainConfig(data=str(demo_prepared), **TINY)
+    jobs.start_in_background(config, root, owner="ana")
+    with pytest.raises(classroom.FairTurnError, match="ana already has 2 trainings"):
+        jobs.start_in_background(config, root, owner="ana")
+    jobs.start_in_background(config, root, owner="ben")  # another student still gets a turn
+    jobs.start_in_background(config, root, owner="ana", instructor=True)  # the instructor is not capped
+    classroom.set_max_epoch_pixels(1000)
+    big = TrainConfig(data=str(demo_prepared), **{**TINY, "epochs": 40, "image_size": 64})
+    with pytest.raises(classroom.FairTurnError, match="40 epochs x 64 px = 2560 is over the class limit of 1000"):
+        jobs.start_in_background(big, root, owner="cho")
+    assert sum(1 for r in runs.list_runs(root) if r.owner == "cho") == 0  # nothing was created
+
+
+def test_only_owner_or_instructor_can_manage(class_roots):
+    info = runs.load_run(busy_slot(class_roots / "runs", owner="ana"))
+    assert classroom.can_manage(info, "ana") and classroom.can_manage(info, "ben", instructor=True)
+    assert not classroom.can_manage(info, "ben") and not classroom.can_manage(info, "")
+    with pytest.raises(PermissionError, match="belongs to ana"):
+        classroom.require_manage(info, "ben")
+
+
+def test_instructor_secret_and_logins():
+    assert classroom.secret_matches("s3cret-words", "s3cret-words")
+    assert not classroom.secret_matches("s3cret-word", "s3cret-words")
+    assert not classroom.secret_matches("", "") and not classroom.secret_matches("x", None)
+    assert classroom.is_allowed_login("Teacher@School.org", ["teacher@school.org"])
+    assert not classroom.is_allowed_login("ana@school.org", ["teacher@school.org"])
+
+
+def test_datasets_by_id_owner_and_class_default(class_roots, demo_prepared):
+    import shutil
+
+    mine = shutil.copytree(demo_prepared, classroom.prepared_root() / "ana-set")
+    theirs = shutil.copytree(demo_prepared, classroom.prepared_root() / "ben-set")
+    classroom.record_dataset_owner(mine, "ana")
+    classroom.record_dataset_owner(theirs, "ben")
+    assert classroom.dataset_path("ana-set") == mine and classroom.dataset_id(mine) == "ana-set"
+    for bad in ("../ana-set", "/etc", "missing", ""):
+        assert classroom.dataset_path(bad) is None
+    paths = [classroom.demo_path(), mine, theirs]
+    assert classroom.visible_datasets(paths, "ana") == [classroom.demo_path(), mine]
+    classroom.set_default_dataset("ben-set")
+    assert classroom.load()["default_dataset"] == "ben-set"
+    assert classroom.visible_datasets(paths, "ana") == paths
+    assert classroom.visible_datasets(paths, "cho", instructor=True) == paths
+    with pytest.raises(ValueError):
+        classroom.set_default_dataset("nope")
+
+
+def _finished(root, name, owner, accuracy, seconds):
+    run_dir = root / name
+    run_dir.mkdir()
+    runs.write_json_atomic(run_dir / "config.json", {"model": "model_1", "recipe": "quick", "owner": owner})
+    runs.append_metrics(run_dir, {"epoch": 1, "seconds": seconds})
+    runs.write_status(run_dir, "finished", created=1.0, test_accuracy=accuracy)
+
+
+def test_leaderboard_best_first_ties_broken_by_time(tmp_path):
+    _finished(tmp_path, "a", "ana", 0.9, 50.0)
+    _finished(tmp_path, "b", "ben", 0.95, 80.0)
+    _finished(tmp_path, "c", "cho", 0.9, 20.0)
+    board = classroom.leaderboard(runs.list_runs(tmp_path))
+    assert [(row["rank"], row["owner"]) for row in board] == [(1, "ben"), (2, "cho"), (3, "ana")]
+    assert board[0]["recipe"] == "quick" and board[0]["seconds"] == 80.0
+
+
+def test_run_index_rereads_only_changed_runs(tmp_path):
+    for index in range(20):
+        _finished(tmp_path, f"r{index:02d}", "ana", 0.5, 1.0)
+    index = index_for(tmp_path)
+    assert len(runs.list_runs(tmp_path)) == 20 and index.reads == 20
+    runs.list_runs(tmp_path)
+    assert index.reads == 20  # nothing changed, nothing read
+    runs.append_metrics(tmp_path / "r03", {"epoch": 2, "seconds": 1.0})
+    listed = {r.run_id: r for r in runs.list_runs(tmp_path)}
+    assert index.reads == 21 and len(listed["r03"].metrics) == 2
+    import shutil
+
+    shutil.rmtree(tmp_path / "r04")
+    assert "r04" not in {r.run_id for r in runs.list_runs(tmp_path)}
+    assert [r.run_id for r in runs.list_runs(tmp_path)] == [r.run_id for r in runs.scan_runs(tmp_path)]
+
+
+def test_timeline_queues_waiting_runs_behind_the_running_one(class_roots, demo_prepared):
+    root = class_roots / "runs"
+    busy_slot(root)
+    config = TrainConfig(data=str(demo_prepared), **TINY)
+    first = jobs.start_in_background(config, root, owner="ana")
+    second = jobs.start_in_background(config, root, owner="ben")
+    rows = timeline.plan(runs.list_runs(root), now=1000.0)
+    assert [row["state"] for row in rows] == ["running", "waiting", "waiting"]
+    assert [row["run"] for row in rows[1:]] == [first.name, second.name]
+    assert rows[1]["start"] == rows[0]["finish"] and rows[2]["start"] == rows[1]["finish"]
+    assert rows[1]["finish"] - rows[1]["start"] == pytest.approx(timeline.expected_seconds(runs.load_run(first)))
+
+
+def test_cli_submit_status_cancel(class_roots, demo_prepared):
+    root = class_roots / "runs"
+    busy_slot(root)
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "weather_core", *args], capture_output=True, text=True,
+                              cwd=ROOT, env={**os.environ}, timeout=120)
+
+    done = cli("submit", "--data", str(demo_prepared), "--model", "model_1", "--epochs", "1",
+               "--image-size", "32", "--owner", "ana", "--json")
+    assert done.returncode == 0, done.stderr
+    submitted = json.loads(done.stdout)
+    assert set(submitted) == {"run_dir", "backend", "job_id"} and submitted["backend"] == "local"
+    status = json.loads(cli("status", submitted["run_dir"], "--json").stdout)
+    assert status["state"] == "queued" and status["owner"] == "ana" and status["position"] == 0
+    cancelled = cli("cancel", submitted["job_id"])
+    assert cancelled.returncode == 0, cancelled.stderr
+    assert json.loads(cli("status", submitted["job_id"], "--json").stdout)["state"] == "cancelled"
+    again = cli("cancel", submitted["job_id"])
+    assert again.returncode == 2 and "nothing to cancel" in again.stderr
