@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # `streamlit run` adds it; AppTest and other runners may not
     sys.path.insert(0, str(ROOT))
 
-from pages.ui import i18n, nav, session, style  # noqa: E402  (needs the path above)
+from pages.ui import class_settings, i18n, identity, nav, session, style  # noqa: E402  (needs the path above)
 from pages.ui.i18n import t  # noqa: E402
 
 st.set_page_config(page_title=t("app.title"), page_icon=":material/partly_cloudy_day:", layout="wide")
@@ -19,7 +19,11 @@ navigation = st.navigation([st.Page(page.path, title=t(page.title_key), icon=pag
                                     default=page is nav.HOME) for page in nav.PAGES])
 i18n.language_sidebar()  # English / 한국어, kept in the URL as ?lang=
 style.apply(i18n.language())  # labels wrap; Korean breaks between words
+identity.sidebar()  # who is at this tab (kept in the URL as ?user=), and the instructor unlock
+class_settings.panel()  # the instructor's: the class's default dataset, the cap per run
 # Reserve the sidebar slot now, fill it after the page ran: a page may change the active dataset.
 dataset_slot = st.sidebar.container()
 navigation.run()
 session.dataset_sidebar(dataset_slot)
+identity.keep_in_url()
+session.keep_in_url()  # ?dataset=<id>: a reload opens on the same photos

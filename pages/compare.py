@@ -17,8 +17,16 @@ def linked(all_runs):
     return list(dict.fromkeys(by_id[i] for i in wanted if i in by_id))
 
 
+def mine_first(all_runs):
+    """This user's runs first, then the class's (each newest first)."""
+    from pages.ui import identity
+
+    me = identity.current_user()
+    return sorted(all_runs, key=lambda r: not (me and r.owner == me))
+
+
 def pick(all_runs):
-    labels = {formatting.run_label(r): r for r in all_runs}
+    labels = {formatting.run_label(r): r for r in mine_first(all_runs)}
     with_metrics = [label for label, r in labels.items() if r.metrics]
     chosen = st.multiselect(t("compare.pick"), list(labels), default=linked(all_runs) or with_metrics[:2])
     return [labels[label] for label in chosen]
@@ -53,7 +61,8 @@ def names(chosen):
 
 
 def final_table(chosen, labels):
-    return [{t("compare.col.name"): label, t("compare.col.run"): r.run_id, t("compare.col.model"): r.config.get("model"),
+    return [{t("compare.col.name"): label, t("compare.col.run"): r.run_id,
+             t("compare.col.owner"): r.owner or "–", t("compare.col.model"): r.config.get("model"),
              t("compare.col.state"): formatting.state_label(r.state), t("compare.col.best_val"): formatting.percent(r.best_val_accuracy),
              t("compare.col.test"): formatting.percent(r.test_accuracy), t("compare.col.epochs"): len(r.metrics),
              t("compare.col.time"): formatting.duration(sum(m.get("seconds", 0) for m in r.metrics))}

@@ -63,13 +63,15 @@ def resolve_source(kind, value):
 
 
 def prepare(kind, value, ratio, seed, keep_twins_together=True):
-    from weather_core import data
+    from pages.ui import identity
+    from weather_core import classroom, data
 
     with widgets.shown_errors(), st.spinner(t("dataset.preparing")):
         src, name = resolve_source(kind, value)
         leaky = "" if keep_twins_together else "-leaky"
         out = session.prepared_root() / session.slug(f"{name}-{'-'.join(f'{r:g}' for r in ratio)}-s{seed}{leaky}")
         summary = data.prepare(src, out, ratio=ratio, seed=seed, keep_twins_together=keep_twins_together)
+        classroom.record_dataset_owner(out, identity.current_user())
         session.set_active_dataset(out)
         st.success(t("dataset.prepared", n=sum(summary["classes"].values()), name=out.name))
 

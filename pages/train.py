@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages.ui import ablation, formatting, run_actions, session, train_form, widgets
+from pages.ui import ablation, formatting, identity, queue_view, run_actions, session, train_form, widgets
 from pages.ui.i18n import t
 from weather_core import estimate
 
@@ -17,22 +17,24 @@ def start(config):
 
     busy = [r for r in runs.list_runs() if r.state in runs.ACTIVE]
     with widgets.shown_errors():
-        run_dir = jobs.start_in_background(config)
+        run_dir = jobs.start_in_background(config, owner=identity.current_user(),
+                                           instructor=identity.is_instructor())
         st.session_state[RUN_KEY] = str(run_dir)
+        st.query_params["run"] = run_dir.name
         if busy:
             st.info(t("train.will_queue", n=len(busy)))
 
 
 def runs_to_show():
-    """This session's run; else every active or interrupted run, oldest first: leaving the page or
-    a server restart never hides a run, and a queued run never hides behind a running one."""
+    """This session's run (or the URL's ?run=); else this user's active or interrupted runs, oldest
+    first: a reload or a server restart never hides a run. Everyone's queue is the timeline below."""
     from weather_core import runs
 
-    chosen = st.session_state.get(RUN_KEY)
+    chosen = st.session_state.get(RUN_KEY) or run_actions.linked_run()
     if chosen and (Path(chosen) / "config.json").exists():
         return [Path(chosen)]
     waiting = [r for r in runs.list_runs() if r.state in (*runs.ACTIVE, "interrupted")]
-    return [r.path for r in reversed(waiting)]
+    return [r.path for r in reversed(run_actions.mine(waiting))]
 
 
 def progress(info):
@@ -78,11 +80,7 @@ def live(run_dir):
     else:
         progress(info)
     curves([info])
-    if runs.cancel_requested(run_dir):
-        st.caption(t("train.cancel_pending"))
-    elif st.button(t("train.cancel"), key=f"cancel-{info.run_id}"):
-        runs.request_cancel(run_dir)
-        st.caption(t("train.cancel_pending"))
+    run_actions.cancel(info)
 
 
 def results(info):
@@ -113,7 +111,7 @@ def results(info):
         left.plotly_chart(charts.confusion(report), key=f"confusion-{info.run_id}")
         right.plotly_chart(charts.per_class(report), key=f"per-class-{info.run_id}")
     run_actions.export(info, "train")
-    run_actions.stopped(info, on_discard=lambda _: st.session_state.pop(RUN_KEY, None))
+    run_actions.stopped(info, on_discard=run_actions.forget)
 
 
 def show_run(run_dir):
@@ -121,6 +119,7 @@ def show_run(run_dir):
 
     info = runs.load_run(run_dir)
     st.subheader(t("train.run", run=info.run_id, model=info.config.get("model", "?")))
+    run_actions.owner_note(info)
     if info.state in runs.ACTIVE:
         live(str(run_dir))
     else:
@@ -144,3 +143,4 @@ for run in shown:
     show_run(run)
 if not shown:
     st.caption(t("train.no_run"))
+queue_view.section()

@@ -3,7 +3,7 @@ open them side by side on the Compare page (`?runs=<id1>,<id2>`)."""
 
 import streamlit as st
 
-from pages.ui import formatting, widgets
+from pages.ui import formatting, identity, widgets
 from pages.ui.i18n import t
 
 PAIR_KEY = "ablation_pair"
@@ -41,7 +41,7 @@ def queue(config, setting):
     started = []
     with widgets.shown_errors():
         for value in values:
-            started.append(jobs.start_in_background(replace(config, **{field: value})))
+            started.append(jobs.start_in_background(replace(config, **{field: value}), **identity.owner()))
     if len(started) == 2:
         st.session_state[PAIR_KEY] = [path.name for path in started]
         st.query_params[PAIR_PARAM] = ",".join(path.name for path in started)

@@ -98,11 +98,31 @@ class Lesson:
 
 
 def url(page, values) -> str:
-    """The relative URL that opens `page` with `values` (booleans as 1/0)."""
+    """The full URL that opens `page` with `values` (booleans as 1/0) on the active dataset."""
+    from pages.ui import session
+    from weather_core import classroom
+
     query = {key: int(value) if isinstance(value, bool) else value for key, value in values.items()}
+    active = session.active_dataset_path()
+    if active != session.demo_dir():
+        query["dataset"] = classroom.dataset_id(active)  # a fresh browser opens on the same photos
     if i18n.language() != "en":
         query["lang"] = i18n.language()  # the class opens the link in the instructor's language
-    return f"/{page}?{urlencode(query)}"
+    return f"{server_address()}/{page}?{urlencode(query)}"
+
+
+def server_address() -> str:
+    """scheme://host:port[/base path] as the browser reached this server ('' when unknown, as in tests)."""
+    from urllib.parse import urlsplit
+
+    try:
+        address = st.context.url or ""
+    except Exception:  # noqa: BLE001  (no browser behind this session)
+        return ""
+    parts = urlsplit(address)
+    if not parts.scheme or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def share(page, values):

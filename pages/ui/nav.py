@@ -29,5 +29,6 @@ PAGES = [
     Page("compare", ":material/monitoring:"),
     Page("classify", ":material/image_search:"),
     Page("errors", ":material/troubleshoot:"),
+    Page("leaderboard", ":material/leaderboard:"),
 ]
-STEPS = [page for page in PAGES if page is not HOME]  # the walkthrough Home lists, numbered 1..7
+STEPS = [page for page in PAGES if page is not HOME]  # the walkthrough Home lists, numbered 1..8

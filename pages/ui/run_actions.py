@@ -1,4 +1,5 @@
-"""What can be done with one run: take it home as a zip, resume or discard it when it stopped."""
+"""What can be done with one run: take it home as a zip, cancel it while it trains, resume or discard
+it when it stopped. Cancel, resume and discard are for the run's owner and the instructor only."""
 
 import streamlit as st
 
@@ -34,11 +35,44 @@ def export(info, where):
                          key=f"download-{where}-{info.run_id}", icon=":material/download:")
 
 
+def may_manage(info) -> bool:
+    """The owner or the instructor; anyone for a run nobody owns (trained before names, or by the CLI)."""
+    from pages.ui import identity
+    from weather_core import classroom
+
+    return not info.owner or classroom.can_manage(info, identity.current_user(), identity.is_instructor())
+
+
+def owner_note(info):
+    """Whose run this is, and, when it is not this user's, that only they or the instructor may change it."""
+    if info.owner and not may_manage(info):
+        st.caption(t("who.not_yours", owner=info.owner))
+    elif info.owner:
+        st.caption(t("who.owner", owner=info.owner))
+
+
+def cancel(info):
+    """The Cancel button of a queued or training run (a waiting run is cancelled at once)."""
+    from weather_core import jobs, runs
+
+    if runs.cancel_requested(info.path):
+        st.caption(t("train.cancel_pending"))
+    elif not may_manage(info):
+        owner_note(info)
+    elif st.button(t("train.cancel"), key=f"cancel-{info.run_id}"):
+        with widgets.shown_errors():
+            jobs.cancel(info.path)
+            st.caption(t("train.cancel_pending"))
+
+
 def stopped(info, on_discard=None):
     """Resume (from the last saved epoch) or discard (after a confirmation) a stopped run."""
     from weather_core import jobs
 
     if info.state not in STOPPED:
+        return
+    if not may_manage(info):
+        owner_note(info)
         return
     st.markdown(t("stopped.what_now", done=len(info.metrics), epochs=info.config.get("epochs", "?")))
     left, right = st.columns(2)
@@ -55,3 +89,25 @@ def stopped(info, on_discard=None):
                 on_discard(info)
             st.toast(t("stopped.discarded", run=info.run_id))
             st.rerun()
+
+
+def linked_run():
+    """The run folder named by the URL's ?run=<id> (a reload keeps the run in view), or None."""
+    from weather_core import runs
+
+    wanted = st.query_params.get("run")
+    try:
+        return str(runs.resolve_run(wanted)) if wanted else None
+    except ValueError:
+        return None
+
+
+def forget(_info=None):
+    """After a discard: the page no longer shows that run."""
+    st.session_state.pop("train_run", None)
+    st.query_params.pop("run", None)
+
+
+def mine(infos):
+    """The runs this user may manage (the instructor: all of them), in the given order."""
+    return [info for info in infos if may_manage(info)]

@@ -1,5 +1,6 @@
-"""The active dataset: the one prepared folder every page works on (session state, the sidebar
-picker), and the data-root folders the dashboard reads and writes."""
+"""The active dataset: the one prepared folder every page works on (session state, kept in the URL
+as ?dataset=<id> so lesson links and reloads open on it; the class default when none is chosen), the
+sidebar picker (a student's own datasets, the demo and the class default), and the data-root folders."""
 
 import re
 from pathlib import Path
@@ -13,6 +14,7 @@ from weather_core import settings
 
 DATASET_KEY = "dataset_dir"  # the active prepared folder (str), the one source of truth
 PICK_KEY = "dataset_pick"  # the sidebar widget's own key, synced from DATASET_KEY every run
+DATASET_URL_KEY = "dataset_url"  # the ?dataset= value last read from or written to the URL
 
 
 def demo_dir() -> Path:
@@ -61,12 +63,43 @@ def dataset_label(path) -> str:
     return path.name
 
 
+def _url_dataset():
+    """A new (or edited) ?dataset=<id> in the URL wins over the session's choice, as ?lang= does."""
+    from weather_core import classroom
+
+    wanted = st.query_params.get("dataset")
+    if not wanted or wanted == st.session_state.get(DATASET_URL_KEY):
+        return
+    st.session_state[DATASET_URL_KEY] = wanted
+    path = classroom.dataset_path(wanted)
+    if path is not None:
+        st.session_state[DATASET_KEY] = str(path)
+    else:
+        st.warning(t("lesson.unknown_dataset", dataset=str(wanted).replace("`", "")[:60]))
+
+
 def active_dataset_path() -> Path:
-    """The chosen prepared folder; nothing is generated here (cheap enough for Home)."""
+    """The chosen prepared folder, else the class default, else the demo; nothing is generated
+    here (cheap enough for Home)."""
+    from weather_core import classroom
+
+    _url_dataset()
     chosen = st.session_state.get(DATASET_KEY)
     if chosen and (Path(chosen) / "prepared.json").exists():
         return Path(chosen)
-    return demo_dir()
+    default = classroom.dataset_path(classroom.load()["default_dataset"])
+    return default if default is not None else demo_dir()
+
+
+def keep_in_url() -> None:
+    """?dataset=<id> of the active dataset, put back when a page change dropped it."""
+    from weather_core import classroom
+
+    active = active_dataset_path()
+    wanted = classroom.dataset_id(active)
+    if st.query_params.get("dataset") != wanted and (active != demo_dir() or "dataset" in st.query_params):
+        st.query_params["dataset"] = wanted
+        st.session_state[DATASET_URL_KEY] = wanted
 
 
 def active_dataset() -> Path | None:
@@ -84,6 +117,7 @@ def active_dataset() -> Path | None:
 
 def set_active_dataset(path) -> None:
     st.session_state[DATASET_KEY] = str(path)
+    keep_in_url()
 
 
 def read_summary(path):
@@ -104,13 +138,17 @@ def load_active_summary():
 
 
 def _picked():
-    st.session_state[DATASET_KEY] = st.session_state[PICK_KEY]
+    set_active_dataset(st.session_state[PICK_KEY])
 
 
 def dataset_sidebar(slot) -> None:
     """The active-dataset picker and its counts, drawn into `slot` (a sidebar container)."""
+    from pages.ui import identity
+    from weather_core import classroom
+
     active = str(active_dataset_path())
-    options = prepared_datasets()
+    options = [str(p) for p in classroom.visible_datasets(prepared_datasets(), identity.current_user(),
+                                                          identity.is_instructor())]
     if active not in options:
         options.insert(0, active)
     st.session_state[PICK_KEY] = active

@@ -1,0 +1,38 @@
+"""The instructor's class settings, in the sidebar once the role is unlocked: the dataset every
+student starts on, and the cap on epochs x image size of any one run (weather_core.classroom)."""
+
+import streamlit as st
+
+from pages.ui import identity, widgets
+from pages.ui.i18n import t
+
+
+def _default_picked():
+    from weather_core import classroom
+
+    with widgets.shown_errors():
+        classroom.set_default_dataset(st.session_state["class_default_pick"])
+
+
+def _cap_picked():
+    from weather_core import classroom
+
+    classroom.set_max_epoch_pixels(st.session_state["class_cap_pick"])
+
+
+def panel():
+    """Nothing for a student; the instructor's two settings, applied to the whole server at once."""
+    from pages.ui import session
+    from weather_core import classroom
+
+    if not identity.is_instructor():
+        return
+    current = classroom.load()
+    ids = [classroom.dataset_id(path) for path in session.prepared_datasets()]
+    default = current["default_dataset"] if current["default_dataset"] in ids else classroom.DEMO_DATASET
+    st.session_state["class_default_pick"] = default
+    st.session_state["class_cap_pick"] = int(current["max_epoch_pixels"] or 0)
+    with st.sidebar.expander(t("classset.title"), icon=":material/school:"):
+        st.selectbox(t("classset.default_dataset"), ids, key="class_default_pick", on_change=_default_picked)
+        st.number_input(t("classset.cap"), 0, 1000 * 512, step=320, key="class_cap_pick",
+                        on_change=_cap_picked, help=t("classset.cap_help"))
