@@ -23,6 +23,7 @@ identity.sidebar()  # who is at this tab (kept in the URL as ?user=), and the in
 class_settings.panel()  # the instructor's: the class's default dataset, the cap per run
 # Reserve the sidebar slot now, fill it after the page ran: a page may change the active dataset.
 dataset_slot = st.sidebar.container()
+session.link_note()  # a lesson link's ?dataset= this server does not have
 navigation.run()
 session.dataset_sidebar(dataset_slot)
 identity.keep_in_url()

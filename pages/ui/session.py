@@ -15,6 +15,7 @@ from weather_core import settings
 DATASET_KEY = "dataset_dir"  # the active prepared folder (str), the one source of truth
 PICK_KEY = "dataset_pick"  # the sidebar widget's own key, synced from DATASET_KEY every run
 DATASET_URL_KEY = "dataset_url"  # the ?dataset= value last read from or written to the URL
+UNKNOWN_KEY = "dataset_unknown"  # a ?dataset= id this server does not have (shown until another pick)
 
 
 def demo_dir() -> Path:
@@ -74,8 +75,16 @@ def _url_dataset():
     path = classroom.dataset_path(wanted)
     if path is not None:
         st.session_state[DATASET_KEY] = str(path)
+        st.session_state.pop(UNKNOWN_KEY, None)
     else:
-        st.warning(t("lesson.unknown_dataset", dataset=str(wanted).replace("`", "")[:60]))
+        st.session_state[UNKNOWN_KEY] = str(wanted).replace("`", "")[:60]
+
+
+def link_note() -> None:
+    """A warning, above the page, while the link's ?dataset= names a dataset this server lacks."""
+    active_dataset_path()
+    if st.session_state.get(UNKNOWN_KEY):
+        st.warning(t("lesson.unknown_dataset", dataset=st.session_state[UNKNOWN_KEY]), icon=":material/link:")
 
 
 def active_dataset_path() -> Path:
@@ -117,6 +126,7 @@ def active_dataset() -> Path | None:
 
 def set_active_dataset(path) -> None:
     st.session_state[DATASET_KEY] = str(path)
+    st.session_state.pop(UNKNOWN_KEY, None)
     keep_in_url()
 
 
