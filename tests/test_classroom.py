@@ -176,3 +176,9 @@ def test_cli_submit_status_cancel(class_roots, demo_prepared):
     assert json.loads(cli("status", submitted["job_id"], "--json").stdout)["state"] == "cancelled"
     again = cli("cancel", submitted["job_id"])
     assert again.returncode == 2 and "nothing to cancel" in again.stderr
+
+
+def test_finished_workers_are_reaped_not_left_as_zombies(tmp_path):
+    process = jobs.launch(["--help"], tmp_path)  # exits at once, as a finished worker does
+    # a zombie keeps its /proc entry until its parent waits for it
+    assert wait_for(lambda: not os.path.exists(f"/proc/{process.pid}"), timeout=60)
