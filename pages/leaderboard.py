@@ -24,7 +24,7 @@ def board():
     if not ranked:
         st.info(t("leaderboard.empty"))
         return
-    st.dataframe(rows(ranked, identity.current_user()), hide_index=True)
+    st.table(rows(ranked, identity.current_user()), hide_index=True)  # plain, large text: projectable
     st.caption(t("leaderboard.note"))
 
 

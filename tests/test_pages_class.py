@@ -127,7 +127,7 @@ def test_leaderboard_lists_both_students(trained_run, roots):
         runs.write_json_atomic(copy / "config.json", {**runs.read_json(copy / "config.json"), "owner": owner})
         runs.write_status(copy, "finished", test_accuracy=accuracy)
     at = open_as("pages/leaderboard.py", {"user": "ana"})
-    board = at.dataframe[0].value
+    board = at.table[0].value
     owners = list(board[i18n.t("leaderboard.col.owner")])
     assert owners[:2] == ["ben", "ana ★"]
     assert list(board[i18n.t("leaderboard.col.rank")])[:2] == [1, 2]

@@ -58,7 +58,7 @@ def cancel(info):
     if runs.cancel_requested(info.path):
         st.caption(t("train.cancel_pending"))
     elif not may_manage(info):
-        owner_note(info)
+        return  # the owner note under the run's heading says whose it is
     elif st.button(t("train.cancel"), key=f"cancel-{info.run_id}"):
         with widgets.shown_errors():
             jobs.cancel(info.path)
@@ -72,8 +72,7 @@ def stopped(info, on_discard=None):
     if info.state not in STOPPED:
         return
     if not may_manage(info):
-        owner_note(info)
-        return
+        return  # the owner note under the run's heading says whose it is
     st.markdown(t("stopped.what_now", done=len(info.metrics), epochs=info.config.get("epochs", "?")))
     left, right = st.columns(2)
     if left.button(t("stopped.resume"), key=f"resume-{info.run_id}", icon=":material/play_arrow:"):

@@ -1,0 +1,152 @@
+"""A class in real browsers (Playwright + Chromium, as tests/test_browser.py): two students and an
+instructor on one `streamlit run app.py`. Student B cannot cancel or discard student A's runs, the
+instructor (unlocked by the secret from secrets.toml) can; a lesson link with `dataset=` opens on
+that dataset in a fresh browser; the leaderboard lists both students' finished runs.
+Skipped, with the reason, without chromium or playwright (see tests/test_browser.py)."""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+from test_browser import (CHROMIUM, CHROMIUM_ARGS, PAGE_TIMEOUT, ROOT, assert_no_error, free_port,
+                          settle, stop, wait_healthy)
+from pages.ui.i18n import EN
+from support import copy_run
+from weather_core import runs
+
+pytestmark = pytest.mark.browser
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402  (test_browser skipped without it)
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+SECRET = "correct horse battery staple"
+
+
+def owned(run_dir, owner, state, **status):
+    runs.write_json_atomic(run_dir / "config.json", {**runs.read_json(run_dir / "config.json"), "owner": owner})
+    runs.write_status(run_dir, state, **status)
+    return run_dir
+
+
+@pytest.fixture(scope="module")
+def classroom_server(one_epoch_run, demo_prepared, tmp_path_factory):
+    """A server with its own roots: ana's and ben's finished runs, ana's cancelled run, ana's run
+    waiting behind a slot this test process holds, a prepared 'lesson-set' dataset, and a secret."""
+    base = tmp_path_factory.mktemp("class_server")
+    env = {**os.environ, "WEATHER_DATA_DIR": str(base / "data"), "WEATHER_RUNS_DIR": str(base / "runs"),
+           "WEATHER_CACHE_DIR": str(base / "cache"), "WEATHER_MAX_TRAININGS": "1"}
+    root = base / "runs"
+    made = {
+        "ana_done": owned(copy_run(one_epoch_run, root, "20990101-000001-model_1-ana1"), "ana", "finished",
+                          test_accuracy=0.75),
+        "ben_done": owned(copy_run(one_epoch_run, root, "20990101-000002-model_1-ben1"), "ben", "finished",
+                          test_accuracy=0.5),
+        "ana_stopped": owned(copy_run(one_epoch_run, root, "20990101-000003-model_1-ana2"), "ana", "cancelled",
+                             pid=None, error="cancelled by the user"),
+        "busy": owned(copy_run(one_epoch_run, root, "20990101-000004-model_1-busy"), "teacher", "running",
+                      pid=os.getpid(), started=time.time()),
+        "ana_waiting": owned(copy_run(one_epoch_run, root, "20990101-000005-model_1-ana3"), "ana", "queued",
+                             waiting=True, pid=None, created=time.time()),
+    }
+    shutil.copytree(demo_prepared, base / "data" / "prepared" / "lesson-set")
+    secrets = base / "secrets.toml"
+    secrets.write_text(f'[instructor]\nsecret = "{SECRET}"\n')
+    port = free_port()
+    log = base / "server.log"
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+               "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--secrets.files", str(secrets)]
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, process, log)
+        yield url, made
+    finally:
+        stop(process)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        except PlaywrightError as error:
+            pytest.skip(f"chromium at {CHROMIUM} does not start: {error}")
+        yield chromium
+        chromium.close()
+
+
+def open_tab(browser, url):
+    """A fresh browser (its own context: no shared session or storage) on `url`."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(PAGE_TIMEOUT)
+    tab = context.new_page()
+    tab.goto(url, wait_until="domcontentloaded")
+    expect(tab.locator("h1").first).to_be_visible(timeout=PAGE_TIMEOUT)
+    settle(tab)
+    assert_no_error(tab)
+    return tab
+
+
+def button(tab, key):
+    return tab.get_by_role("button", name=EN[key])
+
+
+def test_student_b_cannot_touch_a_s_runs_the_instructor_can(classroom_server, browser):
+    url, made = classroom_server
+    waiting, stopped = made["ana_waiting"], made["ana_stopped"]
+    ben = open_tab(browser, f"{url}/train?user=ben&run={waiting.name}")
+    expect(ben.get_by_text(EN["who.not_yours"].format(owner="ana"))).to_be_visible()
+    expect(button(ben, "train.cancel")).to_have_count(0)
+    ben.goto(f"{url}/train?user=ben&run={stopped.name}")
+    settle(ben)
+    expect(ben.get_by_text(EN["who.not_yours"].format(owner="ana"))).to_be_visible()
+    expect(button(ben, "stopped.discard")).to_have_count(0)
+    expect(button(ben, "stopped.resume")).to_have_count(0)
+
+    ana = open_tab(browser, f"{url}/train?user=ana&run={waiting.name}")
+    expect(button(ana, "train.cancel")).to_be_visible()
+    ana.reload(wait_until="domcontentloaded")  # a reload keeps the name and the run
+    settle(ana)
+    expect(ana.locator('[data-testid="stSidebar"] input[type="text"]').first).to_have_value("ana")
+    expect(button(ana, "train.cancel")).to_be_visible()
+
+    teacher = open_tab(browser, f"{url}/train?user=teacher&run={stopped.name}")
+    expect(button(teacher, "stopped.discard")).to_have_count(0)
+    secret = teacher.get_by_label(EN["who.instructor_secret"])
+    secret.fill(SECRET)
+    secret.press("Enter")
+    expect(teacher.get_by_text(EN["who.instructor_on"])).to_be_visible()
+    settle(teacher)
+    teacher.get_by_text(EN["stopped.confirm"].format(run=stopped.name)).click()
+    settle(teacher)
+    button(teacher, "stopped.discard").click()
+    settle(teacher)
+    assert not stopped.exists()
+    teacher.goto(f"{url}/train?user=teacher&run={waiting.name}")
+    settle(teacher)
+    assert_no_error(teacher)
+
+
+def test_lesson_link_opens_its_dataset_in_a_fresh_browser(classroom_server, browser):
+    url, _ = classroom_server
+    tab = open_tab(browser, f"{url}/dataset?dataset=lesson-set&user=cho")
+    # the Dataset page's heading names the active dataset
+    expect(tab.locator("h3").filter(has_text=EN["dataset.active"].format(name="lesson-set"))).to_be_visible()
+    assert "dataset=lesson-set" in tab.url
+
+
+def test_leaderboard_lists_both_students(classroom_server, browser):
+    url, _ = classroom_server
+    tab = open_tab(browser, f"{url}/leaderboard?user=ana")
+    table = tab.locator('[data-testid="stTable"]')
+    expect(table).to_contain_text("ben")
+    expect(table).to_contain_text("ana ★")
+    rows = table.locator("tbody tr")
+    expect(rows).to_have_count(2)
+    assert "ana" in rows.nth(0).inner_text() and "ben" in rows.nth(1).inner_text()  # 75 % above 50 %
