@@ -4,7 +4,11 @@ backend (the local dispatcher, weather_core.jobs), `status` reads a run's state,
 import json
 import sys
 
-BACKEND = "local"
+
+def backend() -> str:
+    from . import ray_backend
+
+    return "ray" if ray_backend.address() else "local"
 
 
 def add_submit(commands):
@@ -13,21 +17,25 @@ def add_submit(commands):
     parser = commands.add_parser("submit", help="queue a training in the background (like the Train page)")
     add_train_options(parser)
     parser.add_argument("--owner", default="", help="whose run it is (the pages show it; default none)")
+    parser.add_argument("--gpus", type=float, default=0, help="GPUs the Ray job asks for (Ray backend)")
     parser.add_argument("--json", action="store_true", help='print {"run_dir", "backend", "job_id"}')
     parser.set_defaults(run=run_submit)
 
 
 def run_submit(args):
-    from . import jobs
+    from . import jobs, runs
     from .cli import config_from
 
     # The instructor's own tool: the per-owner and per-run caps are for the pages' students.
-    run_dir = jobs.start_in_background(config_from(args), args.runs, owner=args.owner, instructor=True)
-    result = {"run_dir": str(run_dir), "backend": BACKEND, "job_id": run_dir.name}
+    run_dir = jobs.start_in_background(config_from(args), args.runs, owner=args.owner, instructor=True,
+                                       gpus=args.gpus)
+    status = runs.read_json(run_dir / "status.json", {}) or {}
+    result = {"run_dir": str(run_dir), "backend": status.get("backend") or "local",
+              "job_id": status.get("job_id") or run_dir.name}
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"queued {run_dir} ({BACKEND} backend)")
+        print(f"queued {run_dir} ({result['backend']} backend, job {result['job_id']})")
     return 0
 
 
@@ -39,10 +47,13 @@ def add_status(commands):
 
 
 def describe(run_dir) -> dict:
-    from . import runs
+    from . import ray_backend, runs
 
+    if (runs.read_json(run_dir / "status.json", {}) or {}).get("backend") == "ray":
+        ray_backend.refresh(run_dir)
     info = runs.load_run(run_dir)
-    return {"run_dir": str(info.path), "job_id": info.run_id, "backend": BACKEND, "state": info.state,
+    return {"run_dir": str(info.path), "job_id": info.status.get("job_id") or info.run_id,
+            "backend": info.status.get("backend") or "local", "state": info.state,
             "owner": info.owner, "position": info.status.get("position") if info.state == "queued" else None,
             "epoch": info.status.get("epoch"), "epochs": info.config.get("epochs"),
             "test_accuracy": info.test_accuracy, "error": info.status.get("error")}

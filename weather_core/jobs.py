@@ -14,7 +14,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import runs, settings
+from . import ray_backend, runs, settings
 from .runs import ACTIVE, list_runs, pid_alive, read_json, resolve_run
 
 
@@ -22,7 +22,7 @@ from .runs import ACTIVE, list_runs, pid_alive, read_json, resolve_run
 # Start, resume, stop
 
 
-def start_in_background(config, root=None, owner="", instructor=False) -> Path:
+def start_in_background(config, root=None, owner="", instructor=False, gpus=0) -> Path:
     """Create the run (recording its owner), queue it and let the dispatcher start it when a slot
     is free (what the Train page and `submit` use). Refused, with a message, past the fair-turn caps."""
     from . import classroom
@@ -33,6 +33,9 @@ def start_in_background(config, root=None, owner="", instructor=False) -> Path:
     run_dir = create_run(config, root)
     record = read_json(run_dir / "config.json", {})
     runs.write_json_atomic(run_dir / "config.json", {**record, "owner": owner})
+    if ray_backend.address():
+        ray_backend.submit(run_dir, gpus=gpus)  # Ray queues it: one job per run
+        return run_dir
     runs.write_status(run_dir, "queued", waiting=True, pid=None)
     dispatch(root)
     return run_dir
@@ -46,15 +49,29 @@ def resume_in_background(run_dir) -> Path:
         raise ValueError(f"only a stopped run can be resumed (this one is {state})")
     (run_dir / "cancel").unlink(missing_ok=True)
     runs.write_status(run_dir, "queued", created=time.time(), resumed_from=len(runs.read_metrics(run_dir)),
-                      waiting=True, pid=None)
+                      waiting=True, pid=None, backend="local", job_id=None)
+    if ray_backend.address():
+        _resubmit(run_dir)
+        return run_dir
     dispatch(run_dir.parent)
     return run_dir
+
+
+def _resubmit(run_dir):
+    """A resumed run goes back to Ray as a new job (a job id is used once)."""
+    import secrets
+
+    runs.write_status(run_dir, "queued", pid=None, waiting=False)
+    ray_backend.submit_as(run_dir, f"{run_dir.name}-resume-{secrets.token_hex(2)}")
 
 
 def cancel(run_dir):
     """Stop a run: a waiting run is cancelled at once, a training one at its next batch."""
     run_dir = Path(run_dir)
     runs.request_cancel(run_dir)
+    if (read_json(run_dir / "status.json", {}) or {}).get("backend") == "ray":
+        ray_backend.stop(run_dir)
+        return
     with _dispatch_lock(run_dir.parent):
         info = runs.load_run(run_dir)
         if runs.is_waiting(info):
@@ -162,7 +179,10 @@ def discard(run_dir, root=None):
 
 
 def wait_for_slot(run_dir):
-    """Block while other trainings hold every slot; returns the held slot (None if cancelled)."""
+    """Block while other trainings hold every slot; returns the held slot (None if cancelled).
+    A Ray job has its slot already: Ray started it when the cluster had room."""
+    if os.environ.get("WEATHER_RAY_JOB"):
+        return open(os.devnull)
     while True:
         if runs.cancel_requested(run_dir):
             return None

@@ -79,7 +79,7 @@ def write_status(run_dir, state, **extra):
     assert state in STATES, state
     status = {"state": state, "updated": time.time(), **extra}
     previous = read_json(Path(run_dir) / "status.json", {}) or {}
-    for key in ("created", "started", "pid"):
+    for key in ("created", "started", "pid", "backend", "job_id"):
         if key in previous and key not in status:
             status[key] = previous[key]
     write_json_atomic(Path(run_dir) / "status.json", status)
@@ -160,6 +160,8 @@ def state_of(status) -> str:
         return "damaged"
     if status["state"] == "queued" and status.get("waiting") is True:
         return "queued"
+    if status["state"] in ACTIVE and status.get("backend") == "ray":
+        return status["state"]  # its worker runs on another machine: Ray knows (ray_backend.refresh)
     if status["state"] in ACTIVE and not pid_alive(status.get("pid")):
         return "interrupted"
     return status["state"]

@@ -39,13 +39,23 @@ def table(rows, now):
              t("queue.col.finishes"): formatting.duration(max(0.0, row["finish"] - now))} for row in rows]
 
 
+def refresh_ray_runs(all_runs) -> bool:
+    """Ray's view of the runs it holds (pending position, stopped or failed jobs); True if any."""
+    from weather_core import ray_backend, runs
+
+    on_ray = [r for r in all_runs if r.state in runs.ACTIVE and r.status.get("backend") == "ray"]
+    for info in on_ray:
+        ray_backend.refresh(info.path)
+    return bool(on_ray)
+
+
 @st.fragment(run_every=5)
 def section():
     """The queue timeline (nothing when nobody trains); also starts waiting runs on free slots."""
     from weather_core import jobs, runs, settings, timeline
 
     all_runs = runs.list_runs()
-    if jobs.dispatch_if_needed(all_runs):
+    if jobs.dispatch_if_needed(all_runs) or refresh_ray_runs(all_runs):
         all_runs = runs.list_runs()
     now = time.time()
     rows = timeline.plan(all_runs, now)
