@@ -79,8 +79,10 @@ def dataset_path(dataset_id_) -> Path | None:
         return demo_path()
     if not runs._RUN_ID.match(text):
         return None
-    path = prepared_root() / text
-    return path if (path / "prepared.json").is_file() else None
+    for path in (prepared_root() / text, settings.data_root() / text):  # the page's, the CLI's
+        if (path / "prepared.json").is_file():
+            return path
+    return None
 
 
 def record_dataset_owner(path, owner) -> None:
