@@ -33,6 +33,7 @@ def busy_slot(root, name="20990101-000000-model_1-busy", owner="teacher"):
     return run_dir
 
 
+@pytest.mark.slow  # trains in a subprocess
 def test_waiting_runs_have_no_process_and_start_when_the_slot_frees(class_roots, demo_prepared):
     root = class_roots / "runs"
     holder = busy_slot(root)
