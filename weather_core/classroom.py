@@ -2,7 +2,6 @@
 epochs x image size per run), who prepared which dataset, who may stop or delete a run, the
 per-owner cap on queued and running trainings, and the leaderboard. Stored in data/classroom.json."""
 
-import fcntl
 import hmac
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,8 +34,9 @@ def _editing():
     """The settings, changed in place and written back under a file lock (two instructors' tabs)."""
     path = settings.classroom_file()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(".classroom.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    from filelock import FileLock
+
+    with FileLock(path.with_name(".classroom.lock")):
         current = load()
         yield current
         runs.write_json_atomic(path, current)

@@ -4,7 +4,6 @@ is free: when a run is queued, resumed or cancelled, when a worker ends, and whe
 Also: resume, cancel, kill, discard, the per-owner and per-run caps (weather_core.classroom), and
 the worker's entry point. The run folder is weather_core.runs' format; training is weather_core.training."""
 
-import fcntl
 import os
 import signal
 import subprocess
@@ -104,8 +103,9 @@ def launch(args, run_dir, env=None):
 def _dispatch_lock(root):
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".dispatch.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    from filelock import FileLock
+
+    with FileLock(root / ".dispatch.lock"):
         yield
 
 
