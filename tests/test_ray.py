@@ -1,6 +1,6 @@
 """Trainings through a real local Ray head (`ray start --head`): `submit` with WEATHER_RAY_ADDRESS set
 queues a Ray Job, the run folder ends `finished`, `status` reads it, and `cancel` stops a job through
-Ray. ray[default] comes with requirements-dev.txt (requirements-ray.txt), so `make test` runs this;
+Ray. ray[default] comes with requirements-dev.txt (pyproject's `cluster` extra), so `make test` runs this;
 it never skips: without Ray it fails."""
 
 import json

@@ -3,7 +3,7 @@ e.g. http://127.0.0.1:8265): one Ray Job per run, `python -m weather_core worker
 node Ray picks, a GPU requested when the run asks for one. Workers write the same run folder on
 storage the server shares (README "Workers beyond one machine"); state comes from the run folder,
 Ray's view (pending, stopped, failed) fills in what a worker could not write. Needs `ray[default]`
-(requirements-ray.txt); the embedded local dispatcher (weather_core.jobs) needs nothing."""
+(pyproject's `cluster` extra); the embedded local dispatcher (weather_core.jobs) needs nothing."""
 
 import os
 import shlex
