@@ -194,7 +194,7 @@ def test_train_page_trains_in_the_background(app_demo):
     assert_clean(at)
     assert i18n.t("train.finished", epochs=1) in texts(at.success)
     assert at.metric[0].value.endswith("%")  # the test-split accuracy
-    assert len(plotly_charts(at)) == 3  # accuracy, loss, confusion matrix
+    assert len(plotly_charts(at)) == 4  # accuracy, loss, confusion matrix, per-class bars
 
 
 def _fake_run(root, run_id, state, **status):
