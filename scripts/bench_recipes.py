@@ -62,7 +62,7 @@ def train_once(data_dir, recipe, seed, runs_root):
         "cpu_seconds": round((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), 1),
         "test_accuracy": status["test_accuracy"],
         "n_test": status["test_n"],
-        "run_dir": out["run_dir"],
+        "run_id": Path(out["run_dir"]).name,
     }
 
 
