@@ -13,14 +13,15 @@ def conv_layer_names(model):
     return [layer.name for layer in model.layers if type(layer).__name__ == "Conv2D"]
 
 
-def checked_layer(model, layer_name, default_index):
-    """The convolution layer to use (default: conv_layer_names[default_index]); an unknown name
-    is refused with the choices."""
+def checked_layer(model, layer_name, default_index, any_layer=False):
+    """The layer to use (default: conv_layer_names[default_index]): a convolution layer, or with
+    any_layer any layer of the model; an unknown name is refused with the choices."""
     names = conv_layer_names(model)
     if not names:
         raise ValueError("this model has no convolution layer to explain")
     if layer_name is None:
         return names[default_index]
+    names = [layer.name for layer in model.layers] if any_layer else names
     if layer_name not in names:
         raise ValueError(f"unknown layer {str(layer_name)[:60]!r}; choose from {', '.join(names)}")
     return layer_name
@@ -118,7 +119,7 @@ def layer_maps(run_dir, source, layer_name=None, limit=16):
     (a ReLU whose input was negative all over the photo: scaling would show it as a black tile)}."""
     model = inference.load_model(run_dir)
     _, size = inference.run_classes(run_dir)
-    name = checked_layer(model, layer_name, 0)
+    name = checked_layer(model, layer_name, 0, any_layer=True)
     maps = to_model_input(decode(source, size)[None])
     with inference.MODEL_LOCK:
         for layer in model.layers:
