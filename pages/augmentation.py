@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.ui import i18n, lesson_links, session, widgets
+from pages.ui import formatting, i18n, lesson_links, session, widgets
 from pages.ui.i18n import t
 
 PREVIEW_SIZE = 160  # training resizes to a square too; small keeps the preview quick on a CPU
@@ -80,7 +80,7 @@ def show_samples(source, name, settings):
     if st.button(t("augment.reroll")):
         seed = st.session_state[SEED_KEY] = seed + 1
     with widgets.shown_errors(), st.spinner(t("augment.working")):
-        st.image(original(source), width=200, caption=t("augment.original", name=name))
+        st.image(original(source), width=200, caption=t("augment.original", name=formatting.plain(name)))
         grid = samples(source, settings, seed)
         st.markdown(t("augment.grid", n=len(grid), seed=seed))
         st.image(list(grid), width=150, caption=[f"#{i + 1}" for i in range(len(grid))])

@@ -11,7 +11,7 @@ PHOTO_TYPES = ["jpg", "jpeg", "png", "gif", "webp", "bmp"]
 def trained_runs():
     from weather_core import runs
 
-    return [r for r in runs.list_runs() if r.has_model]
+    return widgets.usable_runs(runs.list_runs(), lambda r: r.has_model)
 
 
 def classify(run_dir, files):
@@ -26,13 +26,14 @@ def show(run_dir, index, result, content):
 
     with st.container(border=True):
         if "error" in result:
-            st.error(t("classify.bad_file", file=result["file"], error=result["error"]))
+            st.error(t("classify.bad_file", file=formatting.plain(result["file"]),
+                       error=formatting.plain(result["error"], 300)))
             return
         left, right = st.columns([1, 2])
         with widgets.shown_errors():
-            left.image(widgets.thumbnail(content, 240), caption=result["file"])
+            left.image(widgets.thumbnail(content, 240), caption=formatting.plain(result["file"]))
         confidence = result["probabilities"][result["class"]]
-        right.markdown(t("classify.result", file=result["file"], cls=i18n.class_label(result["class"]), p=confidence))
+        right.markdown(t("classify.result", file=formatting.plain(result["file"]), cls=i18n.class_label(result["class"]), p=confidence))
         close = formatting.close_call(result["probabilities"])
         if close:
             first, p1, second, p2 = close
@@ -52,7 +53,7 @@ if run is None:
     st.code(f"python -m weather_core train --data {session.active_dataset_path()} --model model_1 --epochs 5",
             language="bash")
 else:
-    st.caption(t("classify.run_info", model=run.config.get("model"), size=run.config.get("image_size"),
+    st.caption(t("classify.run_info", model=formatting.plain(run.config.get("model")), size=run.config.get("image_size"),
                  acc=formatting.percent(run.test_accuracy)))
     files = st.file_uploader(t("classify.upload"), type=PHOTO_TYPES, accept_multiple_files=True)
     if files:

@@ -11,9 +11,9 @@ def linked(all_runs):
     """Labels of the runs named in the URL (`?runs=<id1>,<id2>`); unknown ids get a warning."""
     wanted = [i.strip() for i in str(st.query_params.get("runs") or "").split(",") if i.strip()]
     by_id = {r.run_id: formatting.run_label(r) for r in all_runs}
-    unknown = [i.replace("`", "")[:60] for i in wanted if i not in by_id]
+    unknown = [i for i in wanted if i not in by_id]
     if unknown:
-        st.warning(t("compare.unknown_runs", runs=", ".join(f"`{i}`" for i in unknown[:5])))
+        st.warning(t("compare.unknown_runs", runs=", ".join(formatting.plain(i, 60) for i in unknown[:5])))
     return list(dict.fromkeys(by_id[i] for i in wanted if i in by_id))
 
 
@@ -41,7 +41,7 @@ def take_home(chosen):
         st.caption(t("export.intro"))
         for info in with_model:
             with st.container(border=True):
-                st.markdown(f"**{formatting.run_label(info)}**")
+                st.markdown(f"**{formatting.plain(formatting.run_label(info))}**")
                 run_actions.export(info, "compare")
 
 
@@ -65,7 +65,7 @@ def final_table(chosen, labels):
              t("compare.col.owner"): r.owner or "–", t("compare.col.model"): r.config.get("model"),
              t("compare.col.state"): formatting.state_label(r.state), t("compare.col.best_val"): formatting.percent(r.best_val_accuracy),
              t("compare.col.test"): formatting.percent(r.test_accuracy), t("compare.col.epochs"): len(r.metrics),
-             t("compare.col.time"): formatting.duration(sum(m.get("seconds", 0) for m in r.metrics))}
+             t("compare.col.time"): formatting.total_duration(r.metrics)}
             for r, label in zip(chosen, labels)]
 
 
@@ -103,6 +103,9 @@ def overlay(chosen, labels):
 
 
 def show(chosen):
+    for info in chosen:
+        if info.problem:
+            st.warning(t("runs.damaged", run=formatting.plain(info.run_id), problem=formatting.plain(info.problem)))
     labels = names(chosen)
     overlay(chosen, labels)
     st.subheader(t("compare.final"))

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages.ui import i18n, session, widgets
+from pages.ui import formatting, i18n, session, widgets
 from pages.ui.i18n import t
+from weather_core.settings import shown_path
 
 RATIOS = {"default": (0.7, 0.15, 0.15), "report": (0.7, 0.3)}
 THUMBS_PER_CLASS = 6
@@ -64,16 +65,21 @@ def resolve_source(kind, value):
 
 def prepare(kind, value, ratio, seed, keep_twins_together=True):
     from pages.ui import identity
-    from weather_core import classroom, data
+    from weather_core import classroom, data, quota
 
     with widgets.shown_errors(), st.spinner(t("dataset.preparing")):
         src, name = resolve_source(kind, value)
         leaky = "" if keep_twins_together else "-leaky"
         out = session.prepared_root() / session.slug(f"{name}-{'-'.join(f'{r:g}' for r in ratio)}-s{seed}{leaky}")
-        summary = data.prepare(src, out, ratio=ratio, seed=seed, keep_twins_together=keep_twins_together)
+        try:
+            summary = data.prepare(src, out, ratio=ratio, seed=seed, keep_twins_together=keep_twins_together,
+                                   storage=quota.storage_for(identity.current_user()))
+        finally:
+            if kind == "zip":  # the prepared copy holds every photo; the upload is not kept
+                src.unlink(missing_ok=True)
         classroom.record_dataset_owner(out, identity.current_user())
         session.set_active_dataset(out)
-        st.success(t("dataset.prepared", n=sum(summary["classes"].values()), name=out.name))
+        st.success(t("dataset.prepared", n=sum(summary["classes"].values()), name=formatting.plain(out.name)))
 
 
 def thumbnails(prepared):
@@ -84,7 +90,7 @@ def thumbnails(prepared):
         st.caption(i18n.class_label(folder.name))
         with widgets.shown_errors():
             st.image([widgets.square_thumbnail(str(f), 120, f.stat().st_mtime) for f in files], width=110,
-                     caption=[f.name for f in files])
+                     caption=[formatting.plain(f.name) for f in files])
 
 
 def split_table(summary):
@@ -117,8 +123,8 @@ def skipped_rows(skipped):
 
 
 def show(prepared, summary):
-    st.subheader(t("dataset.active", name=session.dataset_label(prepared)))
-    st.caption(t("dataset.summary_line", source=summary["source"], seed=summary["seed"],
+    st.subheader(t("dataset.active", name=formatting.plain(session.dataset_label(prepared))))
+    st.caption(t("dataset.summary_line", source=formatting.plain(shown_path(summary["source"])), seed=summary["seed"],
                  ratio=" / ".join(f"{r:g}" for r in summary["ratio"])))
     if summary.get("keep_twins_together") is False:
         st.warning(t("dataset.leaky"), icon=":material/warning:")
@@ -135,6 +141,10 @@ def show(prepared, summary):
     st.subheader(t("dataset.skipped", n=len(summary["skipped"])))
     if summary["skipped"]:
         st.dataframe(skipped_rows(summary["skipped"]), hide_index=True)
+    if summary.get("renamed"):
+        st.caption(t("dataset.renamed", n=len(summary["renamed"])))
+        st.dataframe([{t("dataset.col.file"): row["file"], t("dataset.col.kept_as"): row["as"]}
+                      for row in summary["renamed"]], hide_index=True)
     from pages.ui import dataset_health
 
     dataset_health.section(prepared, summary)

@@ -17,7 +17,8 @@ def scored_runs():
     """Finished runs with a test report."""
     from weather_core import runs
 
-    return [r for r in runs.list_runs() if r.has_model and (r.path / "evaluation.json").exists()]
+    return widgets.usable_runs(runs.list_runs(),
+                               lambda r: r.has_model and runs.own_file(r.path, "evaluation.json"))
 
 
 def cells(report):
@@ -65,12 +66,16 @@ def choose_cell(run, report, counts):
 
 
 def locate(run, row):
-    """A test photo's file: where it was scored, else under the run's dataset folder."""
+    """A test photo's file: where it was scored, else under the run's dataset folder; only ever a
+    file inside the data root (evaluation.json may name any path: /etc/shadow is not shown)."""
+    from weather_core import settings
+
     path = Path(row["file"])
-    if path.is_file():
-        return path
     candidate = Path(run.config.get("data") or ".") / "split" / "test" / row["true"] / path.name
-    return candidate if candidate.is_file() else None
+    for found in (path, candidate):
+        if found.is_file() and settings.inside(found, settings.data_root()):
+            return found
+    return None
 
 
 def photos(run, report, cell):
@@ -89,12 +94,12 @@ def photos(run, report, cell):
         with columns[index % COLUMNS]:
             name, path = Path(row["file"]).name, locate(run, row)
             if path is None:
-                st.warning(t("errors.missing", file=name))
+                st.warning(t("errors.missing", file=formatting.plain(name)))
                 continue
             result = explain_panel.overlay(run.path, str(path), explained)
             if result is not None:
                 explain_panel.photo_and_heat(result, opacity, explained, width="stretch", short=True)
-                st.caption(t("errors.photo", file=name, predicted=names["predicted"], p=row["confidence"],
+                st.caption(t("errors.photo", file=formatting.plain(name), predicted=names["predicted"], p=row["confidence"],
                              true=names["true"], true_p=row["probabilities"].get(true, 0.0)))
 
 
@@ -107,8 +112,10 @@ if run is None:
 else:
     from weather_core import runs
 
-    report = runs.read_json(run.path / "evaluation.json") or {}
-    if not report.get("confusion_matrix") or not report.get("n"):
+    report, problem = runs.read_evaluation(run.path)
+    if problem:
+        st.warning(t("runs.damaged", run=formatting.plain(run.run_id), problem=formatting.plain(problem)))
+    elif not report["n"] or not any(map(any, report["confusion_matrix"])):
         st.warning(t("errors.no_report"))
     else:
         st.caption(t("errors.accuracy", acc=formatting.percent(report.get("accuracy")), n=report["n"]))

@@ -89,22 +89,22 @@ def results(info):
     if info.state == "finished":
         st.success(t("train.finished", epochs=len(info.metrics)))
     elif info.state == "cancelled":
-        st.warning(t("train.cancelled", error=info.status.get("error", "")))
+        st.warning(t("train.cancelled", error=formatting.plain(info.status.get("error", ""), 300)))
     else:
-        st.error(t("train.failed", state=formatting.state_label(info.state), error=info.status.get("error") or t("train.no_error")))
+        st.error(t("train.failed", state=formatting.state_label(info.state), error=formatting.plain(info.problem or info.status.get("error") or t("train.no_error"), 300)))
         with st.expander(t("train.log")):
             st.code(formatting.log_tail(info.path / "log.txt") or t("train.no_log"), language="text")
     cols = st.columns(3)
     cols[0].metric(t("train.test_accuracy"), formatting.percent(info.test_accuracy))
     cols[1].metric(t("train.best_val"), formatting.percent(info.best_val_accuracy))
-    cols[2].metric(t("train.time"), formatting.duration(sum(r.get("seconds", 0) for r in info.metrics)))
+    cols[2].metric(t("train.time"), formatting.total_duration(info.metrics))
     if info.test_accuracy is None and info.state == "finished":
         st.warning(t("train.no_test"))
     else:
         st.caption(t("train.honest"))
     curves([info])
-    report = runs.read_json(info.path / "evaluation.json")
-    if isinstance(report, dict) and {"classes", "confusion_matrix"} <= report.keys():
+    report, _ = runs.read_evaluation(info.path)
+    if report is not None:
         from pages.ui import charts
 
         left, right = st.columns(2)
@@ -118,7 +118,8 @@ def show_run(run_dir):
     from weather_core import runs
 
     info = runs.load_run(run_dir)
-    st.subheader(t("train.run", run=info.run_id, model=info.config.get("model", "?")))
+    st.subheader(t("train.run", run=formatting.plain(info.run_id),
+                   model=formatting.plain(info.config.get("model", "?"))))
     run_actions.owner_note(info)
     if info.state in runs.ACTIVE:
         live(str(run_dir))

@@ -2,6 +2,7 @@
 process, opening a dashboard page under app.py with AppTest, and hostile inputs (a PNG header
 declaring a huge image, a run whose model holds a Lambda layer)."""
 
+import re
 import shutil
 import struct
 import time
@@ -62,8 +63,15 @@ def assert_clean(at):
     assert not at.exception, [e.value for e in at.exception]
 
 
+def shown(markdown) -> str:
+    """Markdown source as a reader sees it: the backslash escapes of user values
+    (pages.ui.formatting.plain) removed."""
+    return re.sub(r"\\(.)", r"\1", str(markdown))
+
+
 def texts(elements):
-    return " ".join(str(e.value) for e in elements)
+    """The elements' text as a reader sees it (escapes removed), joined."""
+    return " ".join(shown(e.value) for e in elements)
 
 
 def png_declaring(width, height) -> bytes:

@@ -18,7 +18,7 @@ from PIL import Image
 from pages.ui import i18n, session
 from weather_core import CLASSES, data, inference, runs, settings
 from weather_core.data import DataError
-from support import assert_clean, demo_photo, open_page, png_declaring, texts
+from support import assert_clean, demo_photo, open_page, png_declaring, shown, texts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -292,12 +292,12 @@ def test_classify_page_batch_with_bad_files(tiny_run, demo_raw, monkeypatch):
     at = open_page("pages/classify.py")
     at.file_uploader[0].set_value(uploads).run()
     assert_clean(at)
-    errors = [e.value for e in at.error]
+    errors = [shown(e.value) for e in at.error]
     assert len(errors) == len(bad), errors
     for (name, _, expected), message in zip(bad, errors):
         assert message.startswith(f"{name}: ") and expected in message, message
         assert "Traceback" not in message and "/" not in message.split(": ", 1)[1]  # no server paths
-    results = [m.group(1) for m in (re.match(r"\*\*(.+?)\*\*: ", e.value) for e in at.markdown) if m]
+    results = [m.group(1) for m in (re.match(r"\*\*(.+?)\*\*: ", shown(e.value)) for e in at.markdown) if m]
     assert results == [name for name, _ in good]
     assert len(at.get("plotly_chart")) >= len(good)  # a probability chart per classified photo
     # one model load, from the run folder inside the runs root, in safe mode; no upload was ever a model

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from pages.ui import i18n
+from pages.ui.formatting import plain
 from weather_core import inference, jobs, runs, settings, training
 from weather_core.training import TrainConfig
-from support import TINY, assert_clean, demo_photo, lambda_run, open_page, texts, wait_for
+from support import TINY, assert_clean, demo_photo, lambda_run, open_page, shown, texts, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -241,7 +242,7 @@ def test_classify_page_with_damaged_runs(damaged_runs, demo_raw):
         if message:
             assert message in texts(at.error), (key, texts(at.error))
         else:
-            assert not at.error and any(m.value.startswith("**sky.jpg**") for m in at.markdown)
+            assert not at.error and any(shown(m.value).startswith("**sky.jpg**") for m in at.markdown)
     assert not damaged_runs["marker"].exists()
 
 
@@ -263,7 +264,7 @@ def test_train_page_offers_resume_and_discard_for_an_interrupted_run(tiny_run, e
     assert "interrupted" in texts(at.error)
     labels = [b.label for b in at.button]
     assert i18n.t("stopped.resume") in labels and i18n.t("stopped.discard") in labels, labels
-    next(c for c in at.checkbox if c.label == i18n.t("stopped.confirm", run=run_dir.name)).check().run()
+    next(c for c in at.checkbox if c.label == i18n.t("stopped.confirm", run=plain(run_dir.name))).check().run()
     next(b for b in at.button if b.label == i18n.t("stopped.discard")).click().run()
     assert_clean(at)
     assert not run_dir.exists()

@@ -10,7 +10,7 @@ import pytest
 
 from pages.ui import i18n, layer_view, session
 from weather_core import data, runs
-from support import assert_clean, open_page, texts
+from support import assert_clean, open_page, shown, texts
 
 pytestmark = pytest.mark.usefixtures("roots")
 CLASSES = {"cloudy", "rain", "shine", "sunrise"}
@@ -67,7 +67,18 @@ def test_compare_in_korean_names_settings_in_korean(trained_run, empty_runs, mon
     assert "run-0 (테스트" in " ".join(at.multiselect[0].options)
 
 
-def test_models_page_shows_parameters_diagram_and_a_layers_feature_maps(trained_run):
+def test_models_page_shows_parameters_diagram_and_a_layers_feature_maps(trained_run, app_demo):
+    # The page shows photos from inside the data root only (issue 12): the run was trained on the
+    # same demo dataset in another root, so it takes its sample photos from this module's copy.
+    config = runs.read_json(trained_run / "config.json")
+    runs.write_json_atomic(trained_run / "config.json", {**config, "data": str(app_demo)})
+    try:
+        _models_page_shows(trained_run)
+    finally:
+        runs.write_json_atomic(trained_run / "config.json", config)
+
+
+def _models_page_shows(trained_run):
     at = open_page("pages/models.py")  # model_1: trained_run is a model_1 run
     params, diagram = figure(at, 0), figure(at, 1)
     assert params["layout"]["yaxis"]["type"] == "log"
@@ -123,11 +134,12 @@ def test_dataset_shows_duplicate_groups_with_their_splits_and_the_leaking_option
     at = open_page("pages/dataset.py", **{session.DATASET_KEY: str(out)})
     groups = summary["health"]["duplicate_groups"]
     assert len(groups) >= 2
-    shown = [image for image in at.image if len(image.value) == 2 and any("cloudy98.jpg" in c for c in image.captions)]
-    assert len(shown) == 1
+    pair = [image for image in at.image
+            if len(image.value) == 2 and any("cloudy98.jpg" in shown(c) for c in image.captions)]
+    assert len(pair) == 1
     splits = dict(zip(next(g["files"] for g in groups if "cloudy/cloudy98.jpg" in g["files"]),
                       next(g["splits"] for g in groups if "cloudy/cloudy98.jpg" in g["files"])))
-    assert sorted(shown[0].captions) == sorted(f"{f.split('/')[1]} · {i18n.t('split.' + s)}" for f, s in splits.items())
+    assert sorted(map(shown, pair[0].captions)) == sorted(f"{f.split('/')[1]} · {i18n.t('split.' + s)}" for f, s in splits.items())
     assert i18n.t("dataset.leaky") in texts(at.warning)
     at.radio[1].set_value("report").run()  # the report's 7:3 preset offers the leaking split
     assert_clean(at)

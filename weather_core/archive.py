@@ -6,19 +6,22 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from . import settings
 from .errors import DataError
 
 
-def extract_zip(zip_path, out_dir, max_total_bytes=2 * 2**30, max_files=100_000) -> Path:
-    """Extract a zip into the (new or empty) out_dir, refusing escapes, links and zip bombs."""
+def extract_zip(zip_path, out_dir, max_total_bytes=2 * 2**30, max_files=100_000, max_depth=None) -> Path:
+    """Extract a zip into the (new or empty) out_dir, refusing escapes, links, zip bombs and
+    folders nested deeper than max_depth (default settings.max_zip_depth())."""
     zip_path, out_dir = Path(zip_path), Path(out_dir)
     if not zipfile.is_zipfile(zip_path):
-        raise DataError(f"not a zip file: {zip_path}")
+        raise DataError(f"not a zip file: {zip_path.name}")
     if out_dir.exists() and any(out_dir.iterdir()):
-        raise DataError(f"cannot extract into {out_dir}: folder is not empty")
+        raise DataError(f"cannot extract into {settings.shown_path(out_dir)}: folder is not empty")
     try:
         with zipfile.ZipFile(zip_path) as archive:
             members = _checked_members(archive, max_total_bytes, max_files)
+            _check_depth(members, max_depth or settings.max_zip_depth())
             out_dir.mkdir(parents=True, exist_ok=True)
             try:
                 _extract(archive, members, out_dir, max_total_bytes)
@@ -28,6 +31,15 @@ def extract_zip(zip_path, out_dir, max_total_bytes=2 * 2**30, max_files=100_000)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
         raise DataError(f"damaged or unsupported zip file {zip_path.name}: {error}") from None
     return out_dir
+
+
+def _check_depth(members, max_depth) -> None:
+    # 1,100 nested folders overflow Python's recursion in mkdir(parents=True); no photo needs 32.
+    for info, parts in members:
+        depth = len(parts) - (not info.is_dir())
+        if depth > max_depth:
+            raise DataError(f"zip entry {info.filename[:60]!r}... lies {depth} folders deep "
+                            f"(limit {max_depth}); refusing to extract")
 
 
 def _checked_members(archive, max_total_bytes, max_files) -> list:

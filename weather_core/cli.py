@@ -247,8 +247,8 @@ def _run_path(run):
     from . import runs
 
     path = Path(run)
-    if path.is_dir():
-        return runs.resolve_run(path.resolve().name, path.resolve().parent)
+    if path.is_dir():  # the folder itself, never where a link to it points (runs.is_run_folder)
+        return runs.resolve_run(path.name, path.absolute().parent)
     return runs.resolve_run(run)
 
 

@@ -5,6 +5,7 @@ so re-running never leaves duplicates or stale files behind.
 """
 
 import json
+import math
 import os
 import random
 import shutil
@@ -15,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 import splitfolders
 
-from . import CLASSES, duplicates
+from . import CLASSES, duplicates, settings
 from .archive import extract_zip
 from .errors import DataError
 from .health import health_report
@@ -34,6 +35,8 @@ class SortResult:
     counts: dict = field(default_factory=dict)  # class -> number of photos
     files: dict = field(default_factory=dict)  # class -> [Path] (in the output folder once written)
     skipped: list = field(default_factory=list)  # [{"file": ..., "reason": ...}]
+    renamed: list = field(default_factory=list)  # [{"file": ..., "as": "class/new name", ...}]
+    targets: dict = field(default_factory=dict)  # str(source path) -> its file name in sorted/<class>/
 
 
 # ---------------------------------------------------------------------------------------------
@@ -84,7 +87,7 @@ def scan(src_dir, cache=None, decode_size=DECODE_SIZE) -> SortResult:
     """Classify every file of a flat folder by name and decode each photo once; writes nothing."""
     src_dir = Path(src_dir)
     if not src_dir.is_dir():
-        raise DataError(f"not a folder: {src_dir}")
+        raise DataError(f"not a folder: {settings.shown_path(src_dir)}")
     result = SortResult(counts={name: 0 for name in CLASSES}, files={name: [] for name in CLASSES})
     candidates = {}
     for path in _source_entries(src_dir):
@@ -94,16 +97,39 @@ def scan(src_dir, cache=None, decode_size=DECODE_SIZE) -> SortResult:
         else:
             candidates[path] = class_of(path.name) or _class_folder(path.parent)
 
+    limit = settings.max_photos_per_dataset()
+    if len(candidates) > limit:  # checked before decoding: decoding is what costs server time
+        raise DataError(f"{len(candidates):,} photos in {src_dir.name}; a dataset may hold at most "
+                        f"{limit:,} (WEATHER_MAX_PHOTOS)")
     cache = cache or DecodeCache()
     _, errors = cache.ensure_many(list(candidates), decode_size)
+    taken = {name: set() for name in CLASSES}
     for path, name in candidates.items():
         if str(path) in errors:
             reason = _reason("unreadable", f"unreadable image: {errors[str(path)]}", error=errors[str(path)])
             result.skipped.append({"file": _relative(path, src_dir), **reason})
-        else:
-            result.files[name].append(path)
-            result.counts[name] += 1
+            continue
+        target = _unique_name(path.name, taken[name])
+        if target != path.name:
+            result.renamed.append({"file": _relative(path, src_dir), "as": f"{name}/{target}",
+                                   **_reason("same_name", f"another photo of {name} has the same name; "
+                                             f"kept as {target}", name=target)})
+        result.targets[str(path)] = target
+        result.files[name].append(path)
+        result.counts[name] += 1
     return result
+
+
+def _unique_name(name: str, taken: set) -> str:
+    """`name`, or `stem_2.ext`, `stem_3.ext`... when a photo of the class already has it (compared
+    case-insensitively: Cloudy/cloudy1.jpg and cloudy/cloudy1.jpg, or a case-insensitive disk)."""
+    stem, suffix = Path(name).stem, Path(name).suffix
+    candidate, number = name, 1
+    while candidate.lower() in taken:
+        number += 1
+        candidate = f"{stem}_{number}{suffix}"
+    taken.add(candidate.lower())
+    return candidate
 
 
 def _source_entries(folder: Path) -> list[Path]:
@@ -164,12 +190,14 @@ def write_sorted(result: SortResult, out_dir) -> SortResult:
                 continue
             (staging / name).mkdir()
             for path in paths:
-                shutil.copy2(path, staging / name / path.name)
-                written[name].append(out_dir / name / path.name)
+                target = result.targets.get(str(path), path.name)
+                shutil.copy2(path, staging / name / target)
+                written[name].append(out_dir / name / target)
         _swap_in(staging, out_dir, CLASSES)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return SortResult(counts=dict(result.counts), files=written, skipped=list(result.skipped))
+    return SortResult(counts=dict(result.counts), files=written, skipped=list(result.skipped),
+                      renamed=list(result.renamed))
 
 
 def sort_by_name(src_dir, out_dir, cache=None, decode_size=DECODE_SIZE) -> SortResult:
@@ -183,7 +211,8 @@ def sort_by_name(src_dir, out_dir, cache=None, decode_size=DECODE_SIZE) -> SortR
 
 def _nothing_sorted(src, result: SortResult) -> str:
     words = "/".join(CLASSES)
-    return f"no photos whose name contains {words} in {src} ({len(result.skipped)} files skipped)"
+    return (f"no photos whose name contains {words} in {settings.shown_path(src)} "
+            f"({len(result.skipped)} files skipped)")
 
 
 def _staging_dir(target: Path) -> Path:
@@ -207,7 +236,8 @@ def _refuse_overlap(src, target) -> None:
     # Replacing a folder that holds (or is) the source would destroy the user's photos.
     src, target = Path(src).resolve(), Path(target).resolve()
     if src == target or target in src.parents:
-        raise DataError(f"the output folder {target} must not contain the source {src}")
+        raise DataError(f"the output folder {settings.shown_path(target)} must not contain the source "
+                        f"{settings.shown_path(src)}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -215,7 +245,12 @@ def _refuse_overlap(src, target) -> None:
 
 
 def check_ratio(ratio) -> tuple[float, ...]:
-    ratio = tuple(float(r) for r in ratio)
+    try:
+        ratio = tuple(float(r) for r in ratio)
+    except (TypeError, ValueError):
+        raise DataError(f"ratio values must be numbers, got {list(ratio)}") from None
+    if not all(math.isfinite(r) for r in ratio):  # nan passes every comparison below
+        raise DataError(f"ratio values must be finite numbers, got {list(ratio)}")
     if len(ratio) not in (2, 3):
         raise DataError(f"ratio needs 2 (train val) or 3 (train val test) values, got {len(ratio)}")
     if any(r <= 0 for r in ratio):
@@ -279,14 +314,14 @@ def _link_or_copy(src: Path, dst: Path) -> None:
 
 def _check_class_folders(sorted_dir: Path) -> None:
     if not sorted_dir.is_dir():
-        raise DataError(f"not a folder: {sorted_dir}")
+        raise DataError(f"not a folder: {settings.shown_path(sorted_dir)}")
     folders = [d.name for d in sorted_dir.iterdir() if d.is_dir() and not is_hidden(d.name)]
     unknown = sorted(set(folders) - set(CLASSES))
     if unknown:
-        raise DataError(f"unexpected folder(s) {', '.join(unknown)} in {sorted_dir}; "
+        raise DataError(f"unexpected folder(s) {', '.join(unknown)} in {settings.shown_path(sorted_dir)}; "
                         f"expected only {', '.join(CLASSES)}")
     if not folders:
-        raise DataError(f"no class folders ({', '.join(CLASSES)}) in {sorted_dir}")
+        raise DataError(f"no class folders ({', '.join(CLASSES)}) in {settings.shown_path(sorted_dir)}")
 
 
 def split_counts(split_dir) -> dict:
@@ -309,7 +344,7 @@ def split_dirs(data_dir) -> dict[str, Path]:
     root = data_dir / "split" if (data_dir / "split").is_dir() else data_dir
     found = {name: root / name for name in SPLITS if (root / name).is_dir()}
     if "train" not in found or "val" not in found:
-        raise DataError(f"no prepared dataset in {data_dir} (expected split/train and split/val); "
+        raise DataError(f"no prepared dataset in {settings.shown_path(data_dir)} (expected split/train and split/val); "
                         "run `python -m weather_core prepare` first")
     return found
 
@@ -319,27 +354,39 @@ def split_dirs(data_dir) -> dict[str, Path]:
 
 
 def prepare(src, out_dir, ratio=DEFAULT_RATIO, seed=DEFAULT_SEED, cache=None,
-            decode_size=DECODE_SIZE, keep_twins_together=True) -> dict:
+            decode_size=DECODE_SIZE, keep_twins_together=True, storage=None) -> dict:
     """Folder or .zip -> out_dir/sorted, out_dir/split and out_dir/prepared.json; returns the summary.
 
     keep_twins_together=False splits as the report did, file by file: copies of one photo may
-    land in train and test, which flatters the test score (the dashboard shows it on purpose)."""
+    land in train and test, which flatters the test score (the dashboard shows it on purpose).
+    `storage`: a quota.Storage the new copies must fit in (the server's; the CLI has none).
+    A failed preparation leaves no new folder behind."""
     src, out_dir = Path(src), Path(out_dir)
     ratio = check_ratio(ratio)
     if not src.exists():
-        raise DataError(f"source not found: {src}")
+        raise DataError(f"source not found: {settings.shown_path(src)}")
     for target in (out_dir / "sorted", out_dir / "split"):
         _refuse_overlap(src, target)
-    cache = cache or DecodeCache()
+    created = not out_dir.exists()
+    try:
+        return _prepare(src, out_dir, ratio, seed, cache or DecodeCache(), decode_size,
+                        keep_twins_together, storage)
+    except BaseException:
+        if created:
+            shutil.rmtree(out_dir, ignore_errors=True)
+        raise
+
+
+def _prepare(src, out_dir, ratio, seed, cache, decode_size, keep_twins_together, storage) -> dict:
     if src.is_dir():
-        sorted_result = _sort_checked(src, src, out_dir, cache, decode_size)
+        sorted_result = _sort_checked(src, src, out_dir, cache, decode_size, storage)
     elif zipfile.is_zipfile(src):
         out_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix=".extract-", dir=out_dir) as tmp:
             root = extract_zip(src, Path(tmp) / "zip")
-            sorted_result = _sort_checked(root, src, out_dir, cache, decode_size)
+            sorted_result = _sort_checked(root, src, out_dir, cache, decode_size, storage)
     else:
-        raise DataError(f"expected a folder or a .zip file: {src}")
+        raise DataError(f"expected a folder or a .zip file: {settings.shown_path(src)}")
 
     sorted_dir = out_dir / "sorted"
     photos = [path for paths in sorted_result.files.values() for path in paths]
@@ -361,6 +408,7 @@ def prepare(src, out_dir, ratio=DEFAULT_RATIO, seed=DEFAULT_SEED, cache=None,
         "classes": sorted_result.counts,
         "splits": splits,
         "skipped": sorted_result.skipped,
+        "renamed": sorted_result.renamed,
         "duplicate_groups": groups,
         "cross_split_twins": duplicates.twins_across(groups, split_of),
         "health": health,
@@ -369,14 +417,16 @@ def prepare(src, out_dir, ratio=DEFAULT_RATIO, seed=DEFAULT_SEED, cache=None,
     return summary
 
 
-def _sort_checked(root, src, out_dir, cache, decode_size) -> SortResult:
+def _sort_checked(root, src, out_dir, cache, decode_size, storage=None) -> SortResult:
     # Check before writing anything, so a bad source never wipes an earlier good preparation.
     result = scan(root, cache, decode_size)
+    if storage is not None:  # sorted/ copies the photos; split/ hard-links them where it can
+        storage.check_room(2 * sum(p.stat().st_size for paths in result.files.values() for p in paths))
     found = [name for name, n in result.counts.items() if n]
     if not found:
         raise DataError(_nothing_sorted(src, result))
     if len(found) < 2:
-        raise DataError(f"only one class ({found[0]}) found in {src}; "
+        raise DataError(f"only one class ({found[0]}) found in {settings.shown_path(src)}; "
                         "a classifier needs photos of at least two classes")
     return write_sorted(result, out_dir / "sorted")
 

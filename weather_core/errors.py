@@ -6,7 +6,13 @@ EXPECTED_ERRORS = (ValueError, OSError)
 
 
 def one_line(error, limit=None) -> str:
-    """An error's message on one line (at most `limit` characters), or its type when it has none."""
+    """An error's message on one line (at most `limit` characters), or its type when it has none.
+    A file system error names its file relative to the data or runs root, never the server's
+    own layout ("Permission denied: runs/x/config.json")."""
+    if isinstance(error, OSError) and error.filename is not None and error.strerror:
+        from .settings import shown_path
+
+        error = f"{error.strerror}: {shown_path(error.filename)}"
     text = " ".join(str(error).split())
     return (text[:limit] if limit else text) or type(error).__name__
 

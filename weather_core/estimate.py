@@ -46,7 +46,7 @@ def remaining_seconds(status, rows, now) -> float | None:
     start time before the first epoch ended); None when nothing is known yet."""
     done, epochs = fraction_done(status), status.get("epochs") or 1
     if rows:
-        return epochs * (1 - done) * sum(r.get("seconds", 0) for r in rows) / len(rows)
+        return epochs * (1 - done) * sum(r.get("seconds") or 0 for r in rows) / len(rows)
     if done and status.get("started"):
         return (now - status["started"]) * (1 - done) / done
     return None

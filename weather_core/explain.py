@@ -13,13 +13,33 @@ def conv_layer_names(model):
     return [layer.name for layer in model.layers if type(layer).__name__ == "Conv2D"]
 
 
+def checked_layer(model, layer_name, default_index, any_layer=False):
+    """The layer to use (default: conv_layer_names[default_index]): a convolution layer, or with
+    any_layer any layer of the model; an unknown name is refused with the choices."""
+    names = conv_layer_names(model)
+    if not names:
+        raise ValueError("this model has no convolution layer to explain")
+    if layer_name is None:
+        return names[default_index]
+    names = [layer.name for layer in model.layers] if any_layer else names
+    if layer_name not in names:
+        raise ValueError(f"unknown layer {str(layer_name)[:60]!r}; choose from {', '.join(names)}")
+    return layer_name
+
+
+def checked_class(class_name, class_names):
+    if class_name is not None and class_name not in class_names:
+        raise ValueError(f"unknown class {str(class_name)[:60]!r}; choose from {', '.join(class_names)}")
+    return class_name
+
+
 def _logits_model(model, layer_name):
     """Run a Sequential model layer by layer, returning the chosen layer's maps and the class
     scores before the output activation (softmax saturates, and the report's Model 2 ends in ReLU,
     so gradients of the outputs can vanish). Layer by layer keeps the maps on the gradient tape."""
     import keras
 
-    name = layer_name or conv_layer_names(model)[-1]
+    name = checked_layer(model, layer_name, -1)
     cut = [layer.name for layer in model.layers].index(name)
     head = model.layers[-1]
 
@@ -74,7 +94,7 @@ def explain_file(run_dir, source, class_name=None, layer_name=None, display_size
     model = inference.load_model(run_dir)
     class_names, size = inference.run_classes(run_dir)
     image = decode(source, size)
-    index = class_names.index(class_name) if class_name else None
+    index = class_names.index(class_name) if checked_class(class_name, class_names) else None
     cam, index = grad_cam(model, image, index, layer_name)
     with inference.MODEL_LOCK:
         probabilities = np.asarray(model(to_model_input(image[None]), training=False))[0]
@@ -99,7 +119,7 @@ def layer_maps(run_dir, source, layer_name=None, limit=16):
     (a ReLU whose input was negative all over the photo: scaling would show it as a black tile)}."""
     model = inference.load_model(run_dir)
     _, size = inference.run_classes(run_dir)
-    name = layer_name or conv_layer_names(model)[0]
+    name = checked_layer(model, layer_name, 0, any_layer=True)
     maps = to_model_input(decode(source, size)[None])
     with inference.MODEL_LOCK:
         for layer in model.layers:
@@ -117,8 +137,24 @@ def layer_maps(run_dir, source, layer_name=None, limit=16):
     return {"maps": scaled, "layer": name, "silent": silent}
 
 
+def check_out_file(out_path) -> None:
+    """Refuse an --out that is a folder or has no image extension, before any work is done."""
+    from pathlib import Path
+
+    out_path = Path(out_path)
+    if out_path.is_dir():
+        raise ValueError(f"--out {out_path.name or out_path} is a folder; give a file name such as "
+                         f"{(out_path / 'explained.png').as_posix()}")
+    known = Image.registered_extensions()
+    if out_path.suffix.lower() not in known:
+        raise ValueError(f"--out {out_path.name} needs an image file extension such as .png or .jpg")
+    if not out_path.parent.is_dir():
+        raise ValueError(f"--out: the folder {out_path.parent} does not exist")
+
+
 def write_overlay(run_dir, source, out_path, class_name=None, layer_name=None, display_size=320):
     """The CLI's `explain`: photo and Grad-CAM overlay side by side, as a PNG."""
+    check_out_file(out_path)
     result = explain_file(run_dir, source, class_name, layer_name, display_size)
     Image.fromarray(np.concatenate([result["image"], result["overlay"]], axis=1)).save(out_path)
     return {key: result[key] for key in ("class", "probabilities")} | {"out": str(out_path)}

@@ -24,8 +24,8 @@ def metrics_csv(run_dir) -> str:
 
 def model_card(run_dir) -> str:
     run = runs.load_run(run_dir)
-    config, evaluation = run.config, runs.read_json(Path(run_dir) / "evaluation.json", {}) or {}
-    split = config.get("split", {})
+    config, evaluation = run.config, runs.read_evaluation(run_dir)[0] or {}
+    split = {name: part for name, part in config.get("split", {}).items() if isinstance(part, dict)}
     lines = [
         f"# Model card: {run.run_id}",
         "",
@@ -42,7 +42,7 @@ def model_card(run_dir) -> str:
         f"- Best validation accuracy: {run.best_val_accuracy}",
     ]
     if evaluation:
-        lines += [f"- Test accuracy: {evaluation['accuracy']:.4f} on {evaluation['n']} photos "
+        lines += [f"- Test accuracy: {evaluation.get('accuracy', 0):.4f} on {evaluation['n']} photos "
                   "that neither training nor learning-rate scheduling saw", "",
                   "Confusion matrix (rows: true, columns: predicted):", "",
                   "| | " + " | ".join(evaluation["classes"]) + " |",
@@ -61,18 +61,24 @@ def tflite_bytes(run_dir) -> bytes:
 
 
 def export_zip(run_dir, out_path=None, include_tflite=True) -> bytes:
-    """The run as one zip (returned as bytes, and written to `out_path` when given)."""
+    """The run as one zip (returned as bytes, and written to `out_path` when given). Only the run's
+    own regular files go in: a link (to /etc/shadow, to another run) is never followed."""
     run_dir = Path(run_dir)
+    model = runs.read_own_bytes(run_dir, inference.model_path(run_dir).name)  # no links, see there
+    config = runs.read_own_bytes(run_dir, "config.json")
+    if model is None or config is None:
+        raise ValueError(f"run {run_dir.name}: its model or config.json is missing or a link; nothing exported")
+    info = runs.load_run(run_dir)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.write(inference.model_path(run_dir), "model.keras")
+        archive.writestr("model.keras", model)
         if include_tflite:
             archive.writestr("model.tflite", tflite_bytes(run_dir))
-        labels = runs.read_json(run_dir / "config.json", {}).get("class_names", [])
-        archive.writestr("labels.txt", "\n".join(labels) + "\n")
-        archive.write(run_dir / "config.json", "config.json")
-        if (run_dir / "evaluation.json").exists():
-            archive.write(run_dir / "evaluation.json", "evaluation.json")
+        archive.writestr("labels.txt", "\n".join(info.config.get("class_names", [])) + "\n")
+        archive.writestr("config.json", config)
+        evaluation = runs.read_own_bytes(run_dir, "evaluation.json")
+        if evaluation is not None:
+            archive.writestr("evaluation.json", evaluation)
         archive.writestr("metrics.csv", metrics_csv(run_dir))
         archive.writestr("MODEL_CARD.md", model_card(run_dir))
     payload = buffer.getvalue()

@@ -20,12 +20,24 @@ MAX_PIXELS = 64_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 
+# Every decode in this process (all sessions, all worker threads) waits for one of these slots:
+# a 7900x7900 PNG holds ~60 MB while it is decoded, and ten at once would hold ten times that.
+DECODE_SLOTS = threading.BoundedSemaphore(settings.max_concurrent_decodes())
+
+
 class ImageError(ValueError):
     """A file that cannot be used as a photo; the message is meant for users."""
 
 
-def open_rgb(source) -> Image.Image:
-    """Open a path, bytes or file object as an upright RGB image (first frame of animations)."""
+def open_rgb(source, max_side=None) -> Image.Image:
+    """Open a path, bytes or file object as an upright RGB image (first frame of animations).
+    With `max_side`, a large image is shrunk by a whole factor (to no less than 2 * max_side)
+    before its RGB copy is made."""
+    with DECODE_SLOTS:
+        return _open_rgb(source, max_side)
+
+
+def _open_rgb(source, max_side=None) -> Image.Image:
     if isinstance(source, (bytes, bytearray)):
         source = io.BytesIO(source)
     try:
@@ -34,6 +46,8 @@ def open_rgb(source) -> Image.Image:
         if width * height > MAX_PIXELS:
             raise ImageError(f"image too large ({width}x{height} pixels; limit {MAX_PIXELS:,})")
         image.seek(0)
+        if max_side:
+            image = _reduced(image, max_side)
         image = ImageOps.exif_transpose(image)
         return _to_rgb(image)
     except ImageError:
@@ -44,6 +58,24 @@ def open_rgb(source) -> Image.Image:
         raise ImageError("not an image (unrecognised format)") from None
     except (OSError, SyntaxError, ValueError, EOFError) as error:
         raise ImageError(f"unreadable image ({error})") from None
+
+
+def _reduced(image: Image.Image, max_side: int) -> Image.Image:
+    """The image shrunk by a whole factor in its own mode (one byte per pixel for a 1-bit or
+    greyscale PNG, not three), keeping at least 2 * max_side pixels on its shorter side."""
+    if image.format == "JPEG":
+        image.draft(image.mode, (max_side * 2, max_side * 2))  # libjpeg scales while decoding
+    factor = min(image.size) // (2 * max_side)
+    if factor < 2:
+        return image
+    if image.mode == "1":
+        image = image.convert("L")
+    elif image.mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    try:
+        return image.reduce(factor)
+    except ValueError:  # a mode reduce() does not handle (16-bit, CMYK...): full size, as before
+        return image
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:
@@ -63,9 +95,11 @@ def _to_rgb(image: Image.Image) -> Image.Image:
 def decode(source, size: int) -> np.ndarray:
     """Decode to a (size, size, 3) uint8 array: upright, RGB, resized (aspect not kept, as Keras does)."""
     if isinstance(source, (str, Path)) and _format_of(source) == "JPEG":
-        return _decode_jpeg_fast(source, size)
-    image = open_rgb(source)
-    return np.asarray(image.resize((size, size), Image.Resampling.BILINEAR, reducing_gap=3.0))
+        with DECODE_SLOTS:
+            return _decode_jpeg_fast(source, size)
+    with DECODE_SLOTS:
+        image = _open_rgb(source, max_side=size)
+        return np.asarray(image.resize((size, size), Image.Resampling.BILINEAR, reducing_gap=3.0))
 
 
 def _format_of(path) -> str | None:

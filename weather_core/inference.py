@@ -16,14 +16,18 @@ MODEL_LOCK = threading.Lock()  # one model load or call at a time: memory stays 
 
 
 def model_path(run_dir) -> Path:
+    """best.keras (else last.keras) of a run folder, under the rule every reader of runs applies
+    (runs.is_run_folder): never through a link, to the folder or to the file."""
     run_dir = Path(run_dir)
+    if not runs.is_run_folder(run_dir):
+        raise ValueError(f"run {run_dir.name} is not a run folder (a link to elsewhere?); refusing to "
+                         "load its model")
     for name in (runs.BEST_MODEL, runs.LAST_MODEL):
-        if (run_dir / name).exists():
-            path = run_dir / name
-            # A model is only ever loaded from its own run folder: no symlink to a file elsewhere.
-            if run_dir.resolve() not in path.resolve().parents:
-                raise ValueError(f"run {run_dir.name}: {name} links to a file outside the run folder; "
-                                 "refusing to load it")
+        path = run_dir / name
+        if path.is_symlink():
+            raise ValueError(f"run {run_dir.name}: {name} is a link (to a file outside the run folder?); "
+                             "refusing to load it")
+        if runs.own_file(run_dir, name):
             return path
     raise ValueError(f"run {run_dir.name} has no saved model yet")
 
@@ -42,7 +46,11 @@ def load_model(run_dir):
             model = keras.saving.load_model(path, compile=False, safe_mode=True)
         except Exception as error:  # keras says "File not found" for a damaged zip: say what it is
             raise ValueError(_load_error(Path(run_dir).name, path.name, error)) from None
-        model = _as_float32(model, run_dir)
+        try:
+            model = _as_float32(model, run_dir)
+        except Exception as error:  # a config.json that names another model, or edited weights
+            raise ValueError(f"run {Path(run_dir).name}: config.json does not match its model "
+                             f"({type(error).__name__})") from None
         _MODELS[key] = model
         while len(_MODELS) > _MODELS_MAX:
             _MODELS.popitem(last=False)
@@ -58,8 +66,8 @@ def _as_float32(model, run_dir):
 
     if all(layer.dtype_policy.name == "float32" for layer in model.layers):
         return model
-    config = runs.read_json(Path(run_dir) / "config.json", {})
-    if not isinstance(config, dict) or "model" not in config or "image_size" not in config:
+    config = runs.load_run(run_dir).config  # values of the wrong type are already dropped
+    if "model" not in config or "image_size" not in config:
         raise ValueError(f"run {Path(run_dir).name}: config.json is missing or damaged")
     previous = keras.mixed_precision.global_policy()
     keras.mixed_precision.set_global_policy("float32")
@@ -79,7 +87,7 @@ def _load_error(run_id, name, error) -> str:
 
 
 def run_classes(run_dir):
-    config = runs.read_json(Path(run_dir) / "config.json", {})
+    config = runs.load_run(run_dir).config  # values of the wrong type are already dropped
     size = config.get("image_size") if isinstance(config, dict) else None
     names = (config.get("class_names") if isinstance(config, dict) else None) or list(CLASSES)
     if isinstance(size, bool) or not isinstance(size, int) or size <= 0 \

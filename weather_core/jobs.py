@@ -47,6 +47,7 @@ def resume_in_background(run_dir) -> Path:
     if state not in ("interrupted", "failed", "cancelled"):
         raise ValueError(f"only a stopped run can be resumed (this one is {state})")
     (run_dir / "cancel").unlink(missing_ok=True)
+    runs.remove_leftovers(run_dir)
     runs.write_status(run_dir, "queued", created=time.time(), resumed_from=len(runs.read_metrics(run_dir)),
                       waiting=True, pid=None, backend="local", job_id=None)
     if ray_backend.address():
@@ -220,12 +221,12 @@ def _running_count(run_dir):
 def queue_position(run_dir) -> int:
     """How many queued runs with a process were created before this one (0 = next in line)."""
     run_dir = Path(run_dir)
-    mine = (read_json(run_dir / "status.json", {}) or {}).get("created", 0)
+    mine = runs.load_run(run_dir).status.get("created") or 0  # checked numbers (run_checks)
     ahead = 0
     for other in list_runs(run_dir.parent):
         if other.path == run_dir or other.state != "queued" or runs.is_waiting(other):
             continue
-        if other.status.get("created", 0) < mine:
+        if (other.status.get("created") or 0) < mine:
             ahead += 1
     return ahead
 

@@ -152,26 +152,44 @@ def build(name, image_size=DEFAULT_IMAGE_SIZE, num_classes=4):
     return MODELS[name].builder(int(image_size), num_classes)
 
 
+def fresh_names(model) -> list[str]:
+    """The layer names this model would get in a new process (conv2d, conv2d_1, ...), however
+    many models this one built before: Keras numbers automatic names per process. Computed here,
+    so that no keras.backend.clear_session() resets the state the server's loaded models use."""
+    import re
+
+    from keras.src.utils.naming import to_snake_case
+
+    seen, names = {}, []
+    for layer in model.layers:
+        base = to_snake_case(type(layer).__name__)
+        if re.fullmatch(rf"{re.escape(base)}(_\d+)?", layer.name):
+            count = seen.get(base, 0)
+            seen[base] = count + 1
+            names.append(base if count == 0 else f"{base}_{count}")
+        else:
+            names.append(layer.name)  # a name the model gave itself
+    return names
+
+
 def layer_table(model):
-    """One row per layer: name, type, output shape (without the batch axis) and parameters."""
+    """One row per layer: name (as in a new process), type, output shape (without the batch
+    axis) and parameters."""
     return [
         {
-            "name": layer.name,
+            "name": name,
             "type": type(layer).__name__,
             "output_shape": list(layer.output.shape[1:]),
             "params": int(layer.count_params()),
         }
-        for layer in model.layers
+        for layer, name in zip(model.layers, fresh_names(model))
     ]
 
 
 def summary(name, image_size=DEFAULT_IMAGE_SIZE, num_classes=4):
     """The CLI's and the Models page's summary: totals and the layer table, as plain data. Built
-    in a fresh Keras session, so the layer names are those of a new process (conv2d, conv2d_1...)
-    however many models this process built before."""
-    import keras
-
-    keras.backend.clear_session(free_memory=False)
+    with the layer names of a new process (conv2d, conv2d_1...) however many models this process
+    built before, without clearing the Keras session (see fresh_names)."""
     model = build(name, image_size, num_classes)
     trainable = sum(int(w.numpy().size) for w in model.trainable_weights)
     non_trainable = sum(int(w.numpy().size) for w in model.non_trainable_weights)

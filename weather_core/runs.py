@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import settings
+from .run_files import file_mode, is_run_folder, own_file, read_own_bytes, read_run_json  # noqa: F401
 
 STATES = ("queued", "running", "finished", "failed", "cancelled", "interrupted")
 ACTIVE = ("queued", "running")
@@ -27,6 +28,7 @@ def write_json_atomic(path, data):
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, file_mode())  # mkstemp creates 0600
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(data, handle, indent=2, sort_keys=True)
             handle.flush()
@@ -64,15 +66,14 @@ def new_run_dir(model, root=None) -> Path:
 
 
 def resolve_run(run, root=None) -> Path:
-    """A run id or path, refused unless it lies inside the runs root (no path tricks)."""
+    """A run id or path, refused unless it is a run folder inside the runs root (no path tricks)."""
     root = Path(root or settings.runs_root()).resolve()
     candidate = root / str(run) if _RUN_ID.match(str(run)) else Path(run)
-    candidate = candidate.resolve()
-    if candidate.parent != root:
-        raise ValueError(f"run {run!r} is not a run folder inside {root}")
-    if not (candidate / "config.json").exists():
-        raise ValueError(f"run {run!r} not found (no config.json)")
-    return candidate
+    if not str(run).strip() or not is_run_folder(candidate, root):
+        raise ValueError(f"run {str(run)[:80]!r} is not a run folder inside the runs root")
+    if own_file(candidate, "config.json") is None:
+        raise ValueError(f"run {str(run)[:80]!r} not found (no config.json)")
+    return candidate.resolve()
 
 
 def write_status(run_dir, state, **extra):
@@ -111,6 +112,8 @@ def read_metrics(run_dir):
 
 def _read_rows(path, epoch_ok):
     rows = []
+    if path.is_symlink():
+        return rows
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
@@ -180,6 +183,7 @@ class RunInfo:
     config: dict = field(default_factory=dict)
     status: dict = field(default_factory=dict)
     metrics: list = field(default_factory=list)
+    problem: str | None = None  # why the run is "damaged", in one line
 
     @property
     def best_val_accuracy(self):
@@ -188,11 +192,14 @@ class RunInfo:
 
     @property
     def test_accuracy(self):
-        return self.status.get("test_accuracy")
+        value = self.status.get("test_accuracy")
+        # a hand-edited status ("x", Infinity, 7) is no score
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1
+        return value if ok else None
 
     @property
     def has_model(self):
-        return (self.path / BEST_MODEL).exists() or (self.path / LAST_MODEL).exists()
+        return own_file(self.path, BEST_MODEL) is not None or own_file(self.path, LAST_MODEL) is not None
 
     @property
     def owner(self) -> str:
@@ -217,15 +224,31 @@ class RunInfo:
         return f"{self.run_id} ({self.state.upper()})"
 
 
+def read_evaluation(run_dir):
+    """(evaluation report, problem): the report checked by run_checks, or None and why."""
+    from .run_checks import clean_evaluation
+
+    report, problem = read_run_json(run_dir, "evaluation.json")
+    return (None, problem) if problem else clean_evaluation(report)
+
+
 def load_run(run_dir) -> RunInfo:
+    from .run_checks import clean_config, clean_status
+
     run_dir = Path(run_dir)
-    config = read_json(run_dir / "config.json")
-    status = read_json(run_dir / "status.json")
+    config, config_problem = read_run_json(run_dir, "config.json")
+    status, status_problem = read_run_json(run_dir, "status.json")
     state = state_of(status)
-    if not isinstance(config, dict) or not isinstance(status, dict):
+    config, type_problem = clean_config(config) if not config_problem else ({}, None)
+    if not isinstance(status, dict):
+        status_problem = status_problem or "status.json is not a JSON object"
+    problem = config_problem or type_problem or status_problem
+    if state == "damaged" and not problem:
+        problem = "status.json names no known state"
+    if problem:
         state = "damaged"
-    return RunInfo(run_dir.name, run_dir, state, config if isinstance(config, dict) else {},
-                   status if isinstance(status, dict) else {}, read_metrics(run_dir))
+    return RunInfo(run_dir.name, run_dir, state, config, clean_status(status), read_metrics(run_dir),
+                   problem)
 
 
 def scan_runs(root=None):
@@ -237,12 +260,14 @@ def _run_folders(root=None):
     root = Path(root or settings.runs_root())
     if not root.exists():
         return []
-    folders = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    # runs.is_run_folder: a link to a folder elsewhere is not a run of this server
+    folders = [p for p in root.iterdir() if not p.name.startswith(".") and is_run_folder(p, root)]
     return sorted(folders, key=lambda p: p.name, reverse=True)
 
 
 def list_runs(root=None):
-    """Every run folder under the root, newest first; damaged folders are listed, not fatal.
+    """Every run folder under the root, newest first; damaged folders are listed (with their
+    problem), not fatal; links and anything else that fails is_run_folder are not listed.
     Read through the run index: only folders whose files changed since the last call are re-read."""
     from .run_index import index_for
 
@@ -255,6 +280,20 @@ def best_run(root=None, candidates=None):
     candidates = list_runs(root) if candidates is None else candidates
     done = [r for r in candidates if r.finished and r.has_model and isinstance(r.test_accuracy, float)]
     return max(done, key=lambda r: r.test_accuracy, default=None)
+
+
+_LEFTOVER = re.compile(r"^\.tmp-(\d+)-.+\.keras$")
+
+
+def remove_leftovers(run_dir) -> list[str]:
+    """Delete the half-saved models (.tmp-<pid>-last.keras) of trainers that died; returns their names."""
+    removed = []
+    for path in Path(run_dir).iterdir():
+        match = _LEFTOVER.match(path.name)
+        if match and not pid_alive(match.group(1)) and not path.is_dir():
+            path.unlink(missing_ok=True)
+            removed.append(path.name)
+    return removed
 
 
 def request_cancel(run_dir):

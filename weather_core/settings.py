@@ -40,3 +40,41 @@ def max_runs_per_owner() -> int:
 def classroom_file() -> Path:
     """The class's settings (default dataset, caps) and who prepared which dataset."""
     return data_root() / "classroom.json"
+
+
+def inside(path, root) -> bool:
+    """Whether `path`, every link resolved, is `root` or lies under it."""
+    try:
+        path, root = Path(path).resolve(), Path(root).resolve()
+    except (OSError, RuntimeError, ValueError):  # a link loop, a NUL byte
+        return False
+    return path == root or root in path.parents
+
+
+def shown_path(path) -> str:
+    """A path as messages show it: relative to the data (or runs) root, never the server's layout."""
+    for root in (data_root(), runs_root()):
+        if inside(path, root):
+            return Path(path).resolve().relative_to(root).as_posix() or "."
+    return Path(path).name
+
+
+# Limits that keep one student's upload from costing the whole class. The storage limit is per
+# data root today; `owner` is where a per-owner limit plugs in (same default for everyone).
+def max_zip_depth() -> int:
+    return max(1, int(os.environ.get("WEATHER_MAX_ZIP_DEPTH", "32")))
+
+
+def max_photos_per_dataset() -> int:
+    return max(1, int(os.environ.get("WEATHER_MAX_PHOTOS", "5000")))
+
+
+def storage_limit_bytes(owner=None) -> int:
+    return int(float(os.environ.get("WEATHER_STORAGE_MB", "4096")) * 2**20)
+
+
+def max_concurrent_decodes() -> int:
+    """Photos decoded at once in this process (all sessions together): each may briefly hold a
+    large image in memory."""
+    default = max(2, min(4, os.cpu_count() or 2))
+    return max(1, int(os.environ.get("WEATHER_MAX_DECODES", default)))

@@ -109,6 +109,7 @@ def _callback_names(config):
 def run_training(run_dir):
     """Train the run described by run_dir/config.json; writes everything into the folder."""
     run_dir = Path(run_dir)
+    runs.remove_leftovers(run_dir)  # a killed earlier attempt's half-saved model
     slot = jobs.wait_for_slot(run_dir)
     if slot is None:
         runs.write_status(run_dir, "cancelled", pid=os.getpid(), error="cancelled while queued")

@@ -68,9 +68,9 @@ def table(infos):
 
     for info in infos:
         done = f"{len(info.metrics)}/{info.config.get('epochs', '?')}"
-        st.markdown(t("ablation.row", run=info.run_id, state=formatting.state_label(info.state), done=done,
+        st.markdown(t("ablation.row", run=formatting.plain(info.run_id), state=formatting.state_label(info.state), done=done,
                       best=formatting.percent(info.best_val_accuracy), test=formatting.percent(info.test_accuracy),
-                      setting=", ".join(describe(f, info.config.get(f)) for f, _ in VARIANTS.values())))
+                      setting=formatting.plain(", ".join(describe(f, info.config.get(f)) for f, _ in VARIANTS.values()))))
     if not any(info.state in runs.ACTIVE for info in infos):
         st.page_link("pages/compare.py", label=t("ablation.compare"), icon=":material/monitoring:",
                      query_params={"runs": ",".join(info.run_id for info in infos)})

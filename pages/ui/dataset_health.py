@@ -53,7 +53,7 @@ def group_row(prepared, group):
     if shown:
         with widgets.shown_errors():
             st.image([widgets.square_thumbnail(str(p), THUMB, p.stat().st_mtime) for p, _ in shown], width=THUMB,
-                     caption=[f"{p.name} · {formatting.split_label(s) if s else '–'}" for p, s in shown])
+                     caption=[f"{formatting.plain(p.name)} · {formatting.split_label(s) if s else '–'}" for p, s in shown])
 
 
 def duplicate_groups(prepared, summary, report):

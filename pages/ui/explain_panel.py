@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from pages.ui import i18n
+from pages.ui.formatting import plain
 from pages.ui.i18n import t
 from weather_core.errors import one_line
 
@@ -37,7 +38,7 @@ def shown_failures():
     try:
         yield
     except Exception as error:  # noqa: BLE001  (TensorFlow raises many kinds; the page goes on)
-        st.error(t("why.failed", message=one_line(error, 300)))
+        st.error(t("why.failed", message=plain(one_line(error), 300)))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -94,7 +95,7 @@ def show_maps(result):
     maps, silent = result["maps"], result["silent"]
     st.image(list(maps), width=72, caption=[t("why.silent_tile", i=i + 1) if quiet else f"#{i + 1}"
                                             for i, quiet in enumerate(silent)])
-    st.caption(t("why.maps", n=len(maps), layer=result["layer"], size=maps.shape[-1]))
+    st.caption(t("why.maps", n=len(maps), layer=plain(result["layer"]), size=maps.shape[-1]))
     if any(silent):
         st.info(t("why.silent", n=sum(silent), total=len(silent)), icon=":material/visibility_off:")
 

@@ -1,5 +1,9 @@
-"""Values as the pages show them: durations, run states, split names, percentages, log tails."""
+"""Values as the pages show them: user text made plain, durations, run states, split names,
+percentages, log tails."""
 
+import math
+import re
+import string
 from pathlib import Path
 
 from pages.ui.i18n import has_text, t
@@ -15,13 +19,37 @@ def split_label(name) -> str:
 
 
 
+_MARKDOWN = re.compile("([" + re.escape(string.punctuation) + "])")
+
+
+def plain(value, limit=120) -> str:
+    """User-supplied text (a run id, a file name, a URL value, an error message) made safe for any
+    Streamlit text that renders markdown: one line, every ASCII punctuation mark backslash-escaped
+    (no bold, link, code span, colour or icon can be injected), at most `limit` characters."""
+    text = " ".join(str(value).split())
+    if limit and len(text) > limit:
+        text = text[:limit] + "…"
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
 def duration(seconds) -> str:
-    seconds = int(round(max(0, seconds or 0)))
+    """0:42-style durations; a hand-edited run's nonsense (Infinity, "x", None) shows as –."""
+    seconds = 0 if seconds is None else seconds
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds) \
+            or seconds > 10**9:
+        return "–"
+    seconds = int(round(max(0, seconds)))
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
         return t("time.hours", h=hours, m=f"{minutes:02d}")
     return t("time.minutes", m=minutes, s=f"{secs:02d}") if minutes else t("time.seconds", s=secs)
+
+
+def total_duration(rows) -> str:
+    """The summed "seconds" of a run's metric rows (rows without a number count as 0)."""
+    values = [row.get("seconds") for row in rows]
+    return duration(sum(v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)))
 
 
 def state_label(state) -> str:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages.ui import i18n
+from pages.ui import formatting, i18n
 from pages.ui.i18n import t
 
 LAYER_KEY = "models_layer"  # the layer shown (the selectbox's key)
@@ -23,7 +23,11 @@ def best_run_of(model_name):
 
 def sample_photos(run) -> dict:
     """{class: first test photo} of the run's dataset (its sorted photos when it has no test split)."""
+    from weather_core import settings
+
     data = Path(run.config.get("data") or ".")
+    if not settings.inside(data, settings.data_root()):  # a config.json naming /etc shows nothing
+        return {}
     found = {}
     for folder in (data / "split" / "test", data / "sorted"):
         for class_dir in sorted(p for p in folder.glob("*") if p.is_dir()):
@@ -78,7 +82,7 @@ def section(model_name, layers):
         names = run_layer_names(str(run.path), version)
         # The run's model was built in another process: its layers are the same, in the same order.
         index = [layer["name"] for layer in layers].index(layer)
-        st.caption(t("models.maps_from", run=run.run_id, acc=f"{run.test_accuracy:.1%}"))
+        st.caption(t("models.maps_from", run=formatting.plain(run.run_id), acc=f"{run.test_accuracy:.1%}"))
         source = str(photos[cls])
         result = explain_panel.layer_maps(str(run.path), explain_panel.digest(source), names[index], version, source)
         explain_panel.show_maps({**result, "layer": layer})  # named as in the diagram

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from pages.ui import i18n
+from pages.ui.formatting import plain
 from pages.ui.i18n import t
 
 TRUE = {"1", "true", "yes", "on"}
@@ -15,9 +16,8 @@ FALSE = {"0", "false", "no", "off"}
 
 
 def _shown(value) -> str:
-    """A URL value made safe to show inside markdown backticks."""
-    text = str(value).replace("`", "").replace("\n", " ")
-    return text[:40] + ("…" if len(text) > 40 else "")
+    """A URL value as plain text (no markdown can be injected through a link)."""
+    return plain(value, 40)
 
 
 class Lesson:

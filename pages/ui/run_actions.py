@@ -4,6 +4,7 @@ it when it stopped. Cancel, resume and discard are for the run's owner and the i
 import streamlit as st
 
 from pages.ui import widgets
+from pages.ui.formatting import plain
 from pages.ui.i18n import t
 from weather_core.errors import one_line
 
@@ -27,7 +28,7 @@ def export(info, where):
             with st.spinner(t("export.working")):
                 payload = exporter.export_zip(info.path)
         except Exception as error:  # noqa: BLE001  (the TFLite converter raises many kinds)
-            st.error(t("export.failed", message=one_line(error, 300)))
+            st.error(t("export.failed", message=plain(one_line(error), 300)))
             return
         ready = st.session_state[EXPORT_KEY] = {"run": info.run_id, "bytes": payload}
     slot.download_button(t("export.download", size=len(ready["bytes"]) / 2**20), ready["bytes"],
@@ -79,14 +80,14 @@ def stopped(info, on_discard=None):
         with widgets.shown_errors():
             jobs.resume_in_background(info.path)
             st.rerun()
-    sure = right.checkbox(t("stopped.confirm", run=info.run_id), key=f"discard-sure-{info.run_id}")
+    sure = right.checkbox(t("stopped.confirm", run=plain(info.run_id)), key=f"discard-sure-{info.run_id}")
     if right.button(t("stopped.discard"), key=f"discard-{info.run_id}", disabled=not sure,
                     icon=":material/delete:"):
         with widgets.shown_errors():
             jobs.discard(info.path)
             if on_discard:
                 on_discard(info)
-            st.toast(t("stopped.discarded", run=info.run_id))
+            st.toast(t("stopped.discarded", run=plain(info.run_id)))
             st.rerun()
 
 

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from pages.ui.formatting import plain
 from pages.ui.i18n import t
 from weather_core.errors import EXPECTED_ERRORS, one_line
 
@@ -17,7 +18,7 @@ def shown_errors():
     try:
         yield
     except EXPECTED_ERRORS as error:
-        st.error(t("error.generic", message=one_line(error)))
+        st.error(t("error.generic", message=plain(one_line(error), 400)))
 
 
 
@@ -28,7 +29,7 @@ def thumbnail(source, box, version=None):
 
     from weather_core.images import open_rgb
 
-    image = open_rgb(source)
+    image = open_rgb(source, max_side=box)
     image.thumbnail((box, box))
     return np.asarray(image)
 
@@ -41,7 +42,18 @@ def square_thumbnail(source, side, version=None):
 
     from weather_core.images import open_rgb
 
-    return np.asarray(ImageOps.fit(open_rgb(source), (side, side)))
+    return np.asarray(ImageOps.fit(open_rgb(source, max_side=side), (side, side)))
+
+
+def usable_runs(all_runs, keep):
+    """The runs `keep` accepts; the damaged ones among them are named, with why, in one caption
+    (choosing one shows its message, never an error page)."""
+    chosen = [r for r in all_runs if keep(r)]
+    damaged = [r for r in chosen if r.problem]
+    if damaged:
+        st.caption(t("runs.listed_damaged", runs="; ".join(f"{plain(r.run_id)} ({plain(r.problem)})"
+                                                           for r in damaged[:5])))
+    return chosen
 
 
 def pick_run(label, candidates):

@@ -1,0 +1,100 @@
+"""What a run's config.json and evaluation.json must look like before anything uses them: a hand-edited
+or hostile file becomes a one-line problem ("model is not a text"), never a crash in a page."""
+
+import math
+
+TEXT, WHOLE, NUMBER, FLAG, TEXTS, TABLE = "a text", "a whole number", "a number", "true or false", \
+    "a list of texts", "a table"
+CONFIG_KINDS = {
+    "model": TEXT, "data": TEXT, "recipe": TEXT, "lr_schedule": TEXT,
+    "image_size": WHOLE, "epochs": WHOLE, "batch_size": WHOLE, "seed": WHOLE, "early_stopping": WHOLE,
+    "warmup_epochs": WHOLE, "learning_rate": NUMBER, "label_smoothing": NUMBER,
+    "augment": FLAG, "reduce_lr": FLAG, "flip": FLAG, "mixed_precision": FLAG,
+    "class_names": TEXTS, "callbacks": TEXTS, "split": TABLE, "device": TABLE, "packages": TABLE,
+}
+
+
+def is_kind(value, kind) -> bool:
+    if kind == TEXT:
+        return isinstance(value, str) and len(value) <= 4096
+    if kind == FLAG:
+        return isinstance(value, bool)
+    if kind == WHOLE:
+        return type(value) is int and abs(value) < 10**9
+    if kind == NUMBER:
+        return finite(value)
+    if kind == TEXTS:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, dict)
+
+
+STATUS_NUMBERS = ("epoch", "epochs", "batch", "steps", "started", "updated", "created", "position",
+                  "test_accuracy", "eta_seconds", "pid")
+
+
+def clean_status(status) -> dict:
+    """status.json with numbers that are not finite numbers (and an error that is not text) dropped:
+    progress bars, estimates and labels then need no checks of their own."""
+    if not isinstance(status, dict):
+        return {}
+    wrong = [key for key in STATUS_NUMBERS if key in status and status[key] is not None
+             and not finite(status[key])]
+    if "error" in status and not isinstance(status["error"], str):
+        wrong.append("error")
+    return {key: value for key, value in status.items() if key not in wrong}
+
+
+def finite(value) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value) \
+        and abs(value) < 1e15
+
+
+def clean_config(config) -> tuple[dict, str | None]:
+    """The config with every known key of the wrong type dropped, and the first problem found."""
+    if not isinstance(config, dict):
+        return {}, "config.json is not a JSON object"
+    wrong = [key for key, kind in CONFIG_KINDS.items() if key in config and not is_kind(config[key], kind)]
+    clean = {key: value for key, value in config.items() if key not in wrong}
+    if not wrong:
+        return clean, None
+    return clean, f"config.json: {wrong[0]} is not {CONFIG_KINDS[wrong[0]]}"
+
+
+def evaluation_problem(report) -> str | None:
+    """Why an evaluation.json cannot be shown (None when it can): classes, a square matrix of
+    counts, n and accuracy."""
+    if not isinstance(report, dict):
+        return "evaluation.json is not a JSON object"
+    classes, matrix = report.get("classes"), report.get("confusion_matrix")
+    if not is_kind(classes, TEXTS) or not classes or len(set(classes)) != len(classes):
+        return "evaluation.json: classes is not a list of distinct class names"
+    square = isinstance(matrix, list) and len(matrix) == len(classes) and all(
+        isinstance(row, list) and len(row) == len(classes)
+        and all(type(n) is int and 0 <= n < 10**9 for n in row) for row in matrix)
+    if not square:
+        return f"evaluation.json: confusion_matrix is not {len(classes)}x{len(classes)} counts"
+    if type(report.get("n")) is not int or report["n"] < 0:
+        return "evaluation.json: n is not a whole number"
+    if "accuracy" in report and not (finite(report["accuracy"]) and 0 <= report["accuracy"] <= 1):
+        return "evaluation.json: accuracy is not a number between 0 and 1"
+    return None
+
+
+def good_prediction(row, classes) -> bool:
+    """A prediction row the Errors page can list: a file name, two known classes, a confidence."""
+    return (isinstance(row, dict) and isinstance(row.get("file"), str) and row.get("true") in classes
+            and row.get("predicted") in classes and finite(row.get("confidence"))
+            and isinstance(row.get("probabilities"), dict)
+            and all(finite(p) for p in row["probabilities"].values()))
+
+
+def clean_evaluation(report) -> tuple[dict | None, str | None]:
+    """(report, None) with malformed prediction rows dropped, or (None, problem)."""
+    problem = evaluation_problem(report)
+    if problem:
+        return None, problem
+    report = dict(report)
+    if "predictions" in report:
+        rows = report["predictions"] if isinstance(report["predictions"], list) else []
+        report["predictions"] = [r for r in rows if good_prediction(r, report["classes"])]
+    return report, None
