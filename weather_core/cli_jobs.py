@@ -1,8 +1,9 @@
 """The instructor's commands for background trainings: `submit` queues a run through the configured
 backend (the local dispatcher, weather_core.jobs), `status` reads a run's state, `cancel` stops it."""
 
-import json
 import sys
+
+from .cli_data import print_json
 
 
 def backend() -> str:
@@ -33,7 +34,7 @@ def run_submit(args):
     result = {"run_dir": str(run_dir), "backend": status.get("backend") or "local",
               "job_id": status.get("job_id") or run_dir.name}
     if args.json:
-        print(json.dumps(result))
+        print_json(result)
     else:
         print(f"queued {run_dir} ({result['backend']} backend, job {result['job_id']})")
     return 0
@@ -64,7 +65,7 @@ def run_status(args):
 
     report = describe(_run_path(args.run_ref))
     if args.json:
-        print(json.dumps(report))
+        print_json(report)
     else:
         extra = f", test accuracy {report['test_accuracy']:.2%}" if report["test_accuracy"] is not None else ""
         print(f"{report['job_id']}: {report['state']}{extra}")
