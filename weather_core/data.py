@@ -3,13 +3,12 @@ split and a health report: `prepare`, and the names the other modules use (sorti
 splitting.py do the two steps)."""
 
 import json
-import os
 import shutil
 import tempfile
 import zipfile
 from pathlib import Path
 
-from . import duplicates, settings
+from . import atomic, duplicates, settings
 from .archive import extract_zip
 from .errors import DataError
 from .health import health_report
@@ -119,9 +118,7 @@ def _split_leaks(duplicate_groups, split_of: dict) -> list:
 
 
 def _write_json(path: Path, payload) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(payload, indent=2))
-    os.replace(tmp, path)
+    atomic.write_json(path, payload)
 
 
 def load_summary(out_dir) -> dict | None:

@@ -4,7 +4,6 @@ file is decoded once per size. Cached arrays are raw uint8 bytes that tf.data ca
 import hashlib
 import io
 import os
-import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import settings
+from . import atomic, settings
 
 # Largest image we agree to decode: 4752x3168 (15 MP) is the largest real photo; 64 MP leaves room
 # for modern phones and still refuses decompression bombs (a tiny PNG declaring 30000x30000).
@@ -167,15 +166,7 @@ class DecodeCache:
             return entry
         array = decode(path, size)
         entry.parent.mkdir(parents=True, exist_ok=True)
-        # Write then rename: a reader in another process never sees a half-written entry.
-        fd, tmp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(array.tobytes())
-            os.replace(tmp, entry)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic.write_bytes(entry, array.tobytes())  # other processes read the cache meanwhile
         return entry
 
     def load(self, path, size: int) -> np.ndarray:

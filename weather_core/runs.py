@@ -8,12 +8,11 @@ import math
 import os
 import re
 import secrets
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import settings
+from . import atomic, settings
 from .run_files import file_mode, is_run_folder, own_file, read_own_bytes, read_run_json  # noqa: F401
 
 STATES = ("queued", "running", "finished", "failed", "cancelled", "interrupted")
@@ -25,18 +24,7 @@ _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,120}$")
 
 def write_json_atomic(path, data):
     """Write JSON so a reader sees the old file or the new one, never half of one."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, file_mode())  # mkstemp creates 0600
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, sort_keys=True)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic.write_json(path, data)
 
 
 def read_json(path, default=None):
