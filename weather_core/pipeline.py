@@ -52,7 +52,9 @@ def make_dataset(split: SplitFiles, image_size, batch_size, num_classes, shuffle
 
     ds = ds.map(load, num_parallel_calls=autotune).batch(batch_size)
     if augmenter is not None:
-        ds = ds.map(lambda x, y: (augmenter(x, training=True), y), num_parallel_calls=autotune)
+        # One call at a time: the layer draws from one seeded random state, and parallel calls would
+        # take their draws in whatever order the threads run, so a seed would not fix the flips.
+        ds = ds.map(lambda x, y: (augmenter(x, training=True), y))
     ds = ds.map(lambda x, y: (x / 255.0, y), num_parallel_calls=autotune)
     return ds.prefetch(autotune)
 
