@@ -7,6 +7,7 @@ from .models import canonical
 # at 160 and 192 px from the real-photo runs in bfloat16 (epoch time = images / rate * 1.15).
 MEASURED_THROUGHPUT = {
     ("model_1", 128): 75.0, ("model_1", 250): 19.0,
+    ("model_3", 64): 118.0,  # the quick recipe on a quiet machine (bench_recipes.py, seeds 2-3)
     ("model_3", 160): 26.3, ("model_3", 192): 19.4, ("model_3", 250): 5.0,
 }
 # Model 2 was not measured: it does about twice Model 1's convolution work, so half its speed.
