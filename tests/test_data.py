@@ -448,3 +448,9 @@ def test_sort_accepts_copies_already_in_class_folders(tmp_path):
     assert result.counts == {"cloudy": 2, "rain": 1, "shine": 1, "sunrise": 0}
     assert sorted(p.name for p in (tmp_path / "sorted" / "cloudy").iterdir()) == ["cloudy9.jpg", "img_001.jpg"]
     assert [item["file"] for item in result.skipped] == ["dataset/notes"]
+
+
+def test_prepared_json_keeps_the_splits_in_their_order(tmp_path, messy):
+    data.prepare(messy, tmp_path / "out", ratio=(0.5, 0.25, 0.25))
+    summary = data.load_summary(tmp_path / "out")
+    assert list(summary["splits"]) == ["train", "val", "test"]

@@ -27,5 +27,7 @@ def write_bytes(path, payload: bytes, durable=False) -> None:
         raise
 
 
-def write_json(path, data) -> None:
-    write_bytes(path, json.dumps(data, indent=2, sort_keys=True).encode("utf-8"), durable=True)
+def write_json(path, data, sort_keys=True) -> None:
+    """sort_keys=False keeps the writer's order where it means something (train, val, test)."""
+    text = json.dumps(data, indent=2, sort_keys=sort_keys)
+    write_bytes(path, text.encode("utf-8"), durable=True)

@@ -118,7 +118,7 @@ def _split_leaks(duplicate_groups, split_of: dict) -> list:
 
 
 def _write_json(path: Path, payload) -> None:
-    atomic.write_json(path, payload)
+    atomic.write_json(path, payload, sort_keys=False)
 
 
 def load_summary(out_dir) -> dict | None:
