@@ -29,6 +29,7 @@ def trained(train_output):
     return json.loads(train_output.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow  # TensorFlow starts in a subprocess
 def test_summary_json_matches_the_report():
     table = json.loads(cli("summary", "model_3", "--json").stdout)
     assert set(table) == {"model", "input_shape", "total_params", "trainable_params",

@@ -410,6 +410,7 @@ def test_imbalance_notes():
 # The real data (skipped in a fresh clone without ../shared)
 
 
+@pytest.mark.slow
 def test_prepare_real_data(mwd_dir, tmp_path):
     cache = DecodeCache(tmp_path / "cache", 2**31)
     before = snapshot(mwd_dir)

@@ -104,6 +104,7 @@ def test_split_is_reproducible_with_groups(tmp_path, cache):
 
 
 @pytest.mark.skipif(not REAL.is_dir(), reason="the real photos (../shared/datasets/mwd) are absent")
+@pytest.mark.slow
 def test_real_photos_split_without_twins_across_splits(tmp_path, cache):
     summary = data.prepare(REAL, tmp_path / "mwd", cache=cache)
     assert summary["cross_split_twins"] == 0

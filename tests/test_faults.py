@@ -29,6 +29,7 @@ pytestmark = pytest.mark.usefixtures("roots")  # this module's own data, runs an
 # Faults: full disk during a real training; two trainings at once; at most N at a time
 
 
+@pytest.mark.slow  # a real training
 def test_disk_full_during_training_fails_the_run_and_keeps_the_saved_model(demo_prepared, empty_runs,
                                                                          monkeypatch):
     import keras

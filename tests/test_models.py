@@ -79,6 +79,7 @@ def test_layer_names_do_not_depend_on_what_was_built_before():
     assert first[:3] == ["conv2d", "max_pooling2d", "conv2d_1"]
 
 
+@pytest.mark.slow  # a training step per model
 @pytest.mark.parametrize("name", list(models.MODELS))
 def test_each_model_builds_at_a_small_size_and_trains_a_step(name):
     import keras

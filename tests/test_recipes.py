@@ -49,6 +49,7 @@ def test_measured_figures_come_from_the_benchmark_file(tmp_path):
     assert recipes.measured(tmp_path / "bad.json") == {}
 
 
+@pytest.mark.slow
 def test_train_json_prints_only_json_and_records_the_recipe(demo_prepared, tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "weather_core", "train", "--data", str(demo_prepared), "--recipe",
@@ -71,6 +72,7 @@ def test_train_json_prints_only_json_and_records_the_recipe(demo_prepared, tmp_p
     assert rows[0]["lr"] == 0 and rows[1]["lr"] == pytest.approx(quick["learning_rate"], rel=1e-3)
 
 
+@pytest.mark.slow
 def test_a_seed_fixes_the_flips_two_trainings_match(demo_prepared, tmp_path):
     """Flips draw from one seeded state: with a seed, two trainings see the same flips and end
     with the same losses, however the input pipeline's threads were scheduled."""
