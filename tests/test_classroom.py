@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from support import ROOT, TINY, wait_for
-from weather_core import classroom, jobs, runs, settings, timeline
+from weather_core import classroom, jobs, runs, timeline
 from weather_core.run_index import index_for
 from weather_core.training import TrainConfig
 

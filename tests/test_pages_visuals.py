@@ -5,10 +5,9 @@ scores, Classify's photo beside its heat map with an opacity slider, and Korean 
 
 import shutil
 
-import numpy as np
 import pytest
 
-from pages.ui import i18n, layer_view, session
+from pages.ui import i18n, session
 from weather_core import data, runs
 from support import assert_clean, open_page, shown, texts
 
