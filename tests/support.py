@@ -2,10 +2,12 @@
 process, opening a dashboard page under app.py with AppTest, and hostile inputs (a PNG header
 declaring a huge image, a run whose model holds a Lambda layer)."""
 
+import io
 import re
 import shutil
 import struct
 import time
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -108,3 +110,26 @@ def lambda_run(root, marker: Path) -> Path:
                                                      "class_names": list(CLASSES)})
     runs.write_status(run_dir, "finished", created=1.0, test_accuracy=0.5)
     return run_dir
+
+
+# Files for the data-side tests: a zip of given entries, a small JPEG, a folder's file list
+
+
+def make_zip(path, entries):
+    """entries: {name or ZipInfo: bytes}."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, payload in entries.items():
+            archive.writestr(name, payload)
+    return path
+
+
+def jpeg_bytes(colour=(100, 100, 100)):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), colour).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def tree(folder):
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
