@@ -7,7 +7,7 @@ import streamlit as st
 
 from pages.ui import formatting, i18n, session, widgets
 from pages.ui.i18n import t
-from weather_core.settings import shown_path
+from weather_core import settings
 
 RATIOS = {"default": (0.7, 0.15, 0.15), "report": (0.7, 0.3)}
 THUMBS_PER_CLASS = 6
@@ -17,7 +17,7 @@ def choose_source():
     kind = st.radio(t("dataset.source"), ["demo", "folder", "zip"], horizontal=True,
                     format_func=lambda k: t(f"dataset.source.{k}"))
     if kind == "folder":
-        roots = session.allowed_source_roots()
+        roots = settings.allowed_source_roots()
         return kind, st.text_input(t("dataset.folder"), value=str(roots[-1]) if len(roots) > 1 else "",
                                    help=t("dataset.folder_help", roots=", ".join(map(str, roots))))
     if kind == "zip":
@@ -51,13 +51,13 @@ def resolve_source(kind, value):
             raise ValueError(t("dataset.no_folder"))
         path = Path(value.strip()).expanduser().resolve()
         if not session.is_allowed_source(path):
-            raise ValueError(t("dataset.folder_refused", roots=", ".join(map(str, session.allowed_source_roots()))))
+            raise ValueError(t("dataset.folder_refused", roots=", ".join(map(str, settings.allowed_source_roots()))))
         return path, path.name
     if value is None:
         raise ValueError(t("dataset.no_zip"))
     content = value.getvalue()
     name = session.slug(Path(value.name).stem)
-    saved = session.uploads_root() / f"{name}-{hashlib.sha1(content).hexdigest()[:8]}.zip"
+    saved = settings.uploads_root() / f"{name}-{hashlib.sha1(content).hexdigest()[:8]}.zip"
     saved.parent.mkdir(parents=True, exist_ok=True)
     saved.write_bytes(content)
     return saved, name
@@ -70,7 +70,7 @@ def prepare(kind, value, ratio, seed, keep_twins_together=True):
     with widgets.shown_errors(), st.spinner(t("dataset.preparing")):
         src, name = resolve_source(kind, value)
         leaky = "" if keep_twins_together else "-leaky"
-        out = session.prepared_root() / session.slug(f"{name}-{'-'.join(f'{r:g}' for r in ratio)}-s{seed}{leaky}")
+        out = settings.prepared_root() / session.slug(f"{name}-{'-'.join(f'{r:g}' for r in ratio)}-s{seed}{leaky}")
         try:
             summary = data.prepare(src, out, ratio=ratio, seed=seed, keep_twins_together=keep_twins_together,
                                    storage=quota.storage_for(identity.current_user()))
@@ -124,7 +124,7 @@ def skipped_rows(skipped):
 
 def show(prepared, summary):
     st.subheader(t("dataset.active", name=formatting.plain(session.dataset_label(prepared))))
-    st.caption(t("dataset.summary_line", source=formatting.plain(shown_path(summary["source"])), seed=summary["seed"],
+    st.caption(t("dataset.summary_line", source=formatting.plain(settings.shown_path(summary["source"])), seed=summary["seed"],
                  ratio=" / ".join(f"{r:g}" for r in summary["ratio"])))
     if summary.get("keep_twins_together") is False:
         st.warning(t("dataset.leaky"), icon=":material/warning:")

@@ -8,7 +8,7 @@ import pytest
 from weather_core import data, demo, settings, training
 from support import TINY, copy_run, private_roots
 
-MWD_DIR = settings.PROJECT_ROOT.parent / "shared" / "datasets" / "mwd"
+MWD_DIR = settings.shared_photos()
 
 
 @pytest.fixture(scope="session", autouse=True)

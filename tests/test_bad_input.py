@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pages.ui import i18n, session
+from pages.ui import i18n
 from weather_core import CLASSES, data, inference, runs, settings
 from weather_core.data import DataError
 from support import assert_clean, demo_photo, open_page, png_declaring, shown, texts
@@ -232,7 +232,7 @@ def test_dataset_page_refuses_bad_folders_with_a_message(demo_raw, roots, tmp_pa
     for bad in ["../", "../../etc", "/etc", str(outside / "photos"), str(data_root / "class" / "link_out"),
                 f"{data_root}/../../", f"{data_root}-evil", "~"]:
         assert refused in _prepare_folder(at, bad), bad
-    assert not (session.prepared_root() / "dataset").exists() and not (session.prepared_root() / "one").exists()
+    assert not (settings.prepared_root() / "dataset").exists() and not (settings.prepared_root() / "one").exists()
 
 
 def _zip_bytes(entries) -> bytes:

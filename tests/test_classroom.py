@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from support import ROOT, TINY, wait_for
-from weather_core import classroom, jobs, runs, timeline
+from weather_core import classroom, jobs, runs, settings, timeline
 from weather_core.run_index import index_for
 from weather_core.training import TrainConfig
 
@@ -93,15 +93,15 @@ def test_instructor_secret_and_logins():
 def test_datasets_by_id_owner_and_class_default(class_roots, demo_prepared):
     import shutil
 
-    mine = shutil.copytree(demo_prepared, classroom.prepared_root() / "ana-set")
-    theirs = shutil.copytree(demo_prepared, classroom.prepared_root() / "ben-set")
+    mine = shutil.copytree(demo_prepared, settings.prepared_root() / "ana-set")
+    theirs = shutil.copytree(demo_prepared, settings.prepared_root() / "ben-set")
     classroom.record_dataset_owner(mine, "ana")
     classroom.record_dataset_owner(theirs, "ben")
     assert classroom.dataset_path("ana-set") == mine and classroom.dataset_id(mine) == "ana-set"
     for bad in ("../ana-set", "/etc", "missing", ""):
         assert classroom.dataset_path(bad) is None
-    paths = [classroom.demo_path(), mine, theirs]
-    assert classroom.visible_datasets(paths, "ana") == [classroom.demo_path(), mine]
+    paths = [settings.demo_dir(), mine, theirs]
+    assert classroom.visible_datasets(paths, "ana") == [settings.demo_dir(), mine]
     classroom.set_default_dataset("ben-set")
     assert classroom.load()["default_dataset"] == "ben-set"
     assert classroom.visible_datasets(paths, "ana") == paths

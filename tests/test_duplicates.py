@@ -2,16 +2,15 @@
 split; the real photos' acceptance check skips when ../shared is absent."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from weather_core import data, duplicates
+from weather_core import data, duplicates, settings
 from weather_core.images import DecodeCache
 
-REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "mwd"
+REAL = settings.shared_photos()
 
 
 def photo(path, seed, size=(160, 120)):

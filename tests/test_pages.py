@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from pages.ui import i18n, nav, session
-from weather_core import estimate, jobs, runs
+from weather_core import estimate, jobs, runs, settings
 from support import assert_clean, open_page, shown, texts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,7 +116,7 @@ def test_dataset_zip_upload_lists_skipped_files(app_demo):
     skipped = {row["file"]: row["reason"] for row in frame_values(at)[1].to_dict("records")}
     assert "more than one class" in skipped["photos/rainbow_shine.jpg"]
     assert "not an image file" in skipped["photos/notes.txt"]
-    assert not list(session.uploads_root().glob("my_photos-*.zip"))  # prepared: the upload is not kept
+    assert not list(settings.uploads_root().glob("my_photos-*.zip"))  # prepared: the upload is not kept
 
 
 def test_dataset_refuses_folders_outside_the_data_root(app_demo):

@@ -9,7 +9,7 @@ import pytest
 
 from pages.ui import i18n
 from support import APP, TIMEOUT, assert_clean, texts
-from weather_core import classroom, runs
+from weather_core import classroom, runs, settings
 
 pytestmark = pytest.mark.usefixtures("roots")  # this module's own data, runs and cache roots
 
@@ -84,7 +84,7 @@ def test_stopped_run_resume_and_discard_are_owner_or_instructor_only(app_demo, r
 
 
 def test_lesson_link_dataset_opens_in_a_fresh_browser(app_demo, demo_prepared, roots):
-    shutil.copytree(demo_prepared, classroom.prepared_root() / "lesson-set")
+    shutil.copytree(demo_prepared, settings.prepared_root() / "lesson-set")
     at = open_as("pages/dataset.py", {"dataset": "lesson-set"})
     assert at.sidebar.selectbox[0].value.endswith("lesson-set")
     assert at.query_params["dataset"] == ["lesson-set"] or at.query_params["dataset"] == "lesson-set"
@@ -93,8 +93,8 @@ def test_lesson_link_dataset_opens_in_a_fresh_browser(app_demo, demo_prepared, r
 
 
 def test_instructor_sets_the_class_default_dataset(app_demo, demo_prepared, roots):
-    shutil.copytree(demo_prepared, classroom.prepared_root() / "class-set")
-    classroom.record_dataset_owner(classroom.prepared_root() / "class-set", "teacher")
+    shutil.copytree(demo_prepared, settings.prepared_root() / "class-set")
+    classroom.record_dataset_owner(settings.prepared_root() / "class-set", "teacher")
     student = open_as("pages/dataset.py", {"user": "ana"})
     assert not any(o.endswith("class-set") for o in student.sidebar.selectbox[0].options)
     teacher = open_as("pages/dataset.py", {"user": "teacher"}, instructor=True)

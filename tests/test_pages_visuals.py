@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from pages.ui import i18n, session
-from weather_core import data, runs
+from weather_core import data, runs, settings
 from support import assert_clean, open_page, shown, texts
 
 pytestmark = pytest.mark.usefixtures("roots")
@@ -128,7 +128,7 @@ def test_dataset_shows_duplicate_groups_with_their_splits_and_the_leaking_option
     shutil.copytree(demo_raw, raw)
     shutil.copy(raw / "cloudy1.jpg", raw / "cloudy98.jpg")  # an exact copy
     Image.open(raw / "rain1.jpg").resize((48, 48)).save(raw / "rain99.jpg")  # a resized copy
-    out = session.prepared_root() / "twins"
+    out = settings.prepared_root() / "twins"
     summary = data.prepare(raw, out, ratio=(0.7, 0.3), keep_twins_together=False)
     at = open_page("pages/dataset.py", **{session.DATASET_KEY: str(out)})
     groups = summary["health"]["duplicate_groups"]

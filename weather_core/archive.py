@@ -7,7 +7,7 @@ import zlib
 from pathlib import Path
 
 from . import settings
-from .errors import DataError
+from .exceptions import DataError
 
 
 def extract_zip(zip_path, out_dir, max_total_bytes=2 * 2**30, max_files=100_000, max_depth=None) -> Path:

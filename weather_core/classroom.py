@@ -59,27 +59,19 @@ def set_max_epoch_pixels(limit) -> None:
 # Datasets: the demo and the prepared folders under data/prepared/, each with an id for links
 
 
-def demo_path() -> Path:
-    return settings.data_root() / "demo" / "prepared"
-
-
-def prepared_root() -> Path:
-    return settings.data_root() / "prepared"
-
-
 def dataset_id(path) -> str:
     path = Path(path).resolve()
-    return DEMO_DATASET if path == demo_path().resolve() else path.name
+    return DEMO_DATASET if path == settings.demo_dir().resolve() else path.name
 
 
 def dataset_path(dataset_id_) -> Path | None:
     """The prepared folder of an id from a link (`?dataset=`), or None: ids never leave the data root."""
     text = str(dataset_id_ or "")
     if text == DEMO_DATASET:
-        return demo_path()
+        return settings.demo_dir()
     if not runs._RUN_ID.match(text):
         return None
-    for path in (prepared_root() / text, settings.data_root() / text):  # the page's, the CLI's
+    for path in (settings.prepared_root() / text, settings.data_root() / text):  # the page's, the CLI's
         if (path / "prepared.json").is_file():
             return path
     return None

@@ -14,7 +14,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # keep TensorFlow's start-up chatter off stdout
 
 from .cli_data import add_demo, add_prepare, print_json  # noqa: E402
-from .errors import EXPECTED_ERRORS, one_line  # noqa: E402
+from .exceptions import EXPECTED_ERRORS, one_line  # noqa: E402
 
 EXIT_ERROR = 2
 

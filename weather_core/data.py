@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import atomic, duplicates, settings
 from .archive import extract_zip
-from .errors import DataError
+from .exceptions import DataError
 from .health import health_report
 from .images import DecodeCache
 from .sorting import (DECODE_SIZE, IMAGE_EXTENSIONS, SortResult, _nothing_sorted,  # noqa: F401

@@ -42,7 +42,7 @@ def ensure_demo_dataset(root=None) -> Path:
     """<root or data root>/demo/prepared, generated (demo/raw) and prepared on first use."""
     from .data import prepare  # data imports health and images; keep `import demo` light
 
-    demo = Path(root or settings.data_root()) / "demo"
+    demo = Path(root) / "demo" if root else settings.demo_root()
     prepared = demo / "prepared"
     if (prepared / "prepared.json").exists():
         return prepared

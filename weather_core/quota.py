@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import settings
-from .errors import DataError
+from .exceptions import DataError
 
 
 def used_bytes(folder) -> int:
@@ -41,5 +41,4 @@ class Storage:
 
 def storage_for(owner=None) -> Storage:
     """The server's uploads and prepared datasets (per owner once owners exist)."""
-    root = settings.data_root()
-    return Storage((root / "uploads", root / "prepared"), settings.storage_limit_bytes(owner))
+    return Storage((settings.uploads_root(), settings.prepared_root()), settings.storage_limit_bytes(owner))

@@ -24,6 +24,36 @@ def cache_root() -> Path:
     return Path(os.environ.get("WEATHER_CACHE_DIR", data_root() / "cache")).resolve()
 
 
+def demo_root() -> Path:
+    """The built-in demo: raw/ (generated pictures) and prepared/ (its split)."""
+    return data_root() / "demo"
+
+
+def demo_dir() -> Path:
+    """The demo's prepared folder, the dataset every page starts on."""
+    return demo_root() / "prepared"
+
+
+def prepared_root() -> Path:
+    """Datasets prepared from the Dataset page, one folder each."""
+    return data_root() / "prepared"
+
+
+def uploads_root() -> Path:
+    """Uploaded .zip files, kept until their preparation finishes."""
+    return data_root() / "uploads"
+
+
+def shared_photos() -> Path:
+    """The class's real photos beside the checkout (../shared/datasets/mwd), when present."""
+    return (PROJECT_ROOT.parent / "shared" / "datasets" / "mwd").resolve()
+
+
+def allowed_source_roots() -> list[Path]:
+    """Server folders a user may prepare: the data root and the shared real photos, if present."""
+    return [data_root()] + ([shared_photos()] if shared_photos().is_dir() else [])
+
+
 def cache_max_bytes() -> int:
     return int(float(os.environ.get("WEATHER_CACHE_MB", "2048")) * 2**20)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import splitfolders
 
 from . import CLASSES, settings
-from .errors import DataError
+from .exceptions import DataError
 from .sorting import _is_image_file, _refuse_overlap, _staging_dir, _swap_in, is_hidden
 
 SPLITS = ("train", "val", "test")

@@ -24,6 +24,7 @@ def panel():
     """Nothing for a student; the instructor's two settings, applied to the whole server at once."""
     from pages.ui import session
     from weather_core import classroom
+    from weather_core.training import RANGES
 
     if not identity.is_instructor():
         return
@@ -34,5 +35,6 @@ def panel():
     st.session_state["class_cap_pick"] = int(current["max_epoch_pixels"] or 0)
     with st.sidebar.expander(t("classset.title"), icon=":material/school:"):
         st.selectbox(t("classset.default_dataset"), ids, key="class_default_pick", on_change=_default_picked)
-        st.number_input(t("classset.cap"), 0, 1000 * 512, step=320, key="class_cap_pick",
+        most = RANGES["epochs"][1] * RANGES["image_size"][1]  # epochs x pixels of the largest training
+        st.number_input(t("classset.cap"), 0, most, step=320, key="class_cap_pick",
                         on_change=_cap_picked, help=t("classset.cap_help"))

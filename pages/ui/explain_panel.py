@@ -10,7 +10,7 @@ import streamlit as st
 from pages.ui import i18n
 from pages.ui.formatting import plain
 from pages.ui.i18n import t
-from weather_core.errors import one_line
+from weather_core.exceptions import one_line
 
 DISPLAY_SIZE = 240
 MAP_LIMIT = 16

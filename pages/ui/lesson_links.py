@@ -100,11 +100,11 @@ class Lesson:
 def url(page, values) -> str:
     """The full URL that opens `page` with `values` (booleans as 1/0) on the active dataset."""
     from pages.ui import session
-    from weather_core import classroom
+    from weather_core import classroom, settings
 
     query = {key: int(value) if isinstance(value, bool) else value for key, value in values.items()}
     active = session.active_dataset_path()
-    if active != session.demo_dir():
+    if active != settings.demo_dir():
         query["dataset"] = classroom.dataset_id(active)  # a fresh browser opens on the same photos
     if i18n.language() != "en":
         query["lang"] = i18n.language()  # the class opens the link in the instructor's language

@@ -6,7 +6,7 @@ import streamlit as st
 from pages.ui import widgets
 from pages.ui.formatting import plain
 from pages.ui.i18n import t
-from weather_core.errors import one_line
+from weather_core.exceptions import one_line
 
 EXPORT_KEY = "export_zip"  # {"run": run id, "bytes": zip}: one prepared zip per session at most
 STOPPED = ("interrupted", "failed", "cancelled")

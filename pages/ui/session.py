@@ -1,6 +1,6 @@
 """The active dataset: the one prepared folder every page works on (session state, kept in the URL
 as ?dataset=<id> so lesson links and reloads open on it; the class default when none is chosen), the
-sidebar picker (a student's own datasets, the demo and the class default), and the data-root folders."""
+sidebar picker (a student's own datasets, the demo and the class default)."""
 
 import re
 from pathlib import Path
@@ -18,30 +18,9 @@ DATASET_URL_KEY = "dataset_url"  # the ?dataset= value last read from or written
 UNKNOWN_KEY = "dataset_unknown"  # a ?dataset= id this server does not have (shown until another pick)
 
 
-def demo_dir() -> Path:
-    return settings.data_root() / "demo" / "prepared"
-
-
-def prepared_root() -> Path:
-    return settings.data_root() / "prepared"
-
-
-def uploads_root() -> Path:
-    return settings.data_root() / "uploads"
-
-
-def allowed_source_roots() -> list[Path]:
-    """Server folders a user may prepare: the data root and the shared real dataset, if present."""
-    roots = [settings.data_root()]
-    shared = (settings.PROJECT_ROOT.parent / "shared" / "datasets" / "mwd").resolve()
-    if shared.is_dir():
-        roots.append(shared)
-    return roots
-
-
 def is_allowed_source(path) -> bool:
     path = Path(path).expanduser().resolve()
-    return any(path == root or root in path.parents for root in allowed_source_roots())
+    return any(settings.inside(path, root) for root in settings.allowed_source_roots())
 
 
 def slug(text) -> str:
@@ -53,13 +32,13 @@ def prepared_datasets() -> list[str]:
     root = settings.data_root()
     found = {str(p.parent) for pattern in ("*/prepared.json", "*/*/prepared.json")
              for p in root.glob(pattern)} if root.exists() else set()
-    demo = str(demo_dir())
+    demo = str(settings.demo_dir())
     return [demo] + sorted(found - {demo})
 
 
 def dataset_label(path) -> str:
     path = Path(path)
-    if path == demo_dir():
+    if path == settings.demo_dir():
         return t("sidebar.demo")
     return path.name
 
@@ -97,7 +76,7 @@ def active_dataset_path() -> Path:
     if chosen and (Path(chosen) / "prepared.json").exists():
         return Path(chosen)
     default = classroom.dataset_path(classroom.load()["default_dataset"])
-    return default if default is not None else demo_dir()
+    return default if default is not None else settings.demo_dir()
 
 
 def keep_in_url() -> None:
@@ -106,7 +85,7 @@ def keep_in_url() -> None:
 
     active = active_dataset_path()
     wanted = classroom.dataset_id(active)
-    if st.query_params.get("dataset") != wanted and (active != demo_dir() or "dataset" in st.query_params):
+    if st.query_params.get("dataset") != wanted and (active != settings.demo_dir() or "dataset" in st.query_params):
         st.query_params["dataset"] = wanted
         st.session_state[DATASET_URL_KEY] = wanted
 
@@ -114,7 +93,7 @@ def keep_in_url() -> None:
 def active_dataset() -> Path | None:
     """The active prepared folder, generating the demo on first use; None (and an error) on failure."""
     path = active_dataset_path()
-    if path == demo_dir() and not (path / "prepared.json").exists():
+    if path == settings.demo_dir() and not (path / "prepared.json").exists():
         from weather_core import demo
 
         with st.spinner(t("dataset.generating_demo")), shown_errors():

@@ -8,7 +8,7 @@ import streamlit as st
 
 from pages.ui.formatting import plain
 from pages.ui.i18n import t
-from weather_core.errors import EXPECTED_ERRORS, one_line
+from weather_core.exceptions import EXPECTED_ERRORS, one_line
 
 
 
