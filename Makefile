@@ -48,7 +48,7 @@ test-fast: install-dev
 	$(BIN)/python -m pytest -q tests -m "not slow and not browser"
 
 bench: install
-	$(BIN)/python scripts/bench_pipeline.py
+	$(BIN)/python -m scripts.bench_pipeline
 
 # The README's pictures: the browser test, writing its screenshots into docs/screenshots/.
 screenshots: install-dev browser-deps

@@ -5,7 +5,7 @@
   summary  CPU seconds per classification before and after a Models-page summary, with the old
            summary (keras.backend.clear_session, then build) and the new one (no clear_session)
 
-    .venv/bin/python scripts/bench_hostile.py [decode|summary]
+    .venv/bin/python -m scripts.bench_hostile [decode|summary]
 """
 
 import json
@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 CLASSIFICATIONS = 40
 
 

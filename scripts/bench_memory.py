@@ -13,8 +13,8 @@ prints the peak RSS of both and their ratio. Target: bounded, i.e. far below the
 (PASS when the 10x run peaks at most 1.5x the 1x run).
 
 Source: --images-dir (default ../shared/datasets/mwd, the real photos), else the demo generator.
-Run:  .venv/bin/python scripts/bench_memory.py                       (all 845 photos: minutes)
-      .venv/bin/python scripts/bench_memory.py --per-class 30 --scale 10    (a quick check)
+Run:  .venv/bin/python -m scripts.bench_memory                       (all 845 photos: minutes)
+      .venv/bin/python -m scripts.bench_memory --per-class 30 --scale 10    (a quick check)
 """
 
 import argparse
@@ -29,14 +29,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads
 
 from weather_core import CLASSES, data, demo, pipeline, settings  # noqa: E402
 from weather_core.images import DecodeCache, ImageError, open_rgb  # noqa: E402
 
 SEED = 123
-REAL_PHOTOS = ROOT.parent / "shared" / "datasets" / "mwd"
+REAL_PHOTOS = settings.shared_photos()
 BOUNDED = 1.5  # PASS when peak RSS(10x) <= BOUNDED * peak RSS(1x)
 
 

@@ -26,8 +26,8 @@ Data: --images-dir (default ../shared/datasets/mwd, the real photos) is prepared
 weather_core.data.prepare into --work-dir; without it the demo generator provides the photos.
 Figures are noisy when other processes use the CPU: check `uptime`, or pass --rounds 3.
 
-Run:  make bench        (= .venv/bin/python scripts/bench_pipeline.py)
-      .venv/bin/python scripts/bench_pipeline.py --steps 5 --warmup 2 --json-out bench_out/p.json
+Run:  make bench        (= .venv/bin/python -m scripts.bench_pipeline)
+      .venv/bin/python -m scripts.bench_pipeline --steps 5 --warmup 2 --json-out bench_out/p.json
 """
 
 import argparse
@@ -41,14 +41,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads
 
-from weather_core import CLASSES, data, demo, pipeline  # noqa: E402
+from weather_core import CLASSES, data, demo, pipeline, settings  # noqa: E402
 from weather_core.images import DecodeCache  # noqa: E402
 
 SEED = 123
-REAL_PHOTOS = ROOT.parent / "shared" / "datasets" / "mwd"
+REAL_PHOTOS = settings.shared_photos()
 VARIANTS = {"seed_float32": "seed, float32 (as the report ran)", "seed": "seed ImageDataGenerator",
             "ours_aug": "ours + augmentation",
             "ours_noaug": "ours, no augmentation", "model_only": "model alone (1 batch, repeated)"}

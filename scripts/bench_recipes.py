@@ -7,8 +7,8 @@ status.json (loading the cached split, every epoch with its validation, the test
 `prepare` is excluded and runs once. Results are merged into --out (default
 weather_core/recipe_results.json), which the Train page reads beside each recipe.
 
-Run:  .venv/bin/python scripts/bench_recipes.py --recipes quick --seeds 1 2 3
-      .venv/bin/python scripts/bench_recipes.py --recipes best --seeds 1 2 3
+Run:  .venv/bin/python -m scripts.bench_recipes --recipes quick --seeds 1 2 3
+      .venv/bin/python -m scripts.bench_recipes --recipes best --seeds 1 2 3
 """
 
 import argparse
@@ -23,12 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from weather_core import data, recipes, runs, settings
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from weather_core import data, recipes, runs  # noqa: E402
-
-REAL_PHOTOS = ROOT.parent / "shared" / "datasets" / "mwd"
+REAL_PHOTOS = settings.shared_photos()
 
 
 def prepared(images, work):

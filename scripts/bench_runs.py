@@ -10,25 +10,21 @@
    such waiting worker (`python -m weather_core worker`, which still waits the old way when a
    slot is taken) is started and measured after --settle seconds, and x --queued is printed beside it.
 
-Run: .venv/bin/python scripts/bench_runs.py [--runs 500] [--epochs 30] [--queued 30]
+Run: .venv/bin/python -m scripts.bench_runs [--runs 500] [--epochs 30] [--queued 30]
 """
 
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from scripts.proctree import tree_rss_mib
+from weather_core import demo, jobs, runs
+from weather_core.training import TrainConfig
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from proctree import tree_rss_mib  # noqa: E402
-from weather_core import demo, jobs, runs  # noqa: E402
-from weather_core.training import TrainConfig  # noqa: E402
-
 
 def make_run(root, index, state, epochs, **status):
     run_dir = root / f"20260101-{index:06d}-model_3-{index:04x}"

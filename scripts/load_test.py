@@ -14,8 +14,8 @@ end and after each batch of --concurrency sessions (to show whether memory keeps
 Bounded: stops by itself after --max-seconds (default 600) and always kills the server.
 Loopback only. Photos: ../shared/datasets/mwd when present (each session gets its own), else demo.
 
-Run:  .venv/bin/python scripts/load_test.py --sessions 3 --photos 3      (a quick check)
-      .venv/bin/python scripts/load_test.py                               (30 x 20, minutes)
+Run:  .venv/bin/python -m scripts.load_test --sessions 3 --photos 3      (a quick check)
+      .venv/bin/python -m scripts.load_test                               (30 x 20, minutes)
 This prints figures; it asserts nothing (it is not a test).
 """
 
@@ -35,14 +35,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+from scripts.proctree import RssSampler, tree_cpu_seconds
+from weather_core import CLASSES, settings
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from weather_core import CLASSES  # noqa: E402
-
-from proctree import RssSampler, tree_cpu_seconds  # noqa: E402  (scripts/ is on the path when run)
-
-REAL_PHOTOS = ROOT.parent / "shared" / "datasets" / "mwd"
+REAL_PHOTOS = settings.shared_photos()
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
