@@ -16,54 +16,26 @@ the tests share one server and one browser page and run in file order."""
 
 import os
 import re
-import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from browser_support import (PAGE_TIMEOUT, VIEWPORT, assert_no_error, chromium, expect, heading,
+                             settle, streamlit_server)
 from pages.ui.i18n import EN, KO  # plain strings: the labels and headings the pages show
 from weather_core import settings
 
-ROOT = Path(__file__).resolve().parent.parent
-
 pytestmark = pytest.mark.browser
-
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
-if CHROMIUM is None:
-    pytest.skip("chromium is not installed (run `make browser-deps`: apt-get install -y chromium)",
-                allow_module_level=True)
-try:
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import expect, sync_playwright
-except ImportError as error:
-    pytest.skip(f"playwright cannot be imported ({error}); pip install -r requirements-dev.txt",
-                allow_module_level=True)
 
 # Tests never write into the repository unless asked: `make screenshots` sets this.
 SCREENSHOTS = Path(os.environ.get("WEATHER_SCREENSHOTS_DIR") or tempfile.mkdtemp(prefix="weather-shots-"))
-MWD_DIR = settings.PROJECT_ROOT.parent / "shared" / "datasets" / "mwd"
-VIEWPORT = {"width": 1400, "height": 900}  # readable on a classroom projector
+MWD_DIR = settings.shared_photos()
 MAX_SCREENSHOT_HEIGHT = 6000
 SCROLLERS = '[data-testid="stMain"], [data-testid="stAppViewContainer"], [data-testid="stSidebarContent"]'
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 # without these chromium keeps calling home, flooding a closed network
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SERVER_START_TIMEOUT = 60  # seconds until /_stcore/health answers
-PAGE_TIMEOUT = 60_000  # ms: a page's first render on a loaded 2-core machine
 TF_TIMEOUT = 150_000  # ms: the first TensorFlow import and model build in the server
 CLASSES = ("cloudy", "rain", "shine", "sunrise")
-
-
-def heading(key, texts=EN) -> str:
-    """A page title without its `:material/icon:` prefix, as the browser shows it after the icon."""
-    return re.sub(r":material/[a-z_]+:\s*", "", texts[key]).strip()
 
 
 def shown(key, **groups) -> re.Pattern:
@@ -94,84 +66,27 @@ RUN_SETTINGS = [{}, {"epochs": 2}, {"learning_rate": 0.01}, {"batch_size": 8}]
 # The server, a trained run, the browser
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def log_tail(path, lines=40) -> str:
-    try:
-        return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no server log)"
-
-
-def wait_healthy(url, process, log, timeout=SERVER_START_TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"streamlit exited with {process.returncode}:\n{log_tail(log)}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as response:
-                if response.read().decode().strip() == "ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"streamlit did not answer {url}/_stcore/health within {timeout} s:\n{log_tail(log)}")
-
-
-def stop(process):
-    """Terminate the server's whole process group (it may have started helpers), then kill it."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=15)
-    except (ProcessLookupError, PermissionError):
-        pass
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def server(isolated_roots, demo_prepared, tmp_path_factory):
-    """`streamlit run app.py` on a free port, with a one-epoch model_1 run in its runs root.
-
-    The roots come from conftest's environment variables, which the subprocess inherits. The
-    training runs here, in the test process, while the server starts."""
+    """`streamlit run app.py` with four model_1 runs in its runs root, trained here, in the test
+    process, while the server starts. The roots come from conftest's environment variables, which
+    the subprocess inherits."""
     from weather_core.training import TrainConfig, train
 
-    port = free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ), stdout=out,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
+    def train_runs():
         base = dict(data=str(demo_prepared), model="model_1", epochs=1, image_size=32, batch_size=16)
         for change in RUN_SETTINGS:
             run_dir, status = train(TrainConfig(**{**base, **change}), root=settings.runs_root())
             assert status["state"] == "finished", status
-            assert (run_dir / "config.json").exists()
-        wait_healthy(url, process, log)
+
+    with streamlit_server(tmp_path_factory.mktemp("streamlit") / "server.log", before_healthy=train_runs) as url:
         yield url
-    finally:
-        stop(process)
 
 
 @pytest.fixture(scope="module")
 def page(server):
     """One Chromium page for the whole walk, opened on Home."""
-    with sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        except PlaywrightError as error:
-            pytest.skip(f"chromium at {CHROMIUM} does not start: {error}")
+    with chromium() as browser:
         context = browser.new_context(viewport=VIEWPORT)
         context.set_default_timeout(PAGE_TIMEOUT)
         tab = context.new_page()
@@ -180,7 +95,6 @@ def page(server):
         settle(tab)
         yield tab
         context.close()
-        browser.close()
 
 
 def first_photo(folder, name):
@@ -209,30 +123,6 @@ def photos(demo_raw):
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def settle(tab, quiet=1.5, timeout=PAGE_TIMEOUT / 1000):
-    """Wait until the script has stopped running: no "Running…" status widget and no spinner,
-    continuously for `quiet` seconds (a rerun may start a moment after the previous one ends)."""
-    busy = tab.locator('[data-testid="stStatusWidget"], [data-testid="stSpinner"]')
-    deadline = time.monotonic() + timeout
-    calm_since = None
-    while time.monotonic() < deadline:
-        if any(element.is_visible() for element in busy.all()):
-            calm_since = None
-        elif calm_since is None:
-            calm_since = time.monotonic()
-        elif time.monotonic() - calm_since >= quiet:
-            return
-        time.sleep(0.25)
-    pytest.fail(f"the page was still running after {timeout:.0f} s")
-
-
-def assert_no_error(tab):
-    exceptions = tab.locator('[data-testid="stException"]')
-    assert exceptions.count() == 0, f"Streamlit exception shown: {exceptions.first.inner_text()[:2000]}"
-    body = tab.locator("body").inner_text()
-    assert "Traceback" not in body, body[:2000]
 
 
 def go(tab, name, timeout=PAGE_TIMEOUT):

@@ -2,25 +2,20 @@
 instructor on one `streamlit run app.py`. Student B cannot cancel or discard student A's runs, the
 instructor (unlocked by the secret from secrets.toml) can; a lesson link with `dataset=` opens on
 that dataset in a fresh browser; the leaderboard lists both students' finished runs.
-Skipped, with the reason, without chromium or playwright (see tests/test_browser.py)."""
+Skipped, with the reason, without chromium or playwright (tests/browser_support.py)."""
 
 import os
 import shutil
-import subprocess
-import sys
 import time
 
 import pytest
 
-from test_browser import (CHROMIUM, CHROMIUM_ARGS, PAGE_TIMEOUT, ROOT, assert_no_error, free_port,
-                          settle, stop, wait_healthy)
+from browser_support import assert_no_error, chromium, expect, open_tab, settle, streamlit_server
 from pages.ui.i18n import EN
 from support import copy_run
 from weather_core import runs
 
 pytestmark = pytest.mark.browser
-from playwright.sync_api import Error as PlaywrightError  # noqa: E402  (test_browser skipped without it)
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 SECRET = "correct horse battery staple"
 
@@ -54,43 +49,14 @@ def classroom_server(one_epoch_run, demo_prepared, tmp_path_factory):
     shutil.copytree(demo_prepared, base / "data" / "prepared" / "lesson-set")
     secrets = base / "secrets.toml"
     secrets.write_text(f'[instructor]\nsecret = "{SECRET}"\n')
-    port = free_port()
-    log = base / "server.log"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-               "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--secrets.files", str(secrets)]
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process, log)
+    with streamlit_server(base / "server.log", env=env, extra_args=["--secrets.files", str(secrets)]) as url:
         yield url, made
-    finally:
-        stop(process)
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        try:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        except PlaywrightError as error:
-            pytest.skip(f"chromium at {CHROMIUM} does not start: {error}")
-        yield chromium
-        chromium.close()
-
-
-def open_tab(browser, url):
-    """A fresh browser (its own context: no shared session or storage) on `url`."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(PAGE_TIMEOUT)
-    tab = context.new_page()
-    tab.goto(url, wait_until="domcontentloaded")
-    expect(tab.locator("h1").first).to_be_visible(timeout=PAGE_TIMEOUT)
-    settle(tab)
-    assert_no_error(tab)
-    return tab
+    with chromium() as launched:
+        yield launched
 
 
 def button(tab, key):

@@ -7,13 +7,9 @@ import http.client
 import os
 import re
 import shutil
-import signal
 import socket
-import subprocess
-import sys
 import time
 import tomllib
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -104,56 +100,18 @@ def test_streamlit_config_is_locked_down():
     assert CONFIG["runner"]["postScriptGC"] is False  # a full collection per run: see load_test.py
 
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def live_server(tiny_run, roots, tmp_path_factory):
     """`streamlit run app.py` on a free loopback port; its runs root holds a copy of tiny_run."""
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed")
-    pytest.importorskip("playwright.sync_api")
+    from browser_support import streamlit_server  # skips without chromium or playwright
+
     base = tmp_path_factory.mktemp("live")
     shutil.copytree(tiny_run, base / "runs" / tiny_run.name)
     env = {**os.environ, "WEATHER_RUNS_DIR": str(base / "runs"), "WEATHER_DATA_DIR": str(base / "data"),
            "WEATHER_CACHE_DIR": str(base / "cache")}
-    port = _free_port()
     log = base / "server.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert process.poll() is None, log.read_text(errors="replace")[-3000:]
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.5)
-        yield port, log
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+    with streamlit_server(log, env=env, extra_args=["--server.address", "127.0.0.1"]) as url:
+        yield int(url.rsplit(":", 1)[1]), log
 
 
 def _put(port, path, headers, length=None, body=b""):
@@ -200,7 +158,7 @@ def _put_chunked(port, path, headers, total_bytes):
 
 @pytest.mark.browser
 def test_live_server_enforces_upload_limit_and_xsrf(live_server, demo_raw, tmp_path):
-    from playwright.sync_api import sync_playwright
+    from browser_support import chromium
 
     port, log = live_server
     limit = CONFIG["server"]["maxUploadSize"] * 2**20
@@ -209,42 +167,38 @@ def test_live_server_enforces_upload_limit_and_xsrf(live_server, demo_raw, tmp_p
     too_big = tmp_path / "too_big.jpg"
     with open(too_big, "wb") as handle:  # sparse: costs no disk
         handle.truncate(limit + 2**20)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context()
-            page = context.new_page()
-            page.set_default_timeout(120_000)
-            uploads = []
-            page.on("request", lambda r: uploads.append(r.url) if r.method == "PUT" else None)
-            page.goto(f"http://127.0.0.1:{port}/classify", wait_until="domcontentloaded")
-            chooser = page.locator('input[type="file"]')
-            chooser.wait_for(state="attached")
-            chooser.set_input_files(str(photo))
-            page.get_by_text(re.compile(r"rain1\.jpg: (cloudy|rain|shine|sunrise)")).first.wait_for()
-            assert len(uploads) == 1
-            # the browser refuses a file over the limit and says so
-            chooser.set_input_files(str(too_big))
-            page.get_by_text(re.compile(r"File must be 200(\.0)?\s?MB or smaller")).first.wait_for(timeout=30_000)
-            assert len(uploads) == 1  # nothing was sent
+    with chromium() as browser:
+        context = browser.new_context()
+        page = context.new_page()
+        page.set_default_timeout(120_000)
+        uploads = []
+        page.on("request", lambda r: uploads.append(r.url) if r.method == "PUT" else None)
+        page.goto(f"http://127.0.0.1:{port}/classify", wait_until="domcontentloaded")
+        chooser = page.locator('input[type="file"]')
+        chooser.wait_for(state="attached")
+        chooser.set_input_files(str(photo))
+        page.get_by_text(re.compile(r"rain1\.jpg: (cloudy|rain|shine|sunrise)")).first.wait_for()
+        assert len(uploads) == 1
+        # the browser refuses a file over the limit and says so
+        chooser.set_input_files(str(too_big))
+        page.get_by_text(re.compile(r"File must be 200(\.0)?\s?MB or smaller")).first.wait_for(timeout=30_000)
+        assert len(uploads) == 1  # nothing was sent
 
-            # the server refuses it too, for a client that skips the browser's check
-            session = re.search(r"/_stcore/upload_file/([^/]+)/", uploads[0]).group(1)
-            xsrf = next(c["value"] for c in context.cookies() if c["name"] == "_streamlit_xsrf")
-            path = f"/_stcore/upload_file/{session}/hardening-test"
-            boundary = {"Content-Type": "multipart/form-data; boundary=xx"}
-            token = {**boundary, "Cookie": f"_streamlit_xsrf={xsrf}", "X-Xsrftoken": xsrf}
-            small = (b'--xx\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n'
-                     b"Content-Type: image/jpeg\r\n\r\n" + photo.read_bytes() + b"\r\n--xx--\r\n")
-            assert _put(port, path, token, body=small)[0] == 204  # control: a legal upload passes
-            assert _put(port, path, boundary, body=small)[0] == 403  # no XSRF token
-            wrong = {**token, "X-Xsrftoken": "2|00000000|" + "0" * 64 + "|0"}
-            assert _put(port, path, wrong, body=small)[0] == 403  # a forged token
-            assert _put(port, path, token, length=limit + 2**20) == (413, "File too large")
-            start = time.monotonic()
-            assert " 413 " in _put_chunked(port, path, token, limit + 3 * 2**20)  # no Content-Length
-            assert time.monotonic() - start < 120
-            context.close()
-        finally:
-            browser.close()
+        # the server refuses it too, for a client that skips the browser's check
+        session = re.search(r"/_stcore/upload_file/([^/]+)/", uploads[0]).group(1)
+        xsrf = next(c["value"] for c in context.cookies() if c["name"] == "_streamlit_xsrf")
+        path = f"/_stcore/upload_file/{session}/hardening-test"
+        boundary = {"Content-Type": "multipart/form-data; boundary=xx"}
+        token = {**boundary, "Cookie": f"_streamlit_xsrf={xsrf}", "X-Xsrftoken": xsrf}
+        small = (b'--xx\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n'
+                 b"Content-Type: image/jpeg\r\n\r\n" + photo.read_bytes() + b"\r\n--xx--\r\n")
+        assert _put(port, path, token, body=small)[0] == 204  # control: a legal upload passes
+        assert _put(port, path, boundary, body=small)[0] == 403  # no XSRF token
+        wrong = {**token, "X-Xsrftoken": "2|00000000|" + "0" * 64 + "|0"}
+        assert _put(port, path, wrong, body=small)[0] == 403  # a forged token
+        assert _put(port, path, token, length=limit + 2**20) == (413, "File too large")
+        start = time.monotonic()
+        assert " 413 " in _put_chunked(port, path, token, limit + 3 * 2**20)  # no Content-Length
+        assert time.monotonic() - start < 120
+        context.close()
     assert "Traceback" not in log.read_text(errors="replace")
