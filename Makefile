@@ -41,11 +41,15 @@ run: install
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 && fc-list :lang=ko | grep -q . || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; } || echo "chromium unavailable: browser tests will skip"
 
+# One worker per core (at most 4), each test file whole on one worker: module fixtures are made
+# once and the browser walk keeps its order.
+PARALLEL := -n auto --maxprocesses 4 --dist loadfile
+
 test: install-dev browser-deps
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q $(PARALLEL) tests
 
 test-fast: install-dev
-	$(BIN)/python -m pytest -q tests -m "not slow and not browser"
+	$(BIN)/python -m pytest -q $(PARALLEL) tests -m "not slow and not browser"
 
 bench: install
 	$(BIN)/python -m scripts.bench_pipeline

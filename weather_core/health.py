@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from .images import file_digest
+from .images import DECODE_SIZE, file_digest
 
 # The real format behind each extension people use; anything else is a mismatch worth showing.
 EXTENSION_FORMATS = {
@@ -16,7 +16,7 @@ EXTENSION_FORMATS = {
 }
 
 
-def health_report(sorted_dir, cache=None, decode_size=250) -> dict:
+def health_report(sorted_dir, cache=None, decode_size=DECODE_SIZE) -> dict:
     """A JSON-serialisable report on sorted_dir/<class>/*; with a cache, every file is also decoded."""
     sorted_dir = Path(sorted_dir)
     files = _class_files(sorted_dir)

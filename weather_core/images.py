@@ -16,6 +16,7 @@ from . import atomic, settings
 # Largest image we agree to decode: 4752x3168 (15 MP) is the largest real photo; 64 MP leaves room
 # for modern phones and still refuses decompression bombs (a tiny PNG declaring 30000x30000).
 MAX_PIXELS = 64_000_000
+DECODE_SIZE = 250  # the side prepare decodes every photo at (health check, cache warm-up)
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 

@@ -10,11 +10,10 @@ from pathlib import Path, PurePosixPath
 
 from . import CLASSES, settings
 from .exceptions import DataError
-from .images import DecodeCache
+from .images import DECODE_SIZE, DecodeCache
 
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff"}
 SYSTEM_FILES = {"thumbs.db", "desktop.ini", "__macosx"}
-DECODE_SIZE = 250
 
 
 @dataclass
