@@ -24,6 +24,7 @@ import pytest
 
 from browser_support import (PAGE_TIMEOUT, VIEWPORT, assert_no_error, chromium, expect, heading,
                              settle, streamlit_server)
+from pages.ui import nav
 from pages.ui.i18n import EN, KO  # plain strings: the labels and headings the pages show
 from weather_core import settings
 
@@ -47,17 +48,10 @@ def shown(key, **groups) -> re.Pattern:
                               else f"({groups.get(part, '.+?')})" for i, part in enumerate(parts)))
 
 
-# (nav label key, heading key, screenshot) for every page, in the sidebar's order
-PAGES = {
-    "home": ("nav.home", "home.title", "01_home.png"),
-    "dataset": ("nav.dataset", "dataset.title", "02_dataset.png"),
-    "augmentation": ("nav.augmentation", "augment.title", "03_augmentation.png"),
-    "models": ("nav.models", "models.title", "04_models.png"),
-    "train": ("nav.train", "train.title", "05_train.png"),
-    "compare": ("nav.compare", "compare.title", "06_compare.png"),
-    "classify": ("nav.classify", "classify.title", "07_classify.png"),
-    "errors": ("nav.errors", "errors.title", "08_errors.png"),
-}
+# Every page of the registry, in the sidebar's order: (nav label key, heading key, screenshot)
+HEADING_SECTIONS = {"augmentation": "augment"}  # the rest: the page's own name
+PAGES = {page.name: (page.title_key, f"{HEADING_SECTIONS.get(page.name, page.name)}.title",
+                     f"{number:02d}_{page.name}.png") for number, page in enumerate(nav.PAGES, 1)}
 # Compare's four runs: model_1 at 32 px for one epoch, then one setting changed at a time
 RUN_SETTINGS = [{}, {"epochs": 2}, {"learning_rate": 0.01}, {"batch_size": 8}]
 
