@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from weather_core import settings
+from weather_core import report, settings
 
 
 def cli(*args, check=True):
@@ -34,8 +34,8 @@ def test_summary_json_matches_the_report():
     table = json.loads(cli("summary", "model_3", "--json").stdout)
     assert set(table) == {"model", "input_shape", "total_params", "trainable_params",
                           "non_trainable_params", "layers"}
-    assert (table["total_params"], table["non_trainable_params"]) == (1_375_396, 1_920)
-    assert table["input_shape"] == [250, 250, 3]
+    assert (table["total_params"], table["non_trainable_params"]) == report.PARAMS["model_3"]
+    assert table["input_shape"] == [report.IMAGE_SIZE, report.IMAGE_SIZE, 3]
     assert set(table["layers"][0]) == {"name", "type", "output_shape", "params"}
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from pages.ui import i18n, nav, session
-from weather_core import estimate, jobs, runs, settings
+from weather_core import estimate, jobs, report, runs, settings
 from support import assert_clean, open_page, shown, texts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,10 +149,11 @@ def test_augmentation_sliders_change_the_layers_and_grid(app_demo):
 
 def test_models_page_matches_the_reports_totals():
     at = open_page("pages/models.py")
-    assert at.metric[0].value == "14,803,780"
+    model_1_total = f"{report.PARAMS['model_1'][0]:,}"
+    assert at.metric[0].value == model_1_total
     assert i18n.t("models.match") in texts(at.success)
     assert len(frame_values(at)[0]) == 8 and len(plotly_charts(at)) == 3  # parameters, diagram, shapes
-    assert "14,803,780" in texts(at.info) and "256" in texts(at.info)  # the 256-vs-250 note
+    assert model_1_total in texts(at.info) and "256" in texts(at.info)  # the 256-vs-250 note
     at.number_input[0].set_value(128).run()
     assert_clean(at)
     assert i18n.t("models.other_size", size=128) in texts(at.warning)
