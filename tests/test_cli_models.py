@@ -56,10 +56,10 @@ def test_train_json_stdout_is_json_lines_only(train_output):
 
 @pytest.mark.slow  # trains in a subprocess
 def test_evaluate_json_on_test_split_and_other_folder(trained, demo_raw):
-    report = json.loads(cli("evaluate", trained["run_dir"], "--json").stdout)
-    assert set(report) >= {"accuracy", "loss", "n", "classes", "confusion_matrix", "per_class",
+    evaluation = json.loads(cli("evaluate", trained["run_dir"], "--json").stdout)
+    assert set(evaluation) >= {"accuracy", "loss", "n", "classes", "confusion_matrix", "per_class",
                            "misclassified"}
-    assert report["accuracy"] == pytest.approx(trained["test_accuracy"])
+    assert evaluation["accuracy"] == pytest.approx(trained["test_accuracy"])
     flat = json.loads(cli("evaluate", trained["run_dir"], "--images", demo_raw, "--json").stdout)
     assert flat["n"] == 48  # a flat folder named like the real data: classes from file names
 

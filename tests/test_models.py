@@ -108,9 +108,9 @@ def test_unknown_model_and_bad_size_are_refused():
 
 
 def test_model_3_differs_from_the_report_only_in_batchnorm_momentum():
-    ours, report = models.build("model_3", 64), models.build("model_3_report", 64)
+    ours, as_reported = models.build("model_3", 64), models.build("model_3_report", 64)
     momentum = lambda m: {l.momentum for l in m.layers if type(l).__name__ == "BatchNormalization"}
-    assert momentum(ours) == {0.9} and momentum(report) == {0.99}
+    assert momentum(ours) == {0.9} and momentum(as_reported) == {0.99}
 
 
 def test_old_seed_names_still_load_as_the_report_versions():
