@@ -58,7 +58,7 @@ def test_train_json_stdout_is_json_lines_only(train_output):
 def test_evaluate_json_on_test_split_and_other_folder(trained, demo_raw):
     evaluation = json.loads(cli("evaluate", trained["run_dir"], "--json").stdout)
     assert set(evaluation) >= {"accuracy", "loss", "n", "classes", "confusion_matrix", "per_class",
-                           "misclassified"}
+                               "misclassified"}
     assert evaluation["accuracy"] == pytest.approx(trained["test_accuracy"])
     flat = json.loads(cli("evaluate", trained["run_dir"], "--images", demo_raw, "--json").stdout)
     assert flat["n"] == 48  # a flat folder named like the real data: classes from file names
