@@ -170,6 +170,9 @@ def _train(run_dir):
                           loss=keras.losses.CategoricalCrossentropy(
                               label_smoothing=config.label_smoothing),
                           metrics=["accuracy"])
+            # Made now, not by the first traced step, which would then be traced twice: the first
+            # curve point comes ~2 s sooner (scripts/bench_feedback.py).
+            model.optimizer.build(model.trainable_variables)
 
     callback = run_callback.callback_class()(run_dir, len(loaded["train"]), steps, config.epochs, done)
     callback.best = max(((r.get("val_accuracy", 0.0), r.get("val_loss", 0.0)) for r in done),
