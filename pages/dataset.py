@@ -50,7 +50,7 @@ def resolve_source(kind, value):
         if not (value or "").strip():
             raise ValueError(t("dataset.no_folder"))
         path = Path(value.strip()).expanduser().resolve()
-        if not session.is_allowed_source(path):
+        if not settings.is_allowed_source(path):
             raise ValueError(t("dataset.folder_refused", roots=", ".join(map(str, settings.allowed_source_roots()))))
         return path, path.name
     if value is None:

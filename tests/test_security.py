@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from pages.ui import session
 from weather_core import inference, jobs, runs, settings
 from support import demo_photo, lambda_run
 
@@ -45,9 +44,9 @@ def test_server_folder_inputs_stay_inside_the_allowed_roots(roots, tmp_path, mon
                f"{data_root}-evil", str(outside), data_root / "link_out", data_root / "link_out" / "x",
                "~", "~root", str(settings.runs_root()), str(ROOT)]
     for path in allowed:
-        assert session.is_allowed_source(path), path
+        assert settings.is_allowed_source(path), path
     for path in refused:
-        assert not session.is_allowed_source(path), path
+        assert not settings.is_allowed_source(path), path
 
 
 def test_runs_and_model_files_never_resolve_outside_the_runs_root(tiny_run, tmp_path):

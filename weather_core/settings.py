@@ -54,6 +54,10 @@ def allowed_source_roots() -> list[Path]:
     return [data_root()] + ([shared_photos()] if shared_photos().is_dir() else [])
 
 
+def is_allowed_source(path) -> bool:
+    return any(inside(Path(path).expanduser(), root) for root in allowed_source_roots())
+
+
 def cache_max_bytes() -> int:
     return int(float(os.environ.get("WEATHER_CACHE_MB", "2048")) * 2**20)
 

@@ -18,11 +18,6 @@ DATASET_URL_KEY = "dataset_url"  # the ?dataset= value last read from or written
 UNKNOWN_KEY = "dataset_unknown"  # a ?dataset= id this server does not have (shown until another pick)
 
 
-def is_allowed_source(path) -> bool:
-    path = Path(path).expanduser().resolve()
-    return any(settings.inside(path, root) for root in settings.allowed_source_roots())
-
-
 def slug(text) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", str(text)).strip("._") or "dataset"
 
