@@ -21,9 +21,11 @@ def number(at, key):
 def test_picking_a_recipe_fills_the_form_and_shows_its_measured_figures(app_demo, tmp_path,
                                                                         monkeypatch):
     results = tmp_path / "recipe_results.json"
-    results.write_text(json.dumps({"recipes": {"best": {
-        "mean_accuracy": 0.9531, "min_accuracy": 0.9407, "mean_seconds": 412.0,
-        "seeds": [{"seed": s, "n_test": 135} for s in (1, 2, 3)]}}}))
+    results.write_text(json.dumps({"recipes": {
+        "best": {"mean_accuracy": 0.9531, "min_accuracy": 0.9407, "mean_seconds": 412.0,
+                 "seeds": [{"seed": s, "n_test": 135} for s in (1, 2, 3)]},
+        "report": {"mean_accuracy": 0.9481, "min_accuracy": 0.9481, "mean_seconds": 3612.0,
+                   "seeds": [{"seed": 1, "n_test": 135}]}}}))
     monkeypatch.setattr(recipes, "RESULTS_FILE", results)
     at = open_page("pages/train.py")
     assert number(at, "image_size").value == recipes.RECIPES["quick"]["image_size"]
@@ -34,7 +36,8 @@ def test_picking_a_recipe_fills_the_form_and_shows_its_measured_figures(app_demo
     assert number(at, "epochs").value == recipes.RECIPES["best"]["epochs"]
     assert "**95.3%** mean test accuracy over 3 training seeds (lowest 94.1%" in texts(at.caption)
     at.radio[0].set_value("report").run()
-    assert number(at, "image_size").value == 250
+    assert number(at, "image_size").value == recipes.RECIPES["report"]["image_size"]
+    assert "with one training seed: **94.8%** test accuracy (135 test photos)" in texts(at.caption)
     reduce_lr = next(c for c in at.checkbox if c.label == i18n.t("train.reduce_lr"))
     assert reduce_lr.value is True and not reduce_lr.disabled
 

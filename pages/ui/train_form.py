@@ -53,7 +53,8 @@ def measured_text(recipe, measured) -> str:
     if not isinstance(figures, dict) or not figures.get("seeds"):
         return t("recipe.unmeasured")
     seeds = figures["seeds"]
-    return t("recipe.measured", accuracy=formatting.percent(figures.get("mean_accuracy")),
+    key = "recipe.measured_once" if len(seeds) == 1 else "recipe.measured"  # no "mean" of one
+    return t(key, accuracy=formatting.percent(figures.get("mean_accuracy")),
              low=formatting.percent(figures.get("min_accuracy")), n=len(seeds),
              time=formatting.duration(figures.get("mean_seconds")),
              n_test=seeds[0].get("n_test", "?"))
