@@ -2,6 +2,7 @@
 process, opening a dashboard page under app.py with AppTest, and hostile inputs (a PNG header
 declaring a huge image, a run whose model holds a Lambda layer)."""
 
+import contextlib
 import io
 import re
 import shutil
@@ -35,6 +36,20 @@ def private_roots(tmp_path_factory, name):
 def copy_run(run_dir, runs_root, name=None) -> Path:
     """A copy of a session-trained run in a runs root (pages list it, tests may change it)."""
     return Path(shutil.copytree(run_dir, Path(runs_root) / (name or Path(run_dir).name)))
+
+
+@contextlib.contextmanager
+def run_data_at(run_dir, prepared):
+    """Meanwhile the run's config.json names `prepared` as its dataset. Pages show a run's photos
+    only from inside the data root (issue 12): a session-trained run is pointed at the module's copy."""
+    from weather_core import runs
+
+    config = runs.read_json(Path(run_dir) / "config.json")
+    runs.write_json_atomic(Path(run_dir) / "config.json", {**config, "data": str(prepared)})
+    try:
+        yield
+    finally:
+        runs.write_json_atomic(Path(run_dir) / "config.json", config)
 
 
 def wait_for(predicate, timeout=180, every=0.3):
@@ -116,11 +131,15 @@ def lambda_run(root, marker: Path) -> Path:
 
 
 def make_zip(path, entries):
-    """entries: {name or ZipInfo: bytes}."""
+    """entries: {name or ZipInfo: bytes}; `path` may be a file object."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, payload in entries.items():
             archive.writestr(name, payload)
     return path
+
+
+def zip_bytes(entries) -> bytes:
+    return make_zip(io.BytesIO(), entries).getvalue()
 
 
 def jpeg_bytes(colour=(100, 100, 100)):

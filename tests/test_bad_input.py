@@ -18,7 +18,7 @@ from PIL import Image
 from pages.ui import i18n
 from weather_core import CLASSES, data, inference, runs, settings
 from weather_core.data import DataError
-from support import assert_clean, demo_photo, open_page, png_declaring, shown, texts
+from support import assert_clean, demo_photo, open_page, png_declaring, shown, texts, zip_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -235,17 +235,9 @@ def test_dataset_page_refuses_bad_folders_with_a_message(demo_raw, roots, tmp_pa
     assert not (settings.prepared_root() / "dataset").exists() and not (settings.prepared_root() / "one").exists()
 
 
-def _zip_bytes(entries) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, payload in entries.items():
-            archive.writestr(name, payload)
-    return buffer.getvalue()
-
-
 def _lying_zip(photo) -> bytes:
     """A zip whose one entry says 3 GiB: the declared size alone must stop it."""
-    raw = bytearray(_zip_bytes({"cloudy1.jpg": photo}))
+    raw = bytearray(zip_bytes({"cloudy1.jpg": photo}))
     declared = (3 * 2**30).to_bytes(4, "little")
     local, central = raw.index(b"PK\x03\x04"), raw.index(b"PK\x01\x02")
     raw[local + 22: local + 26] = declared
@@ -255,9 +247,9 @@ def _lying_zip(photo) -> bytes:
 
 def test_dataset_page_refuses_hostile_zips(demo_raw, roots):
     photo = demo_photo(demo_raw)
-    escaping = _zip_bytes({"photos/cloudy1.jpg": photo, "photos/rain1.jpg": photo,
+    escaping = zip_bytes({"photos/cloudy1.jpg": photo, "photos/rain1.jpg": photo,
                            "../../escaped_rain.jpg": photo})
-    absolute = _zip_bytes({"cloudy1.jpg": photo, "/tmp/escaped_abs_rain.jpg": photo})
+    absolute = zip_bytes({"cloudy1.jpg": photo, "/tmp/escaped_abs_rain.jpg": photo})
     cases = [("escape.zip", escaping, "unsafe path"), ("absolute.zip", absolute, "unsafe path"),
              ("bomb.zip", _lying_zip(photo), "refusing to extract"),
              ("not_a_zip.zip", b"PK but not really a zip", "expected a folder or a .zip")]

@@ -1,26 +1,14 @@
 """A hostile student's uploads and commands (issue 12, bugs 9-12 and the quotas): nested folders,
 same-name photos, too many photos, too much storage, nan ratios, unknown explain choices, huge PNGs."""
 
-import io
-import zipfile
-
 import numpy as np
 import pytest
 from PIL import Image
 
 from weather_core import cli, data, images, quota, settings
-from support import copy_run, demo_photo, open_page, texts
+from support import copy_run, demo_photo, open_page, texts, zip_bytes
 
 pytestmark = pytest.mark.usefixtures("roots")  # this module's own data, runs and cache roots
-
-
-def zip_of(entries) -> bytes:
-    """A zip (bytes) of {name in the zip: bytes}."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in entries.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
 
 
 def demo_entries(demo_raw, prefix="", per_class=3) -> dict:
@@ -40,7 +28,7 @@ def upload(at, name, content):
 
 
 def nested_zip(demo_raw, depth=1100) -> bytes:
-    return zip_of(demo_entries(demo_raw, prefix="d/" * depth))
+    return zip_bytes(demo_entries(demo_raw, prefix="d/" * depth))
 
 
 def test_bug_9_deep_zip_is_refused_with_its_reason_and_leaves_nothing(demo_raw, tmp_path):
@@ -73,7 +61,7 @@ def test_bug_10_same_names_are_renamed_and_every_count_is_true(demo_raw, tmp_pat
                 "photos/cloudy/cloudy1.jpg": demo_photo(demo_raw, "cloudy6.jpg"),
                 "photos/Rain/RAIN1.jpg": demo_photo(demo_raw, "rain7.jpg")}
     source = tmp_path / "same.zip"
-    source.write_bytes(zip_of(entries))
+    source.write_bytes(zip_bytes(entries))
     summary = data.prepare(source, tmp_path / "out")
     on_disk = {name: len(list((tmp_path / "out" / "sorted" / name).iterdir())) for name in summary["classes"]}
     assert summary["classes"] == on_disk == {"cloudy": 5, "rain": 4, "shine": 3, "sunrise": 3}

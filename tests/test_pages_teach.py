@@ -12,7 +12,7 @@ import pytest
 
 from pages.ui import charts, i18n, lesson_links
 from weather_core import jobs, recipes, runs, training
-from support import assert_clean, copy_run, open_page, shown, texts
+from support import assert_clean, copy_run, open_page, run_data_at, shown, texts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -96,14 +96,8 @@ def test_classify_explains_a_photo_with_grad_cam_and_feature_maps(trained_run, a
 
 def test_errors_page_lists_the_photos_of_a_chosen_cell(trained_run, app_demo):
     report = runs.read_json(trained_run / "evaluation.json")
-    # The page shows photos from inside the data root only (issue 12); the run was trained on the
-    # same demo dataset prepared in another root, so it finds them in this module's copy.
-    config = runs.read_json(trained_run / "config.json")
-    runs.write_json_atomic(trained_run / "config.json", {**config, "data": str(app_demo)})
-    try:
+    with run_data_at(trained_run, app_demo):  # the same demo photos, in this module's data root
         _errors_page_lists_the_photos(report)
-    finally:
-        runs.write_json_atomic(trained_run / "config.json", config)
 
 
 def _errors_page_lists_the_photos(report):

@@ -9,7 +9,7 @@ import pytest
 
 from pages.ui import i18n, session
 from weather_core import data, runs, settings
-from support import assert_clean, open_page, shown, texts
+from support import assert_clean, open_page, run_data_at, shown, texts
 
 pytestmark = pytest.mark.usefixtures("roots")
 CLASSES = {"cloudy", "rain", "shine", "sunrise"}
@@ -67,14 +67,8 @@ def test_compare_in_korean_names_settings_in_korean(trained_run, empty_runs, mon
 
 
 def test_models_page_shows_parameters_diagram_and_a_layers_feature_maps(trained_run, app_demo):
-    # The page shows photos from inside the data root only (issue 12): the run was trained on the
-    # same demo dataset in another root, so it takes its sample photos from this module's copy.
-    config = runs.read_json(trained_run / "config.json")
-    runs.write_json_atomic(trained_run / "config.json", {**config, "data": str(app_demo)})
-    try:
+    with run_data_at(trained_run, app_demo):  # the same demo photos, in this module's data root
         _models_page_shows(trained_run)
-    finally:
-        runs.write_json_atomic(trained_run / "config.json", config)
 
 
 def _models_page_shows(trained_run):

@@ -63,7 +63,7 @@ def evaluate_run(run_dir, split=None, images=None, batch_size=32):
 
 
 def _run_data(run_dir):
-    data_dir = inference.runs.load_run(run_dir).config.get("data")  # a checked text, or absent
+    data_dir = inference.runs.read_config(run_dir).get("data")  # a checked text, or absent
     if not data_dir:
         raise data.DataError(f"run {Path(run_dir).name}: config.json names no dataset; use --images")
     return data_dir

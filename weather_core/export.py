@@ -68,13 +68,12 @@ def export_zip(run_dir, out_path=None, include_tflite=True) -> bytes:
     config = runs.read_own_bytes(run_dir, "config.json")
     if model is None or config is None:
         raise ValueError(f"run {run_dir.name}: its model or config.json is missing or a link; nothing exported")
-    info = runs.load_run(run_dir)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("model.keras", model)
         if include_tflite:
             archive.writestr("model.tflite", tflite_bytes(run_dir))
-        archive.writestr("labels.txt", "\n".join(info.config.get("class_names", [])) + "\n")
+        archive.writestr("labels.txt", "\n".join(runs.read_config(run_dir).get("class_names", [])) + "\n")
         archive.writestr("config.json", config)
         evaluation = runs.read_own_bytes(run_dir, "evaluation.json")
         if evaluation is not None:

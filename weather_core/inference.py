@@ -66,7 +66,7 @@ def _as_float32(model, run_dir):
 
     if all(layer.dtype_policy.name == "float32" for layer in model.layers):
         return model
-    config = runs.load_run(run_dir).config  # values of the wrong type are already dropped
+    config = runs.read_config(run_dir)
     if "model" not in config or "image_size" not in config:
         raise ValueError(f"run {Path(run_dir).name}: config.json is missing or damaged")
     previous = keras.mixed_precision.global_policy()
@@ -87,11 +87,9 @@ def _load_error(run_id, name, error) -> str:
 
 
 def run_classes(run_dir):
-    config = runs.load_run(run_dir).config  # values of the wrong type are already dropped
-    size = config.get("image_size") if isinstance(config, dict) else None
-    names = (config.get("class_names") if isinstance(config, dict) else None) or list(CLASSES)
-    if isinstance(size, bool) or not isinstance(size, int) or size <= 0 \
-            or not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+    config = runs.read_config(run_dir)  # image_size a whole number, class_names texts, when present
+    size, names = config.get("image_size"), config.get("class_names") or list(CLASSES)
+    if size is None or size <= 0:
         raise ValueError(f"run {Path(run_dir).name} is damaged: config.json is missing or has no "
                          "valid image_size/class_names")
     return names, size

@@ -2,6 +2,7 @@
 the whole data root is one owner), checked before a preparation writes its copies."""
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,10 +16,10 @@ def used_bytes(folder) -> int:
     for parent, _, names in os.walk(folder):
         for name in names:
             try:
-                stat = os.lstat(os.path.join(parent, name))
+                info = os.lstat(os.path.join(parent, name))
             except OSError:
                 continue
-            total += stat.st_size if not os.path.islink(os.path.join(parent, name)) else 0
+            total += info.st_size if stat.S_ISREG(info.st_mode) else 0
     return total
 
 

@@ -220,6 +220,15 @@ def read_evaluation(run_dir):
     return (None, problem) if problem else clean_evaluation(report)
 
 
+def read_config(run_dir) -> dict:
+    """config.json alone, checked by run_checks (values of the wrong type dropped; {} when it is
+    missing or not JSON): for readers that need no status or metrics."""
+    from .run_checks import clean_config
+
+    config, problem = read_run_json(run_dir, "config.json")
+    return {} if problem else clean_config(config)[0]
+
+
 def load_run(run_dir) -> RunInfo:
     from .run_checks import clean_config, clean_status
 
