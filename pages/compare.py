@@ -65,7 +65,7 @@ def final_table(chosen, labels):
              t("compare.col.owner"): r.owner or "–", t("compare.col.model"): r.config.get("model"),
              t("compare.col.state"): formatting.state_label(r.state), t("compare.col.best_val"): formatting.percent(r.best_val_accuracy),
              t("compare.col.test"): formatting.percent(r.test_accuracy), t("compare.col.epochs"): len(r.metrics),
-             t("compare.col.time"): formatting.total_duration(r.metrics)}
+             t("compare.col.time"): formatting.duration(r.training_seconds)}
             for r, label in zip(chosen, labels)]
 
 

@@ -97,7 +97,7 @@ def results(info):
     cols = st.columns(3)
     cols[0].metric(t("train.test_accuracy"), formatting.percent(info.test_accuracy))
     cols[1].metric(t("train.best_val"), formatting.percent(info.best_val_accuracy))
-    cols[2].metric(t("train.time"), formatting.total_duration(info.metrics))
+    cols[2].metric(t("train.time"), formatting.duration(info.training_seconds))
     if info.test_accuracy is None and info.state == "finished":
         st.warning(t("train.no_test"))
     else:

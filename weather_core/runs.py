@@ -195,7 +195,8 @@ class RunInfo:
 
     @property
     def training_seconds(self) -> float:
-        return sum(m.get("seconds", 0) for m in self.metrics)
+        """The epochs' summed seconds (read_metrics keeps only rows of finite numbers or null)."""
+        return sum(m.get("seconds") or 0 for m in self.metrics)
 
     @property
     def finished(self) -> bool:

@@ -46,12 +46,6 @@ def duration(seconds) -> str:
     return t("time.minutes", m=minutes, s=f"{secs:02d}") if minutes else t("time.seconds", s=secs)
 
 
-def total_duration(rows) -> str:
-    """The summed "seconds" of a run's metric rows (rows without a number count as 0)."""
-    values = [row.get("seconds") for row in rows]
-    return duration(sum(v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)))
-
-
 def state_label(state) -> str:
     """A run state (finished, queued, interrupted, ...) in the active language."""
     return t(f"state.{state}") if has_text(f"state.{state}") else state
