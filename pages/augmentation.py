@@ -25,7 +25,7 @@ def pick_image(prepared):
 
 
 def choose_settings():
-    from weather_core.augment import REPORT_SETTINGS as s
+    from weather_core.models.augment import REPORT_SETTINGS as s
 
     link = lesson_links.Lesson()  # a lesson link may set the sliders: ?rotation=0&brightness=0.8,1.2&flip=0
 
@@ -53,21 +53,21 @@ def choose_settings():
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def original(source):
-    from weather_core.images import decode
+    from weather_core.data.images import decode
 
     return decode(source, PREVIEW_SIZE)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def samples(source, settings, seed):
-    from weather_core import augment
+    from weather_core.models import augment
 
     return augment.preview(original(source), augment.AugmentSettings(**settings), COUNT, seed)
 
 
 def describe(settings):
     """Keras' equivalent layers, with the code comment in the UI language."""
-    from weather_core import augment
+    from weather_core.models import augment
 
     chosen = augment.AugmentSettings(**settings)
     low, high = chosen.brightness

@@ -16,7 +16,7 @@ def trained_runs():
 
 def classify(run_dir, files):
     """inference.predict on the uploads' bytes; one result per file, errors included."""
-    from weather_core import inference
+    from weather_core.use import inference
 
     return inference.predict(run_dir, [f.getvalue() for f in files], names=[f.name for f in files])
 

@@ -4,7 +4,8 @@ import streamlit as st
 
 from pages.ui import formatting, i18n
 from pages.ui.i18n import t
-from weather_core import comparison, report
+from weather_core.runs import comparison
+from weather_core.models import report
 
 
 def linked(all_runs):

@@ -43,7 +43,7 @@ def choose_split():
 def resolve_source(kind, value):
     """(source folder or zip, short name); raises ValueError with a message for users."""
     if kind == "demo":
-        from weather_core import demo
+        from weather_core.data import demo
 
         return demo.ensure_demo_dataset().parent / "raw", "demo"
     if kind == "folder":
@@ -65,7 +65,9 @@ def resolve_source(kind, value):
 
 def prepare(kind, value, ratio, seed, keep_twins_together=True):
     from pages.ui import identity
-    from weather_core import classroom, data, quota
+    from weather_core.jobs import classroom
+    from weather_core import data
+    from weather_core.data import quota
 
     with widgets.shown_errors(), st.spinner(t("dataset.preparing")):
         src, name = resolve_source(kind, value)

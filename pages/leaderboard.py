@@ -18,7 +18,8 @@ def rows(board, me):
 
 @st.fragment(run_every=10)
 def board():
-    from weather_core import classroom, runs
+    from weather_core.jobs import classroom
+    from weather_core import runs
 
     ranked = classroom.leaderboard(runs.list_runs())
     if not ranked:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from pages.ui import i18n, lesson_links, widgets
 from pages.ui.i18n import t
-from weather_core import report
+from weather_core.models import report
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def summary(name, image_size):

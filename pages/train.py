@@ -7,7 +7,7 @@ import streamlit as st
 
 from pages.ui import ablation, formatting, identity, queue_view, run_actions, session, train_form, widgets
 from pages.ui.i18n import t
-from weather_core import estimate
+from weather_core.training import estimate
 
 RUN_KEY = "train_run"
 

@@ -39,7 +39,7 @@ DECODE_VARIANTS = {
 
 def decode_child(expression, path) -> dict:
     """Peak RSS growth (MB) of one decode in a fresh process (the imports are done before)."""
-    code = (f"import resource, numpy as np; from PIL import Image; from weather_core import images; p = {str(path)!r}; "
+    code = (f"import resource, numpy as np; from PIL import Image; from weather_core.data import images; p = {str(path)!r}; "
             "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
             f"{expression}; "
             "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024)")
@@ -61,7 +61,7 @@ def bench_decode():
 
 
 def cpu_per_classification(run_dir, arrays) -> float:
-    from weather_core import inference
+    from weather_core.use import inference
 
     start = time.process_time()
     for array in arrays:

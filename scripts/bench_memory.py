@@ -31,8 +31,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads
 
-from weather_core import CLASSES, data, demo, pipeline, settings  # noqa: E402
-from weather_core.images import DecodeCache, ImageError, open_rgb  # noqa: E402
+from weather_core import CLASSES, data, settings  # noqa: E402
+from weather_core.data import demo
+from weather_core.models import pipeline
+from weather_core.data.images import DecodeCache, ImageError, open_rgb  # noqa: E402
 
 SEED = 123
 REAL_PHOTOS = settings.shared_photos()
@@ -101,7 +103,7 @@ def peak_rss_mib() -> float:
 
 def measure(folder, cache_dir, args) -> dict:
     """In the child: load_split into an empty cache, then one augmented epoch; figures as a dict."""
-    from weather_core.augment import build_augmenter
+    from weather_core.models.augment import build_augmenter
 
     augmenter = build_augmenter(seed=SEED)  # imports TensorFlow: part of the baseline
     baseline = peak_rss_mib()

@@ -43,8 +43,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads
 
-from weather_core import CLASSES, data, demo, pipeline, settings  # noqa: E402
-from weather_core.images import DecodeCache  # noqa: E402
+from weather_core import CLASSES, data, settings  # noqa: E402
+from weather_core.data import demo
+from weather_core.models import pipeline
+from weather_core.data.images import DecodeCache  # noqa: E402
 
 SEED = 123
 REAL_PHOTOS = settings.shared_photos()
@@ -115,7 +117,7 @@ def seed_generator(train_dir, args):
 
 
 def our_dataset(split, args, augment: bool):
-    from weather_core.augment import build_augmenter
+    from weather_core.models.augment import build_augmenter
 
     augmenter = build_augmenter(seed=SEED) if augment else None
     return pipeline.make_dataset(split, args.image_size, args.batch_size, len(CLASSES),
@@ -214,7 +216,7 @@ def report(f, args):
 def main():
     args = parse_args()
     if args.precision == "auto":
-        from weather_core.device import setup_device
+        from weather_core.models.device import setup_device
 
         args.precision = setup_device()[1]["precision"]
     work = Path(args.work_dir)

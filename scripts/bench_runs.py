@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 from scripts.proctree import tree_rss_mib
-from weather_core import demo, jobs, runs
+from weather_core.data import demo
+from weather_core import jobs, runs
 from weather_core.training import TrainConfig
 
 ROOT = Path(__file__).resolve().parent.parent

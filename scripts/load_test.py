@@ -93,7 +93,7 @@ def prepare_runs(args, base: Path, env) -> Path:
 
 def pick_photos(args, base: Path, count: int) -> list[Path]:
     """`count` readable photos, all different when the source has enough (round robin by class)."""
-    from weather_core.images import ImageError, decode
+    from weather_core.data.images import ImageError, decode
 
     source = Path(args.images_dir) if args.images_dir else REAL_PHOTOS
     if not source.is_dir():

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from weather_core import data, demo, settings, training
+from weather_core import data, settings, training
+from weather_core.data import demo
 from support import TINY, copy_run, private_roots
 
 MWD_DIR = settings.shared_photos()

@@ -4,7 +4,8 @@ import zipfile
 
 import pytest
 
-from weather_core import archive, data
+from weather_core.data import archive
+from weather_core import data
 from weather_core.data import DataError
 from support import jpeg_bytes, make_zip, tree
 

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from weather_core import augment
+from weather_core.models import augment
 
 
 def _photo(size=64):

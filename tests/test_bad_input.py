@@ -16,7 +16,8 @@ import pytest
 from PIL import Image
 
 from pages.ui import i18n
-from weather_core import CLASSES, data, inference, runs, settings
+from weather_core import CLASSES, data, runs, settings
+from weather_core.use import inference
 from weather_core.data import DataError
 from support import assert_clean, demo_photo, open_page, png_declaring, shown, texts, zip_bytes
 

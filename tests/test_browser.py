@@ -93,7 +93,7 @@ def page(server):
 
 def first_photo(folder, name):
     """The lowest-numbered readable `<name><n>.jpg` in folder (the real set has gaps), or None."""
-    from weather_core.images import open_rgb
+    from weather_core.data.images import open_rgb
 
     numbered = sorted((int(m.group(1)), path) for path in folder.glob(f"{name}*.jpg")
                       if (m := re.fullmatch(rf"{name}(\d+)\.jpg", path.name)))

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from pages.ui import charts, compare_charts, i18n, model_charts
-from weather_core import comparison
+from weather_core.runs import comparison
 
 ROWS = [{"epoch": 1, "accuracy": 0.5, "val_accuracy": 0.6, "loss": 1.2, "val_loss": 1.0, "best": True},
         {"epoch": 2, "accuracy": 0.7, "val_accuracy": 0.65, "loss": 0.9, "val_loss": 0.95, "best": True}]

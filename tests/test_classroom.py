@@ -9,8 +9,9 @@ import sys
 import pytest
 
 from support import ROOT, TINY, wait_for
-from weather_core import classroom, jobs, runs, settings, timeline
-from weather_core.run_index import index_for
+from weather_core.jobs import classroom, timeline
+from weather_core import jobs, runs, settings
+from weather_core.runs.index import index_for
 from weather_core.training import TrainConfig
 
 

@@ -6,7 +6,8 @@ import sys
 
 import pytest
 
-from weather_core import report, settings
+from weather_core.models import report
+from weather_core import settings
 
 
 def cli(*args, check=True):

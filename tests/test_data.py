@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from weather_core import CLASSES, data, health
+from weather_core import CLASSES, data
+from weather_core.data import health
 from weather_core.data import DataError
-from weather_core.images import DecodeCache
+from weather_core.data.images import DecodeCache
 from support import jpeg_bytes, make_zip, tree
 
 

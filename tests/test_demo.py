@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from weather_core import CLASSES, data, demo
+from weather_core import CLASSES, data
+from weather_core.data import demo
 
 
 def test_names_sizes_and_formats_like_the_real_data(demo_raw):

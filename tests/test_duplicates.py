@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from weather_core import data, duplicates, settings
-from weather_core.images import DecodeCache
+from weather_core import data, settings
+from weather_core.data import duplicates
+from weather_core.data.images import DecodeCache
 
 REAL = settings.shared_photos()
 

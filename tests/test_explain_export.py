@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from weather_core import explain, export, inference, training
-from weather_core.images import decode
-from weather_core.pipeline import to_model_input
+from weather_core.use import explain, export, inference
+from weather_core import training
+from weather_core.data.images import decode
+from weather_core.models.pipeline import to_model_input
 from weather_core.training import TrainConfig
 
 

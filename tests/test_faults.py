@@ -15,7 +15,8 @@ import pytest
 
 from pages.ui import i18n
 from pages.ui.formatting import plain
-from weather_core import inference, jobs, runs, settings, training
+from weather_core.use import inference
+from weather_core import jobs, runs, settings, training
 from weather_core.training import TrainConfig
 from support import TINY, assert_clean, demo_photo, lambda_run, open_page, shown, texts, wait_for
 

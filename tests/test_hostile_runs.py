@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from pages.ui import formatting, i18n
-from weather_core import cli, export, inference, runs, settings
+from weather_core import cli, runs, settings
+from weather_core.use import export, inference
 from support import copy_run, demo_photo, open_page, texts
 
 pytestmark = pytest.mark.usefixtures("roots")  # this module's own data, runs and cache roots

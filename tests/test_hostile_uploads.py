@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from weather_core import cli, data, images, quota, settings
+from weather_core import cli, data, settings
+from weather_core.data import images, quota
 from support import copy_run, demo_photo, open_page, texts, zip_bytes
 
 pytestmark = pytest.mark.usefixtures("roots")  # this module's own data, runs and cache roots

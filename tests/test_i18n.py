@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from pages.ui import i18n
 from pages.ui.i18n import EN
 from pages.ui.i18n import KO
-from weather_core import demo
+from weather_core.data import demo
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -303,7 +303,7 @@ def test_dataset_page_says_weather_core_notes_in_korean(no_missing_keys):
 def test_weather_core_notes_still_have_their_english_keys():
     """The Dataset page recognises weather_core's English notes by their wording: if that wording
     changes, the English key must change with it (and the Korean translation be checked)."""
-    from weather_core import health
+    from weather_core.data import health
 
     english = {EN[key] for key in EN if key.startswith("dataset.balance.")}
     for counts in ({"a": 10, "b": 10}, {"a": 20, "b": 10}, {"a": 40, "b": 10}, {"a": 10}):

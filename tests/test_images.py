@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from support import png_declaring
-from weather_core import images
-from weather_core.images import DecodeCache, ImageError, decode, open_rgb
+from weather_core.data import images
+from weather_core.data.images import DecodeCache, ImageError, decode, open_rgb
 
 RED, BLUE = (220, 20, 20), (20, 20, 220)
 
@@ -199,7 +199,7 @@ def test_cache_prunes_least_recently_used_entries(tmp_path):
 def test_prune_never_drops_entries_in_use(tmp_path):
     from PIL import Image as PILImage
 
-    from weather_core.images import DecodeCache
+    from weather_core.data.images import DecodeCache
 
     photos = []
     for index in range(6):

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from weather_core import models, report
+from weather_core import models
+from weather_core.models import report
 
 # (type, output shape, params) per layer, transcribed from the report's tables.
 REPORT_TABLES = {

@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from pages.ui import i18n, nav, session
-from weather_core import estimate, jobs, report, runs, settings
+from weather_core.training import estimate
+from weather_core import jobs, runs, settings
+from weather_core.models import report
 from support import assert_clean, open_page, shown, texts
 
 ROOT = Path(__file__).resolve().parent.parent

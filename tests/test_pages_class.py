@@ -9,7 +9,8 @@ import pytest
 
 from pages.ui import i18n
 from support import APP, TIMEOUT, assert_clean, texts
-from weather_core import classroom, runs, settings
+from weather_core.jobs import classroom
+from weather_core import runs, settings
 
 pytestmark = pytest.mark.usefixtures("roots")  # this module's own data, runs and cache roots
 

@@ -11,7 +11,8 @@ from urllib.parse import parse_qs
 import pytest
 
 from pages.ui import charts, i18n, lesson_links
-from weather_core import jobs, recipes, runs, training
+from weather_core import jobs, runs, training
+from weather_core.models import recipes
 from support import assert_clean, copy_run, open_page, run_data_at, shown, texts
 
 ROOT = Path(__file__).resolve().parent.parent

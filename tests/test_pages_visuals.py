@@ -100,7 +100,7 @@ def test_a_silent_feature_map_is_marked(tiny_trained_run, demo_raw, tmp_path):
     """A filter whose bias is hugely negative outputs 0 everywhere after its ReLU."""
     import keras
 
-    from weather_core import explain, inference
+    from weather_core.use import explain, inference
 
     run_dir = shutil.copytree(tiny_trained_run, tmp_path / "run")
     model = keras.models.load_model(inference.model_path(run_dir))

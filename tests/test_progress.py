@@ -3,8 +3,9 @@ stops at the next batch while keeping the last completed epoch's model."""
 
 import pytest
 
-from weather_core import run_callback, runs, training
-from weather_core.run_callback import seconds_left
+from weather_core.training import callback as run_callback
+from weather_core import runs, training
+from weather_core.training.callback import seconds_left
 from weather_core.training import TrainConfig
 
 SMALL = dict(model="model_1", epochs=3, batch_size=2, image_size=32, learning_rate=1e-3)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from weather_core import inference, jobs, runs, settings
+from weather_core.use import inference
+from weather_core import jobs, runs, settings
 from support import demo_photo, lambda_run
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,10 @@ import json
 import numpy as np
 import pytest
 
-from weather_core import device, evaluation, inference, jobs, run_callback, runs, training
+from weather_core.models import device
+from weather_core.training import evaluation, callback as run_callback
+from weather_core.use import inference
+from weather_core import jobs, runs, training
 from weather_core.training import TrainConfig
 from support import wait_for
 

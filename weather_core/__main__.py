@@ -1,4 +1,4 @@
-"""`python -m weather_core`: the command line (weather_core/cli.py)."""
+"""`python -m weather_core`: the command line (weather_core/cli/)."""
 
 import sys
 

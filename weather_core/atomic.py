@@ -1,13 +1,25 @@
 """Writing a file so that a reader in any process sees the old content or the new, never half:
 write beside the target, then rename over it. (Keras writes its model files itself: see
-run_callback.save_model_atomic for the same rename around model.save.)"""
+training/callback.py save_model_atomic for the same rename around model.save.)"""
 
 import json
 import os
 import tempfile
 from pathlib import Path
 
-from .run_files import file_mode
+
+def file_mode() -> int:
+    """The mode open() gives a new file (0666 less the umask): every file of a run gets it, so a
+    server running as another user than the trainer reads JSON files and models alike."""
+    try:  # Linux reports the umask without changing it (os.umask would, for every thread)
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def write_bytes(path, payload: bytes, durable=False) -> None:

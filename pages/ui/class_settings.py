@@ -1,5 +1,5 @@
 """The instructor's class settings, in the sidebar once the role is unlocked: the dataset every
-student starts on, and the cap on epochs x image size of any one run (weather_core.classroom)."""
+student starts on, and the cap on epochs x image size of any one run (weather_core.jobs.classroom)."""
 
 import streamlit as st
 
@@ -8,14 +8,14 @@ from pages.ui.i18n import t
 
 
 def _default_picked():
-    from weather_core import classroom
+    from weather_core.jobs import classroom
 
     with widgets.shown_errors():
         classroom.set_default_dataset(st.session_state["class_default_pick"])
 
 
 def _cap_picked():
-    from weather_core import classroom
+    from weather_core.jobs import classroom
 
     classroom.set_max_epoch_pixels(st.session_state["class_cap_pick"])
 
@@ -23,7 +23,7 @@ def _cap_picked():
 def panel():
     """Nothing for a student; the instructor's two settings, applied to the whole server at once."""
     from pages.ui import session
-    from weather_core import classroom
+    from weather_core.jobs import classroom
     from weather_core.training import RANGES
 
     if not identity.is_instructor():

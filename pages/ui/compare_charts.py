@@ -61,7 +61,7 @@ def curves(series, metric, references=()):
 def test_bars(runs, reported=()):
     """Test accuracy per run [(name, accuracy, n)] with +-1 standard error, then the report's
     figures [(label, value)] as grey bars (measured on its validation set: no error bar)."""
-    from weather_core.comparison import standard_error
+    from weather_core.runs.comparison import standard_error
 
     fig = go.Figure()
     for index, (name, accuracy, n) in enumerate(runs):

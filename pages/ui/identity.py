@@ -8,7 +8,7 @@ import re
 import streamlit as st
 
 from pages.ui.i18n import t
-from weather_core import classroom
+from weather_core.jobs import classroom
 
 USER_KEY = "user"  # session state: the typed name, the one source of truth without OIDC
 USER_PICK_KEY = "user_pick"  # the sidebar text box's own key

@@ -46,7 +46,7 @@ def clicked_layer(names):
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def run_layer_names(run_dir, version):
-    from weather_core import inference
+    from weather_core.use import inference
 
     return [layer.name for layer in inference.load_model(run_dir).layers]
 

@@ -100,7 +100,8 @@ class Lesson:
 def url(page, values) -> str:
     """The full URL that opens `page` with `values` (booleans as 1/0) on the active dataset."""
     from pages.ui import session
-    from weather_core import classroom, settings
+    from weather_core.jobs import classroom
+    from weather_core import settings
 
     query = {key: int(value) if isinstance(value, bool) else value for key, value in values.items()}
     active = session.active_dataset_path()

@@ -41,7 +41,8 @@ def table(rows, now):
 
 def refresh_ray_runs(all_runs) -> bool:
     """Ray's view of the runs it holds (pending position, stopped or failed jobs); True if any."""
-    from weather_core import ray_backend, runs
+    from weather_core.jobs import ray_backend
+    from weather_core import runs
 
     on_ray = [r for r in all_runs if r.state in runs.ACTIVE and r.status.get("backend") == "ray"]
     for info in on_ray:
@@ -52,7 +53,8 @@ def refresh_ray_runs(all_runs) -> bool:
 @st.fragment(run_every=5)
 def section():
     """The queue timeline (nothing when nobody trains); also starts waiting runs on free slots."""
-    from weather_core import jobs, runs, settings, timeline
+    from weather_core import jobs, runs, settings
+    from weather_core.jobs import timeline
 
     all_runs = runs.list_runs()
     if jobs.dispatch_if_needed(all_runs) or refresh_ray_runs(all_runs):

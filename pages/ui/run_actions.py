@@ -22,7 +22,7 @@ def export(info, where):
         if not slot.button(t("export.prepare"), key=f"export-{where}-{info.run_id}",
                            icon=":material/package_2:", help=t("export.help")):
             return
-        from weather_core import export as exporter
+        from weather_core.use import export as exporter
 
         try:
             with st.spinner(t("export.working")):
@@ -39,7 +39,7 @@ def export(info, where):
 def may_manage(info) -> bool:
     """The owner or the instructor; anyone for a run nobody owns (trained before names, or by the CLI)."""
     from pages.ui import identity
-    from weather_core import classroom
+    from weather_core.jobs import classroom
 
     return not info.owner or classroom.can_manage(info, identity.current_user(), identity.is_instructor())
 

@@ -40,7 +40,7 @@ def dataset_label(path) -> str:
 
 def _url_dataset():
     """A new (or edited) ?dataset=<id> in the URL wins over the session's choice, as ?lang= does."""
-    from weather_core import classroom
+    from weather_core.jobs import classroom
 
     wanted = st.query_params.get("dataset")
     if not wanted or wanted == st.session_state.get(DATASET_URL_KEY):
@@ -64,7 +64,7 @@ def link_note() -> None:
 def active_dataset_path() -> Path:
     """The chosen prepared folder, else the class default, else the demo; nothing is generated
     here (cheap enough for Home)."""
-    from weather_core import classroom
+    from weather_core.jobs import classroom
 
     _url_dataset()
     chosen = st.session_state.get(DATASET_KEY)
@@ -76,7 +76,7 @@ def active_dataset_path() -> Path:
 
 def keep_in_url() -> None:
     """?dataset=<id> of the active dataset, put back when a page change dropped it."""
-    from weather_core import classroom
+    from weather_core.jobs import classroom
 
     active = active_dataset_path()
     wanted = classroom.dataset_id(active)
@@ -89,7 +89,7 @@ def active_dataset() -> Path | None:
     """The active prepared folder, generating the demo on first use; None (and an error) on failure."""
     path = active_dataset_path()
     if path == settings.demo_dir() and not (path / "prepared.json").exists():
-        from weather_core import demo
+        from weather_core.data import demo
 
         with st.spinner(t("dataset.generating_demo")), shown_errors():
             path = demo.ensure_demo_dataset()
@@ -128,7 +128,7 @@ def _picked():
 def dataset_sidebar(slot) -> None:
     """The active-dataset picker and its counts, drawn into `slot` (a sidebar container)."""
     from pages.ui import identity
-    from weather_core import classroom
+    from weather_core.jobs import classroom
 
     active = str(active_dataset_path())
     options = [str(p) for p in classroom.visible_datasets(prepared_datasets(), identity.current_user(),

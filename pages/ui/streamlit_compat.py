@@ -8,7 +8,7 @@ a page file run on its own (Streamlit's legacy multipage mode, below) imports pa
    mode off and rerun, so app.py takes over.
 2. Keras session clearing. Once Keras is imported, Streamlit calls keras.backend.clear_session()
    after every script run, for apps that build a model on each run. This app never does:
-   weather_core.inference loads each model once per process. The clear (a full garbage collection
+   weather_core.use.inference loads each model once per process. The clear (a full garbage collection
    and TensorFlow's kernel cache thrown away) took a quarter of the server's CPU in
    scripts/load_test.py, and the next prediction then rebuilt its TensorFlow kernels."""
 

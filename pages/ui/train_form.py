@@ -5,7 +5,7 @@ import streamlit as st
 
 from pages.ui import formatting, i18n, lesson_links
 from pages.ui.i18n import t
-from weather_core import estimate
+from weather_core.training import estimate
 
 RATES = [1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2]
 
@@ -13,7 +13,7 @@ RATES = [1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2]
 def initial_values(lesson_link, recipe):
     """The form's starting values: the recipe's, overridden by the URL's valid parameters."""
     from weather_core.models import MODELS
-    from weather_core.recipes import resolve
+    from weather_core.models.recipes import resolve
     from weather_core.training import DEFAULTS, LR_SCHEDULES, RANGES
 
     d = {**DEFAULTS, **resolve(recipe)}
@@ -37,7 +37,7 @@ def initial_values(lesson_link, recipe):
 
 def choose_recipe(link):
     """The recipe picker with what each recipe measured (scripts/bench_recipes.py's file)."""
-    from weather_core import recipes
+    from weather_core.models import recipes
 
     names = list(recipes.RECIPES)
     chosen = link.choice("recipe", names, recipes.DEFAULT_RECIPE)

@@ -27,7 +27,7 @@ def thumbnail(source, box, version=None):
     """A small upright RGB array of a photo (path or bytes); `version` (an mtime) renews the cache."""
     import numpy as np
 
-    from weather_core.images import open_rgb
+    from weather_core.data.images import open_rgb
 
     image = open_rgb(source, max_side=box)
     image.thumbnail((box, box))
@@ -40,7 +40,7 @@ def square_thumbnail(source, side, version=None):
     import numpy as np
     from PIL import ImageOps
 
-    from weather_core.images import open_rgb
+    from weather_core.data.images import open_rgb
 
     return np.asarray(ImageOps.fit(open_rgb(source, max_side=side), (side, side)))
 

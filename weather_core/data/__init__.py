@@ -1,0 +1,17 @@
+"""Photos to a prepared dataset: decoding and the decode cache (images), zips (archive), sorting by
+file name, duplicate groups, splitting, the health report, `prepare`, cross-validation folds, the
+demo generator and upload quotas. Imports only the run-folder layer and the base."""
+
+from ..exceptions import DataError
+from .archive import extract_zip
+from .preparing import load_summary, prepare
+from .sorting import (DECODE_SIZE, IMAGE_EXTENSIONS, class_of, has_image_extension, is_hidden,
+                      list_images, match_classes, sort_by_name)
+from .splitting import DEFAULT_RATIO, DEFAULT_SEED, SPLITS, check_ratio, split, split_counts, split_dirs
+
+__all__ = [
+    "DECODE_SIZE", "DEFAULT_RATIO", "DEFAULT_SEED", "DataError", "IMAGE_EXTENSIONS", "SPLITS",
+    "check_ratio", "class_of", "extract_zip", "has_image_extension", "is_hidden", "list_images",
+    "load_summary", "match_classes", "prepare", "sort_by_name", "split", "split_counts",
+    "split_dirs",
+]

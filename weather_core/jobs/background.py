@@ -1,0 +1,249 @@
+"""Background trainings: a queued run waits as a folder, with no process (it costs nothing); the
+dispatcher starts `python -m weather_core worker RUN_DIR` for the oldest waiting runs whenever a slot
+is free: when a run is queued, resumed or cancelled, when a worker ends, and when a page polls.
+Also: resume, cancel, kill, discard, the training slots, and the worker's entry point."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from .. import runs, settings
+from ..runs import ACTIVE, list_runs, pid_alive, read_json, resolve_run
+from . import ray_backend
+
+
+# ---------------------------------------------------------------------------------------------
+# Start, resume, stop
+
+
+def start_in_background(config, root=None, owner="", instructor=False, gpus=0) -> Path:
+    """Create the run (recording its owner), queue it and let the dispatcher start it when a slot
+    is free (what the Train page and `submit` use). Refused, with a message, past the fair-turn caps."""
+    from . import classroom
+    from ..training import create_run
+
+    root = Path(root or settings.runs_root())
+    classroom.check_fair_turn(config, owner, root, instructor=instructor)
+    run_dir = create_run(config, root)
+    record = read_json(run_dir / "config.json", {})
+    runs.write_json_atomic(run_dir / "config.json", {**record, "owner": owner})
+    if ray_backend.address():
+        ray_backend.submit(run_dir, gpus=gpus)  # Ray queues it: one job per run
+        return run_dir
+    runs.write_status(run_dir, "queued", waiting=True, pid=None)
+    dispatch(root)
+    return run_dir
+
+
+def resume_in_background(run_dir) -> Path:
+    """Continue an interrupted, failed or cancelled run from its last saved epoch (back in the queue)."""
+    run_dir = Path(run_dir)
+    state = runs.current_state(run_dir)
+    if state not in ("interrupted", "failed", "cancelled"):
+        raise ValueError(f"only a stopped run can be resumed (this one is {state})")
+    (run_dir / "cancel").unlink(missing_ok=True)
+    runs.remove_leftovers(run_dir)
+    runs.write_status(run_dir, "queued", created=time.time(), resumed_from=len(runs.read_metrics(run_dir)),
+                      waiting=True, pid=None, backend="local", job_id=None)
+    if ray_backend.address():
+        _resubmit(run_dir)
+        return run_dir
+    dispatch(run_dir.parent)
+    return run_dir
+
+
+def _resubmit(run_dir):
+    """A resumed run goes back to Ray as a new job (a job id is used once)."""
+    import secrets
+
+    runs.write_status(run_dir, "queued", pid=None, waiting=False)
+    ray_backend.submit_as(run_dir, f"{run_dir.name}-resume-{secrets.token_hex(2)}")
+
+
+def cancel(run_dir):
+    """Stop a run: a waiting run is cancelled at once, a training one at its next batch."""
+    run_dir = Path(run_dir)
+    runs.request_cancel(run_dir)
+    if (read_json(run_dir / "status.json", {}) or {}).get("backend") == "ray":
+        ray_backend.stop(run_dir)
+        return
+    with _dispatch_lock(run_dir.parent):
+        info = runs.load_run(run_dir)
+        if runs.is_waiting(info):
+            runs.write_status(run_dir, "cancelled", waiting=False, error="cancelled while queued")
+    dispatch(run_dir.parent)
+
+
+_CHILDREN = []  # worker processes this process started, reaped by a waiting thread each
+
+
+def launch(args, run_dir, env=None):
+    """Start `python -m weather_core ARGS` detached from this process (survives page reruns). A
+    thread waits for it, so a finished worker never lingers as a zombie under the server."""
+    log = open(Path(run_dir) / "log.txt", "ab")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "weather_core", *map(str, args)],
+        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        cwd=settings.home(), env={**os.environ, **(env or {})}, start_new_session=True,
+    )
+    log.close()
+    threading.Thread(target=process.wait, daemon=True, name=f"reap-{process.pid}").start()
+    return process
+
+
+# ---------------------------------------------------------------------------------------------
+# The dispatcher: N slots (settings.max_concurrent_trainings), oldest waiting run first
+
+
+@contextmanager
+def _dispatch_lock(root):
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    from filelock import FileLock
+
+    with FileLock(root / ".dispatch.lock"):
+        yield
+
+
+def waiting_runs(all_runs):
+    """Runs waiting for a slot, in turn order (oldest first)."""
+    return sorted((r for r in all_runs if runs.is_waiting(r)), key=lambda r: r.status.get("created", 0))
+
+
+def dispatch(root=None) -> list:
+    """Start a worker for each waiting run that fits in a free slot; number the rest (position).
+    Safe to call from any process at any time (one dispatcher at a time, under a file lock)."""
+    root = Path(root or settings.runs_root())
+    started = []
+    with _dispatch_lock(root):
+        all_runs = list_runs(root)
+        busy = sum(1 for r in all_runs if r.state in ACTIVE and not runs.is_waiting(r))
+        waiting = []
+        for info in waiting_runs(all_runs):
+            if runs.cancel_requested(info.path):
+                runs.write_status(info.path, "cancelled", waiting=False, error="cancelled while queued")
+            else:
+                waiting.append(info)
+        free = max(0, settings.max_concurrent_trainings() - busy)
+        for info in waiting[:free]:
+            _launch_worker(info.path)
+            started.append(info.path)
+        for position, info in enumerate(waiting[free:]):
+            if info.status.get("position") != position:
+                runs.write_status(info.path, "queued", waiting=True, position=position, pid=None)
+    return started
+
+
+def dispatch_if_needed(all_runs, root=None) -> list:
+    """The server's on-demand dispatch (a page poll): only when a run waits and a slot looks free."""
+    waiting = any(runs.is_waiting(r) for r in all_runs)
+    busy = sum(1 for r in all_runs if r.state in ACTIVE and not runs.is_waiting(r))
+    if waiting and busy < settings.max_concurrent_trainings():
+        return dispatch(root)
+    return []
+
+
+def _launch_worker(run_dir):
+    try:
+        process = launch(["worker", str(run_dir)], run_dir)
+    except OSError as error:
+        runs.write_status(run_dir, "failed", waiting=False, error=f"could not start the trainer: {error}")
+        return
+    runs.write_status(run_dir, "queued", waiting=False, position=0, pid=process.pid)
+
+
+def kill(run_dir):
+    """Stop a run's process now (used by tests and by 'discard')."""
+    pid = (read_json(Path(run_dir) / "status.json", {}) or {}).get("pid")
+    if pid_alive(pid):
+        os.killpg(os.getpgid(int(pid)), signal.SIGKILL)
+
+
+def discard(run_dir, root=None):
+    """Delete a stopped run's folder (only inside the runs root)."""
+    import shutil
+
+    run_dir = resolve_run(Path(run_dir).name, root)
+    if runs.current_state(run_dir) in ACTIVE:
+        raise ValueError("stop the run before discarding it")
+    shutil.rmtree(run_dir)
+
+
+# ---------------------------------------------------------------------------------------------
+# Slots: an flock per training, so a killed trainer frees its slot (a dispatched worker gets one at
+# once; a foreground `train` waits here for one)
+
+
+def wait_for_slot(run_dir):
+    """Block while other trainings hold every slot; returns the held slot (None if cancelled).
+    A Ray job has its slot already: Ray started it when the cluster had room."""
+    if os.environ.get("WEATHER_RAY_JOB"):
+        return open(os.devnull)
+    while True:
+        if runs.cancel_requested(run_dir):
+            return None
+        slot = acquire_slot(run_dir)
+        if slot is not None:
+            return slot
+        runs.write_status(run_dir, "queued", position=queue_position(run_dir), pid=os.getpid())
+        time.sleep(2)
+
+
+def acquire_slot(run_dir):
+    """One of N training slots (settings.max_concurrent_trainings), held by a file lock until the
+    process exits, so a killed trainer frees its slot. Older queued runs go first."""
+    from filelock import FileLock, Timeout  # flock on Unix, msvcrt on Windows
+
+    run_dir = Path(run_dir)
+    if queue_position(run_dir) >= settings.max_concurrent_trainings() - _running_count(run_dir):
+        return None
+    slots = run_dir.parent / ".slots"
+    slots.mkdir(exist_ok=True)
+    for index in range(settings.max_concurrent_trainings()):
+        lock = FileLock(slots / f"slot-{index}.lock", blocking=False)
+        try:
+            lock.acquire()
+            return lock
+        except Timeout:
+            pass
+    return None
+
+
+def _running_count(run_dir):
+    return sum(1 for r in list_runs(Path(run_dir).parent) if r.state == "running")
+
+
+def queue_position(run_dir) -> int:
+    """How many queued runs with a process were created before this one (0 = next in line)."""
+    run_dir = Path(run_dir)
+    mine = runs.load_run(run_dir).status.get("created") or 0  # checked numbers (runs/checks.py)
+    ahead = 0
+    for other in list_runs(run_dir.parent):
+        if other.path == run_dir or other.state != "queued" or runs.is_waiting(other):
+            continue
+        if (other.status.get("created") or 0) < mine:
+            ahead += 1
+    return ahead
+
+
+# ---------------------------------------------------------------------------------------------
+# The worker process (`python -m weather_core worker RUN_DIR`)
+
+
+def main_worker(run_dir):
+    """Entry point of the detached training subprocess."""
+    from ..training import run_training
+
+    try:
+        run_training(run_dir, wait_for_slot)
+    except Exception as error:
+        print(f"training failed: {error}", file=sys.stderr)
+        return 1
+    finally:
+        dispatch(Path(run_dir).resolve().parent)  # the slot this worker held goes to the next run
+    return 0

@@ -1,0 +1,158 @@
+"""One server for a whole class: the class settings the instructor sets (default dataset, a cap on
+epochs x image size per run), who prepared which dataset, who may stop or delete a run, the
+per-owner cap on queued and running trainings, and the leaderboard. Stored in data/classroom.json."""
+
+import hmac
+from contextlib import contextmanager
+from pathlib import Path
+
+from .. import runs, settings
+
+DEMO_DATASET = "demo"
+DEFAULTS = {"default_dataset": None, "max_epoch_pixels": None, "datasets": {}}
+
+
+class FairTurnError(ValueError):
+    """A training refused by a fair-turn cap; the message says which cap and what to do."""
+
+
+# ---------------------------------------------------------------------------------------------
+# The class settings file
+
+
+def load() -> dict:
+    stored = runs.read_json(settings.classroom_file(), {})
+    stored = stored if isinstance(stored, dict) else {}
+    merged = {**DEFAULTS, **stored}
+    if not isinstance(merged["datasets"], dict):
+        merged["datasets"] = {}
+    return merged
+
+
+@contextmanager
+def _editing():
+    """The settings, changed in place and written back under a file lock (two instructors' tabs)."""
+    path = settings.classroom_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    from filelock import FileLock
+
+    with FileLock(path.with_name(".classroom.lock")):
+        current = load()
+        yield current
+        runs.write_json_atomic(path, current)
+
+
+def set_default_dataset(dataset_id) -> None:
+    if dataset_id is not None and dataset_path(dataset_id) is None:
+        raise ValueError(f"no prepared dataset {dataset_id!r}")
+    with _editing() as current:
+        current["default_dataset"] = dataset_id
+
+
+def set_max_epoch_pixels(limit) -> None:
+    """Cap epochs x image size (px) of any one run; None or 0 lifts the cap."""
+    with _editing() as current:
+        current["max_epoch_pixels"] = int(limit) if limit else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Datasets: the demo and the prepared folders under data/prepared/, each with an id for links
+
+
+def dataset_id(path) -> str:
+    path = Path(path).resolve()
+    return DEMO_DATASET if path == settings.demo_dir().resolve() else path.name
+
+
+def dataset_path(dataset_id_) -> Path | None:
+    """The prepared folder of an id from a link (`?dataset=`), or None: ids never leave the data root."""
+    text = str(dataset_id_ or "")
+    if text == DEMO_DATASET:
+        return settings.demo_dir()
+    if not runs.RUN_ID.match(text):
+        return None
+    for path in (settings.prepared_root() / text, settings.data_root() / text):  # the page's, the CLI's
+        if (path / "prepared.json").is_file():
+            return path
+    return None
+
+
+def record_dataset_owner(path, owner) -> None:
+    with _editing() as current:
+        current["datasets"][dataset_id(path)] = {"owner": owner}
+
+
+def dataset_owner(path) -> str:
+    entry = load()["datasets"].get(dataset_id(path)) or {}
+    return str(entry.get("owner") or "") if isinstance(entry, dict) else ""
+
+
+def visible_datasets(paths, user, instructor=False) -> list:
+    """What a sidebar lists: everything for the instructor; for a student the demo, the class
+    default and the datasets they prepared (or nobody's: prepared before owners were recorded)."""
+    if instructor:
+        return list(paths)
+    default = load()["default_dataset"]
+    return [p for p in paths if dataset_id(p) in (DEMO_DATASET, default)
+            or dataset_owner(p) in ("", user)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Roles: names are not authentication; the instructor proves a secret or is an allowed login
+
+
+def secret_matches(given, expected) -> bool:
+    """Constant-time comparison, so the time taken says nothing about how much of a guess was right."""
+    if not given or not expected:
+        return False
+    return hmac.compare_digest(str(given).encode(), str(expected).encode())
+
+
+def is_allowed_login(login, allowed) -> bool:
+    return bool(login) and str(login).strip().lower() in {str(a).strip().lower() for a in allowed or ()}
+
+
+def can_manage(info, user, instructor=False) -> bool:
+    """Only a run's owner or the instructor may cancel, resume or discard it. A run without an owner
+    (trained before owners were recorded, or from the command line) is the instructor's."""
+    return instructor or (bool(user) and info.owner == user)
+
+
+def require_manage(info, user, instructor=False) -> None:
+    if not can_manage(info, user, instructor):
+        raise PermissionError(f"run {info.run_id} belongs to {info.owner or 'the instructor'}; "
+                              "only its owner or the instructor can change it")
+
+
+# ---------------------------------------------------------------------------------------------
+# Fair turns
+
+
+def check_fair_turn(config, owner, root=None, instructor=False) -> None:
+    """Raise FairTurnError when this run would break a cap: the epochs x image size the instructor
+    allows, or the owner's number of queued and running trainings (settings.max_runs_per_owner)."""
+    if instructor:
+        return
+    limit = load()["max_epoch_pixels"]
+    if limit and config.epochs * config.image_size > limit:
+        raise FairTurnError(
+            f"{config.epochs} epochs x {config.image_size} px = {config.epochs * config.image_size} is over "
+            f"the class limit of {limit} set by the instructor: use fewer epochs or smaller images")
+    cap = settings.max_runs_per_owner()
+    mine = [r for r in runs.list_runs(root) if r.state in runs.ACTIVE and r.owner == owner]
+    if len(mine) >= cap:
+        raise FairTurnError(f"{owner or 'you'} already has {len(mine)} trainings queued or running (the "
+                            f"limit is {cap}): wait for one to finish or cancel one")
+
+
+# ---------------------------------------------------------------------------------------------
+# The leaderboard
+
+
+def leaderboard(all_runs) -> list:
+    """Finished runs with a test score, best first; equal scores: the faster training first."""
+    done = [r for r in all_runs if r.finished and isinstance(r.test_accuracy, (int, float))]
+    ranked = sorted(done, key=lambda r: (-r.test_accuracy, r.training_seconds))
+    return [{"rank": rank, "run": r.run_id, "owner": r.owner, "recipe": r.config.get("recipe", ""),
+             "model": r.config.get("model", ""), "test_accuracy": r.test_accuracy,
+             "seconds": r.training_seconds} for rank, r in enumerate(ranked, start=1)]

@@ -1,0 +1,157 @@
+"""Training one run folder: device set-up, the input pipeline, the model, a Keras callback that
+appends per-epoch metrics and saves checkpoints atomically, and the test-split score. Waiting for
+a training slot is the caller's (weather_core.jobs passes its wait in)."""
+
+import os
+import time
+from pathlib import Path
+
+from .. import CLASSES, data, runs
+from ..models import device as device_setup
+from . import callback as run_callback
+from .config import TENSORBOARD_DIR, TrainConfig, create_run
+
+
+class _NoSlot:
+    """The slot of a training that waits for no queue."""
+
+    def release(self):
+        pass
+
+
+def run_training(run_dir, wait_for_slot=None):
+    """Train the run described by run_dir/config.json; writes everything into the folder.
+    `wait_for_slot(run_dir)`: blocks until the run may train and returns the held slot (None if it
+    was cancelled meanwhile); without one the run trains at once."""
+    run_dir = Path(run_dir)
+    runs.remove_leftovers(run_dir)  # a killed earlier attempt's half-saved model
+    slot = wait_for_slot(run_dir) if wait_for_slot else _NoSlot()
+    if slot is None:
+        runs.write_status(run_dir, "cancelled", pid=os.getpid(), error="cancelled while queued")
+        return runs.read_json(run_dir / "status.json")
+    try:
+        runs.write_status(run_dir, "running", started=time.time(), pid=os.getpid(), epoch=0,
+                          phase="loading")
+        return _train(run_dir)
+    except KeyboardInterrupt:
+        runs.write_status(run_dir, "cancelled", pid=os.getpid(), error="interrupted by the user")
+        raise
+    except Exception as error:  # recorded for the pages; the CLI prints it as one line
+        runs.write_status(run_dir, "failed", pid=os.getpid(), error=f"{type(error).__name__}: {error}")
+        raise
+    finally:
+        slot.release()
+
+
+def _train(run_dir):
+    import keras
+
+    from . import evaluation
+    from .. import models
+    from ..models import pipeline
+
+    record = runs.read_json(run_dir / "config.json")
+    config = TrainConfig.from_dict(record)
+    keras.utils.set_random_seed(config.seed)
+    strategy, device = device_setup.setup_device(config.mixed_precision)
+
+    splits = data.split_dirs(config.data)
+    class_names = [c for c in CLASSES if (Path(splits["train"]) / c).is_dir()]
+    loaded = {}
+    for name, folder in splits.items():  # earlier splits' cache entries stay while later ones load
+        in_use = [entry for split in loaded.values() for entry in split.entries]
+        loaded[name] = pipeline.load_split(folder, config.image_size, class_names, keep=in_use)
+    if len(loaded["train"]) == 0 or "val" not in loaded or len(loaded["val"]) == 0:
+        raise data.DataError("the training and validation splits need at least one photo each")
+    record.update(device=device, class_names=class_names,
+                  split={name: {"count": len(s), "files": [Path(f).name for f in s.files],
+                                "skipped": s.errors} for name, s in loaded.items()})
+    runs.write_json_atomic(run_dir / "config.json", record)
+
+    augmenter = _augmenter(config)
+    train_ds = pipeline.make_dataset(loaded["train"], config.image_size, config.batch_size,
+                                     len(class_names), shuffle=True, seed=config.seed,
+                                     augmenter=augmenter)
+    val_ds = pipeline.make_dataset(loaded["val"], config.image_size, config.batch_size,
+                                   len(class_names))
+    done = runs.read_metrics(run_dir)
+    steps = -(-len(loaded["train"]) // config.batch_size)
+    with strategy.scope():
+        if done and (run_dir / runs.LAST_MODEL).exists():
+            # Resuming an interrupted run: weights and optimizer state (learning rate included).
+            model = keras.saving.load_model(run_dir / runs.LAST_MODEL, safe_mode=True)
+        else:
+            done = []
+            model = models.build(config.model, config.image_size, len(class_names))
+            model.compile(optimizer=keras.optimizers.Adam(_learning_rate(config, steps)),
+                          loss=keras.losses.CategoricalCrossentropy(
+                              label_smoothing=config.label_smoothing),
+                          metrics=["accuracy"])
+            # Made now, not by the first traced step, which would then be traced twice: the first
+            # curve point comes ~2 s sooner (scripts/bench_feedback.py).
+            model.optimizer.build(model.trainable_variables)
+
+    callback = run_callback.callback_class()(run_dir, len(loaded["train"]), steps, config.epochs, done)
+    callback.best = max(((r.get("val_accuracy", 0.0), r.get("val_loss", 0.0)) for r in done),
+                        key=lambda score: (score[0], -score[1]), default=(-1.0, float("inf")))
+    callbacks = [callback]
+    if config.reduce_lr:
+        callbacks.append(keras.callbacks.ReduceLROnPlateau(
+            monitor="val_accuracy", factor=0.1, patience=5, cooldown=3, min_lr=1e-30))
+    if config.early_stopping:
+        callbacks.append(keras.callbacks.EarlyStopping(
+            monitor="val_accuracy", patience=config.early_stopping))
+    # TensorBoard event files (`tensorboard --logdir runs/`); a resumed run adds a new file.
+    callbacks.append(keras.callbacks.TensorBoard(str(run_dir / TENSORBOARD_DIR), write_graph=False))
+    try:
+        model.fit(train_ds, validation_data=val_ds, epochs=config.epochs, initial_epoch=len(done),
+                  callbacks=callbacks, verbose=0)
+    except run_callback.TrainingCancelled:
+        pass  # last.keras / best.keras on disk are those of the last completed epoch
+
+    cancelled = runs.cancel_requested(run_dir)
+    if cancelled:
+        return runs.write_status(run_dir, "cancelled", finished=time.time(), pid=os.getpid(),
+                                 epochs_done=len(runs.read_metrics(run_dir)))
+    result = {"epochs_done": len(runs.read_metrics(run_dir))}
+    if "test" in loaded and len(loaded["test"]):
+        runs.write_status(run_dir, "running", phase="testing", epoch=result["epochs_done"],
+                          epochs=config.epochs)
+        report = evaluation.evaluate_run(run_dir, split=loaded["test"])
+        runs.write_json_atomic(run_dir / "evaluation.json", report)
+        result.update(test_accuracy=report["accuracy"], test_loss=report["loss"], test_n=report["n"])
+    state = "cancelled" if cancelled else "finished"
+    return runs.write_status(run_dir, state, finished=time.time(), pid=os.getpid(), **result)
+
+
+def _augmenter(config):
+    import keras
+
+    from ..models.augment import build_augmenter
+
+    if config.augment:
+        return build_augmenter(seed=config.seed)  # the report's settings, flip included
+    if config.flip:
+        return keras.layers.RandomFlip("horizontal", seed=config.seed)
+    return None
+
+
+def _learning_rate(config, steps):
+    """A float, or a cosine decay to 0 after a linear warm-up, stepped per batch. The warm-up
+    leaves at least one epoch of decay (a 1-epoch run has none)."""
+    import keras
+
+    if config.lr_schedule == "constant":
+        return config.learning_rate
+    warmup = steps * min(config.warmup_epochs, config.epochs - 1)
+    return keras.optimizers.schedules.CosineDecay(
+        0.0 if warmup else config.learning_rate, decay_steps=max(1, steps * config.epochs - warmup),
+        warmup_target=config.learning_rate if warmup else None, warmup_steps=warmup)
+
+
+def train(config: TrainConfig, root=None, wait_for_slot=None):
+    """Create and train a run in this process (the CLI's headless path); returns (run_dir, status)."""
+    run_dir = create_run(config, root)
+    runs.write_status(run_dir, "queued", pid=os.getpid())
+    status = run_training(run_dir, wait_for_slot)
+    return run_dir, status

@@ -1,0 +1,160 @@
+"""Why did the model say that? Grad-CAM heat maps for any class, and the feature maps of any
+convolution layer, for a run's own trained model."""
+
+import numpy as np
+from PIL import Image
+
+from . import inference
+from ..data.images import decode
+from ..models.pipeline import to_model_input
+
+
+def conv_layer_names(model):
+    return [layer.name for layer in model.layers if type(layer).__name__ == "Conv2D"]
+
+
+def checked_layer(model, layer_name, default_index, any_layer=False):
+    """The layer to use (default: conv_layer_names[default_index]): a convolution layer, or with
+    any_layer any layer of the model; an unknown name is refused with the choices."""
+    names = conv_layer_names(model)
+    if not names:
+        raise ValueError("this model has no convolution layer to explain")
+    if layer_name is None:
+        return names[default_index]
+    names = [layer.name for layer in model.layers] if any_layer else names
+    if layer_name not in names:
+        raise ValueError(f"unknown layer {str(layer_name)[:60]!r}; choose from {', '.join(names)}")
+    return layer_name
+
+
+def checked_class(class_name, class_names):
+    if class_name is not None and class_name not in class_names:
+        raise ValueError(f"unknown class {str(class_name)[:60]!r}; choose from {', '.join(class_names)}")
+    return class_name
+
+
+def _logits_model(model, layer_name):
+    """Run a Sequential model layer by layer, returning the chosen layer's maps and the class
+    scores before the output activation (softmax saturates, and the report's Model 2 ends in ReLU,
+    so gradients of the outputs can vanish). Layer by layer keeps the maps on the gradient tape."""
+    import keras
+
+    name = checked_layer(model, layer_name, -1)
+    cut = [layer.name for layer in model.layers].index(name)
+    head = model.layers[-1]
+
+    def run(x):
+        for layer in model.layers[: cut + 1]:
+            x = layer(x, training=False)
+        maps = x
+        for layer in model.layers[cut + 1: -1]:
+            x = layer(x, training=False)
+        return maps, keras.ops.matmul(x, head.kernel) + head.bias
+
+    return run, name
+
+
+def grad_cam(model, image_uint8, class_index=None, layer_name=None):
+    """A (H, W) map in 0..1 of where evidence for the class lies; also returns the class used."""
+    import tensorflow as tf
+
+    run, _ = _logits_model(model, layer_name)
+    x = tf.convert_to_tensor(to_model_input(image_uint8[None]))
+    with inference.MODEL_LOCK, tf.GradientTape() as tape:
+        maps, logits = run(x)
+        if class_index is None:
+            class_index = int(tf.argmax(logits[0]))
+        score = logits[:, class_index]
+        grads = tape.gradient(score, maps)
+    weights = tf.reduce_mean(grads, axis=(1, 2), keepdims=True)
+    cam = tf.nn.relu(tf.reduce_sum(weights * maps, axis=-1))[0].numpy()
+    cam = cam / cam.max() if cam.max() > 0 else cam
+    size = image_uint8.shape[1], image_uint8.shape[0]
+    cam = np.asarray(Image.fromarray((cam * 255).astype(np.uint8)).resize(size, Image.BILINEAR))
+    return cam.astype(np.float32) / 255.0, class_index
+
+
+def colormap(values):
+    """A jet-like colour ramp (blue -> cyan -> yellow -> red) for values in 0..1."""
+    v = np.clip(values, 0, 1)[..., None]
+    red = np.clip(1.5 - np.abs(4 * v - 3), 0, 1)
+    green = np.clip(1.5 - np.abs(4 * v - 2), 0, 1)
+    blue = np.clip(1.5 - np.abs(4 * v - 1), 0, 1)
+    return (np.concatenate([red, green, blue], axis=-1) * 255).astype(np.uint8)
+
+
+def overlay(image_uint8, cam, alpha=0.45):
+    heat = colormap(cam).astype(np.float32)
+    return (image_uint8.astype(np.float32) * (1 - alpha) + heat * alpha).astype(np.uint8)
+
+
+def explain_file(run_dir, source, class_name=None, layer_name=None, display_size=None):
+    """Grad-CAM for one photo: the photo, the heat map, the overlay, the class explained and the
+    probabilities. The map is computed at the model's size and drawn at `display_size`."""
+    model = inference.load_model(run_dir)
+    class_names, size = inference.run_classes(run_dir)
+    image = decode(source, size)
+    index = class_names.index(class_name) if checked_class(class_name, class_names) else None
+    cam, index = grad_cam(model, image, index, layer_name)
+    with inference.MODEL_LOCK:
+        probabilities = np.asarray(model(to_model_input(image[None]), training=False))[0]
+    if display_size:
+        image = decode(source, display_size)
+        cam = np.asarray(Image.fromarray((cam * 255).astype(np.uint8))
+                         .resize((display_size, display_size), Image.BILINEAR)) / 255.0
+    return {"image": image, "cam": cam, "overlay": overlay(image, cam),
+            "class": class_names[index],
+            "probabilities": {c: float(p) for c, p in zip(class_names, probabilities)}}
+
+
+def feature_maps(run_dir, source, layer_name=None, limit=16):
+    """The first `limit` channels of a layer's output, each scaled to 0..255, and the layer name."""
+    result = layer_maps(run_dir, source, layer_name, limit)
+    return result["maps"], result["layer"]
+
+
+def layer_maps(run_dir, source, layer_name=None, limit=16):
+    """{"maps": the first `limit` channels of a layer's output (one with width and height), each
+    scaled to 0..255; "layer": its name; "silent": per channel, True when it is 0 everywhere
+    (a ReLU whose input was negative all over the photo: scaling would show it as a black tile)}."""
+    model = inference.load_model(run_dir)
+    _, size = inference.run_classes(run_dir)
+    name = checked_layer(model, layer_name, 0, any_layer=True)
+    maps = to_model_input(decode(source, size)[None])
+    with inference.MODEL_LOCK:
+        for layer in model.layers:
+            maps = layer(maps, training=False)
+            if layer.name == name:
+                break
+    maps = np.asarray(maps, dtype="float32")[0]
+    if maps.ndim != 3:
+        raise ValueError(f"layer {name} has no feature maps (its output is flat: {maps.shape})")
+    maps = maps[..., :limit]
+    silent = [bool(v) for v in (np.abs(maps).max(axis=(0, 1)) == 0)]
+    low = maps.min(axis=(0, 1), keepdims=True)
+    span = np.maximum(maps.max(axis=(0, 1), keepdims=True) - low, 1e-8)
+    scaled = ((maps - low) / span * 255).astype(np.uint8).transpose(2, 0, 1)
+    return {"maps": scaled, "layer": name, "silent": silent}
+
+
+def check_out_file(out_path) -> None:
+    """Refuse an --out that is a folder or has no image extension, before any work is done."""
+    from pathlib import Path
+
+    out_path = Path(out_path)
+    if out_path.is_dir():
+        raise ValueError(f"--out {out_path.name or out_path} is a folder; give a file name such as "
+                         f"{(out_path / 'explained.png').as_posix()}")
+    known = Image.registered_extensions()
+    if out_path.suffix.lower() not in known:
+        raise ValueError(f"--out {out_path.name} needs an image file extension such as .png or .jpg")
+    if not out_path.parent.is_dir():
+        raise ValueError(f"--out: the folder {out_path.parent} does not exist")
+
+
+def write_overlay(run_dir, source, out_path, class_name=None, layer_name=None, display_size=320):
+    """The CLI's `explain`: photo and Grad-CAM overlay side by side, as a PNG."""
+    check_out_file(out_path)
+    result = explain_file(run_dir, source, class_name, layer_name, display_size)
+    Image.fromarray(np.concatenate([result["image"], result["overlay"]], axis=1)).save(out_path)
+    return {key: result[key] for key in ("class", "probabilities")} | {"out": str(out_path)}
