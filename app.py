@@ -18,7 +18,7 @@ st.set_page_config(page_title=t("app.title"), page_icon=":material/partly_cloudy
 navigation = st.navigation([st.Page(page.path, title=t(page.title_key), icon=page.icon,
                                     default=page is nav.HOME) for page in nav.PAGES])
 i18n.language_sidebar()  # English / 한국어, kept in the URL as ?lang=
-style.apply(i18n.language())  # labels wrap; Korean breaks between words
+style.apply(i18n.language(), style.projector_sidebar())  # labels wrap; Korean breaks between words
 identity.sidebar()  # who is at this tab (kept in the URL as ?user=), and the instructor unlock
 class_settings.panel()  # the instructor's: the class's default dataset, the cap per run
 # Reserve the sidebar slot now, fill it after the page ran: a page may change the active dataset.

@@ -1,4 +1,7 @@
-"""Classify: upload photos and let a trained run say which weather each one shows."""
+"""Classify: upload photos, take one with the camera or click an example from the test split, and
+let a trained run say which weather each one shows."""
+
+from pathlib import Path
 
 import streamlit as st
 
@@ -6,6 +9,7 @@ from pages.ui import formatting, i18n, session, widgets
 from pages.ui.i18n import t
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "gif", "webp", "bmp"]
+EXAMPLE_KEY = "classify-example"
 
 
 def trained_runs():
@@ -14,11 +18,54 @@ def trained_runs():
     return widgets.usable_runs(runs.list_runs(), lambda r: r.has_model)
 
 
-def classify(run_dir, files):
-    """inference.predict on the uploads' bytes; one result per file, errors included."""
+def examples_of(run):
+    """Test-split photos of the run's own dataset (never seen in its training), else of the
+    active dataset."""
+    from weather_core import data
+
+    return data.example_photos(run.config.get("data") or "") or \
+        data.example_photos(session.active_dataset_path())
+
+
+def clicked_example(run):
+    """A row of example photos to click; the clicked one as (name, bytes), or None."""
+    examples = examples_of(run)
+    if not examples:
+        return None
+    st.markdown(t("classify.examples"))
+    columns = st.columns(min(len(examples), 8))
+    for index, path in enumerate(examples):
+        with columns[index % len(columns)], widgets.shown_errors():
+            st.image(widgets.square_thumbnail(str(path), 120), caption=formatting.plain(path.name))
+            if st.button(t("classify.try_example"), key=f"example-{index}", width="stretch"):
+                st.session_state[EXAMPLE_KEY] = str(path)
+    chosen = st.session_state.get(EXAMPLE_KEY)
+    if chosen not in {str(path) for path in examples}:
+        return None
+    try:
+        return Path(chosen).name, Path(chosen).read_bytes()
+    except OSError:
+        return None
+
+
+def photos_to_classify(run):
+    """This run's photos, as (name, bytes): the uploads, the camera's shot, a clicked example."""
+    files = st.file_uploader(t("classify.upload"), type=PHOTO_TYPES, accept_multiple_files=True)
+    photos = [(f.name, f.getvalue()) for f in files or []]
+    # The camera is opt-in: the browser asks for permission only once someone wants it.
+    if st.toggle(t("classify.camera_on"), key="camera-on"):
+        shot = st.camera_input(t("classify.camera"), key="camera")
+        if shot is not None:
+            photos.append((t("classify.camera_name"), shot.getvalue()))
+    example = clicked_example(run)
+    return photos + ([example] if example else [])
+
+
+def classify(run_dir, photos):
+    """inference.predict on the photos' bytes; one result per photo, errors included."""
     from weather_core.use import inference
 
-    return inference.predict(run_dir, [f.getvalue() for f in files], names=[f.name for f in files])
+    return inference.predict(run_dir, [content for _, content in photos], names=[name for name, _ in photos])
 
 
 def show(run_dir, index, result, content):
@@ -55,10 +102,10 @@ if run is None:
 else:
     st.caption(t("classify.run_info", model=formatting.plain(run.config.get("model")), size=run.config.get("image_size"),
                  acc=formatting.percent(run.test_accuracy)))
-    files = st.file_uploader(t("classify.upload"), type=PHOTO_TYPES, accept_multiple_files=True)
-    if files:
+    photos = photos_to_classify(run)
+    if photos:
         results = None
         with widgets.shown_errors(), st.spinner(t("classify.working")):
-            results = classify(run.path, files)
-        for index, (result, upload) in enumerate(zip(results or [], files)):
-            show(run.path, index, result, upload.getvalue())
+            results = classify(run.path, photos)
+        for index, (result, (_, content)) in enumerate(zip(results or [], photos)):
+            show(run.path, index, result, content)

@@ -69,18 +69,23 @@ def prepare(kind, value, ratio, seed, keep_twins_together=True):
     from weather_core import data
     from weather_core.data import quota
 
-    with widgets.shown_errors(), st.spinner(t("dataset.preparing")):
+    summary = None
+    with widgets.shown_errors(), st.status(t("dataset.preparing"), expanded=True) as status:
         src, name = resolve_source(kind, value)
         leaky = "" if keep_twins_together else "-leaky"
         out = settings.prepared_root() / session.slug(f"{name}-{'-'.join(f'{r:g}' for r in ratio)}-s{seed}{leaky}")
         try:
             summary = data.prepare(src, out, ratio=ratio, seed=seed, keep_twins_together=keep_twins_together,
-                                   storage=quota.storage_for(identity.current_user()))
+                                   storage=quota.storage_for(identity.current_user()),
+                                   progress=widgets.stage_bars(status, "dataset.stage"))
         finally:
             if kind == "zip":  # the prepared copy holds every photo; the upload is not kept
                 src.unlink(missing_ok=True)
+        status.update(label=t("dataset.prepared_short", n=sum(summary["classes"].values())), state="complete",
+                      expanded=False)
         classroom.record_dataset_owner(out, identity.current_user())
         session.set_active_dataset(out)
+    if summary is not None:  # outside the (collapsed) status box
         st.success(t("dataset.prepared", n=sum(summary["classes"].values()), name=formatting.plain(out.name)))
 
 

@@ -65,6 +65,20 @@ def choose_cell(run, report, counts):
                         format_func=lambda cell: cell_label(cell, counts))
 
 
+def confused_pairs(report):
+    """One line per pair of classes the run mixes up most, with both directions."""
+    from weather_core.training.evaluation import most_confused
+
+    pairs = most_confused(report)
+    if not pairs:
+        st.success(t("errors.no_confusion"), icon=":material/check_circle:")
+        return
+    lines = [t("errors.pair", a=i18n.class_label(p["classes"][0]), b=i18n.class_label(p["classes"][1]),
+               n=p["total"], share=f"{p['share']:.0%}", a_as_b=p["a_as_b"], b_as_a=p["b_as_a"])
+             for p in pairs]
+    st.markdown(t("errors.most_confused") + "\n" + "\n".join(f"- {line}" for line in lines))
+
+
 def locate(run, row):
     """A test photo's file: where it was scored, else under the run's dataset folder; only ever a
     file inside the data root (evaluation.json may name any path: /etc/shadow is not shown)."""
@@ -119,6 +133,7 @@ else:
         st.warning(t("errors.no_report"))
     else:
         st.caption(t("errors.accuracy", acc=formatting.percent(report.get("accuracy")), n=report["n"]))
+        confused_pairs(report)
         st.info(t("errors.teach"), icon=":material/school:")
         counts = cells(report)
         cell = choose_cell(run, report, counts)

@@ -45,6 +45,9 @@ def totals(table, info, size):
     cols[0].metric(t("models.total"), f"{ours[0]:,}")
     cols[1].metric(t("models.trainable"), f"{table['trainable_params']:,}")
     cols[2].metric(t("models.non_trainable"), f"{ours[1]:,}")
+    if reported[0] is None:  # a variant of ours, not one of the report's
+        st.info(t(f"models.why.{table['model']}"), icon=":material/lightbulb:")
+        return
     st.markdown(t("models.report_numbers", total=reported[0], non=reported[1]))
     if ours == reported:
         st.success(t("models.match"), icon=":material/check_circle:")
@@ -77,8 +80,9 @@ def relu_flaw(name):
 st.title(t("models.title"))
 st.markdown(t("models.intro"))
 name, info, size = choose()
-st.caption(t("models.report_result", result=t(f"models.result.{name}") if i18n.has_text(f"models.result.{name}")
-             else info.report_result))
+if info.report_result is not None:
+    st.caption(t("models.report_result", result=t(f"models.result.{name}")
+                 if i18n.has_text(f"models.result.{name}") else info.report_result))
 table = None
 with widgets.shown_errors(), st.spinner(t("models.building")):
     table = summary(name, size)
@@ -93,6 +97,7 @@ if table:
     layer_view.section(name, table["layers"])
     st.plotly_chart(charts.feature_maps(table["layers"]))
     st.caption(t("models.shapes_text"))
-    note_256(name)
+    if info.report_total_params is not None:
+        note_256(name)
     if name.startswith("model_2"):
         relu_flaw(name)

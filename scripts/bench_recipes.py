@@ -1,14 +1,17 @@
-"""Recipe benchmark: train each named recipe for several training seeds on the real photos, split
-leak-free (duplicate groups kept in one split), and print time and test accuracy per seed.
+"""Recipe benchmark: estimate each recipe's accuracy on photos it has never seen by grouped k-fold
+cross-validation over the real photos (every duplicate group inside one fold), for several training
+seeds, and print every fold's score, the out-of-fold accuracy with its standard error (per class
+too) and the time per training.
 
 Each training is the CLI's own (`python -m weather_core train --recipe NAME --seed S --json`) in a
-subprocess, so the figures are what a user gets. Time is the training's wall clock from its
-status.json (loading the cached split, every epoch with its validation, the test score);
-`prepare` is excluded and runs once. Results are merged into --out (default
-weather_core/recipe_results.json), which the Train page reads beside each recipe.
+subprocess, on one fold's train/val/test split, so the figures are what a user gets. Time is the
+training's wall clock from its status.json. Results are merged into --out (default
+weather_core/models/recipe_results.json) after every training, which the Train page reads. `--lever NAME
+--set "--image-size 96"` measures a recipe with changed options under `levers`, for the lever chart.
 
-Run:  .venv/bin/python -m scripts.bench_recipes --recipes quick --seeds 1 2 3
-      .venv/bin/python -m scripts.bench_recipes --recipes best --seeds 1 2 3
+Run:  .venv/bin/python -m scripts.bench_recipes --recipes quick best --seeds 1 2 3
+      .venv/bin/python -m scripts.bench_recipes --recipes quick --seeds 1 2 3 --baseline-lever "quick as is"
+      .venv/bin/python -m scripts.bench_recipes --recipes quick --seeds 1 --lever "+ EMA" --set="--ema"
 """
 
 import argparse
@@ -16,17 +19,18 @@ import json
 import os
 import platform
 import resource
+import shlex
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from weather_core import data, recipes, runs, settings
+from weather_core import data, runs, settings
+from weather_core.data import folds
+from weather_core.models import recipes
 
 ROOT = Path(__file__).resolve().parent.parent
-
 REAL_PHOTOS = settings.shared_photos()
 
 
@@ -34,46 +38,108 @@ def prepared(images, work):
     out = work / "prepared"
     if not (out / "prepared.json").exists():
         summary = data.prepare(images, out)
-        print(f"prepared {images}: splits {summary['splits']}, "
-              f"cross_split_twins {summary['cross_split_twins']}", flush=True)
+        print(f"prepared {images}: {sum(summary['classes'].values())} photos, "
+              f"{len(summary['duplicate_groups'])} duplicate groups", flush=True)
     return out
 
 
-def train_once(data_dir, recipe, seed, runs_root):
+def fold_dirs(prepared_dir, k, work):
+    """k fold folders (train/val/test splits of the sorted photos) and the units they were made of."""
+    summary = data.load_summary(prepared_dir)
+    sorted_dir = prepared_dir / "sorted"
+    units = folds.units_of(sorted_dir, [g["files"] for g in summary["duplicate_groups"]])
+    dealt = folds.assign_folds(units, k=k, seed=0)
+    dirs = []
+    for index in range(k):
+        out = work / f"k{k}" / f"fold{index}"
+        if not (out / "split").is_dir():
+            counts = folds.write_fold(sorted_dir, out, dealt, index, seed=0)
+            print(f"fold {index}: {counts}", flush=True)
+        dirs.append(out)
+    return dirs, units
+
+
+def train_once(data_dir, recipe, seed, runs_root, extra):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.time()
     result = subprocess.run(
         [sys.executable, "-m", "weather_core", "train", "--data", str(data_dir), "--recipe", recipe,
-         "--seed", str(seed), "--runs", str(runs_root), "--json"],
+         "--seed", str(seed), "--runs", str(runs_root), "--json", *extra],
         capture_output=True, text=True, cwd=ROOT)
-    wall = time.time() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         raise SystemExit(f"{recipe} seed {seed} failed: {result.stderr[-2000:]}")
-    out = json.loads(result.stdout)
-    status = runs.read_json(Path(out["run_dir"]) / "status.json")
-    metrics = runs.read_metrics(out["run_dir"])
+    run_dir = Path(json.loads(result.stdout.strip().splitlines()[-1])["run_dir"])
+    status = runs.read_json(run_dir / "status.json")
     return {
-        "seed": seed,
         "seconds": round(status["finished"] - status["started"], 1),
-        "epoch_seconds": round(sum(row["seconds"] for row in metrics), 1),
-        "process_seconds": round(wall, 1),
         "cpu_seconds": round((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), 1),
-        "test_accuracy": status["test_accuracy"],
-        "n_test": status["test_n"],
-        "run_id": Path(out["run_dir"]).name,
-    }
+        "accuracy": status["test_accuracy"], "n": status["test_n"], "run_id": run_dir.name,
+    }, correct_of(run_dir)
 
 
-def summarise(rows):
-    accuracies = [row["test_accuracy"] for row in rows]
+def correct_of(run_dir):
+    """{class/file: whether the run's test prediction was right}, from its evaluation.json."""
+    evaluation = runs.read_json(Path(run_dir) / "evaluation.json")
+    return {"/".join(Path(row["file"]).parts[-2:]): row["true"] == row["predicted"]
+            for row in evaluation["predictions"]}
+
+
+def measured_before(entry, runs_root):
+    """{(seed, fold): (row, correct)} of an earlier invocation's trainings whose run folders are
+    still there: asking for one more seed does not retrain the seeds already measured."""
+    found = {}
+    for row in (entry or {}).get("trainings", []):
+        run_dir = runs_root / row["run_id"]
+        if (run_dir / "evaluation.json").is_file():
+            found[(row["seed"], row["fold"])] = (row, correct_of(run_dir))
+    return found
+
+
+def summarise(rows, correct_by_seed, units):
+    """Out-of-fold accuracy pooled over seeds (each photo: the share of seeds that got it right),
+    per seed and per class, each with its grouped standard error."""
+    seeds = sorted(correct_by_seed)
+    shared = set.intersection(*(set(c) for c in correct_by_seed.values()))
+    pooled = {f: statistics.mean(correct_by_seed[s][f] for s in seeds) for f in shared}
+    overall = folds.grouped_accuracy(pooled, units)
+    per_class = {}
+    for name in sorted({f.split("/")[0] for f in pooled}):
+        of_class = [u for u in units if u[0].startswith(name + "/")]
+        per_class[name] = _rounded(folds.grouped_accuracy(pooled, of_class))
+    per_seed = {str(s): round(folds.grouped_accuracy(
+        {f: float(v) for f, v in correct_by_seed[s].items()}, units)["accuracy"], 4) for s in seeds}
     return {
-        "seeds": rows,
-        "mean_accuracy": round(statistics.mean(accuracies), 4),
-        "min_accuracy": round(min(accuracies), 4),
-        "mean_seconds": round(statistics.mean(row["seconds"] for row in rows), 1),
-        "max_seconds": round(max(row["seconds"] for row in rows), 1),
+        **_rounded(overall), "seeds": seeds, "per_seed_accuracy": per_seed, "per_class": per_class,
+        "folds": len({r["fold"] for r in rows}), "trainings": rows,
+        "mean_seconds": round(statistics.mean(r["seconds"] for r in rows), 1),
+        "max_seconds": round(max(r["seconds"] for r in rows), 1),
     }
+
+
+def _rounded(figure):
+    return {**figure, "accuracy": round(figure["accuracy"], 4),
+            "standard_error": round(figure["standard_error"], 4)}
+
+
+def measure(recipe, seeds, dirs, only_folds, units, runs_root, extra, save, before=None):
+    rows, correct_by_seed, before = [], {}, before or {}
+    for seed in seeds:
+        correct_by_seed[seed] = {}
+        for index in only_folds:
+            if (seed, index) in before:
+                row, correct = before[(seed, index)]
+                rows.append(row)
+                correct_by_seed[seed].update(correct)
+                print(f"{recipe:<7} seed {seed} fold {index}: measured before ({row['run_id']})", flush=True)
+                continue
+            row, correct = train_once(dirs[index], recipe, seed, runs_root, extra)
+            rows.append({"fold": index, "seed": seed, **row})
+            correct_by_seed[seed].update(correct)
+            print(f"{recipe:<7} seed {seed} fold {index}: {row['seconds']:6.1f} s "
+                  f"(cpu {row['cpu_seconds']:.0f} s)  {row['accuracy']:.4f} of {row['n']}", flush=True)
+            save(rows, correct_by_seed)
+    save(rows, correct_by_seed)  # also when every training was measured before
+    return summarise(rows, correct_by_seed, units)
 
 
 def main():
@@ -81,30 +147,46 @@ def main():
     parser.add_argument("--images", type=Path, default=REAL_PHOTOS)
     parser.add_argument("--recipes", nargs="+", default=["quick", "best"], choices=list(recipes.RECIPES))
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--only-folds", type=int, nargs="+", help="screen on some folds only")
+    parser.add_argument("--lever", help="store under levers[NAME] (the recipe with --set's options)")
+    parser.add_argument("--set", default="", help="extra `train` options, e.g. '--image-size 96'")
+    parser.add_argument("--baseline-lever", metavar="NAME",
+                        help="also store the recipe's figure under levers[NAME], options ''")
     parser.add_argument("--work-dir", type=Path, default=ROOT / "bench_out" / "recipes")
     parser.add_argument("--out", type=Path, default=recipes.RESULTS_FILE)
     args = parser.parse_args()
     if not args.images.is_dir():
         raise SystemExit(f"no photos at {args.images}")
     args.work_dir.mkdir(parents=True, exist_ok=True)
-    data_dir = prepared(args.images, args.work_dir)
-    runs_root = Path(tempfile.mkdtemp(prefix="runs-", dir=args.work_dir))
+    dirs, units = fold_dirs(prepared(args.images, args.work_dir), args.folds, args.work_dir)
+    runs_root = args.work_dir / "runs"
+    only = args.only_folds or list(range(args.folds))
+    extra = shlex.split(args.set)
 
-    existing = json.loads(args.out.read_text()) if args.out.exists() else {}
-    results = existing.get("recipes", {})
     for recipe in args.recipes:
-        rows = []
-        for seed in args.seeds:
-            row = train_once(data_dir, recipe, seed, runs_root)
-            rows.append(row)
-            print(f"{recipe:<7} seed {seed}: {row['seconds']:7.1f} s  "
-                  f"(cpu {row['cpu_seconds']:.0f} s)  test {row['test_accuracy']:.4f} "
-                  f"({round(row['test_accuracy'] * row['n_test'])}/{row['n_test']})", flush=True)
-        results[recipe] = {**summarise(rows), "settings": recipes.RECIPES[recipe],
-                           "measured": time.strftime("%Y-%m-%d"), "machine": machine()}
-        print(f"{recipe:<7} mean test {results[recipe]['mean_accuracy']:.4f}, "
-              f"mean {results[recipe]['mean_seconds']:.0f} s per training", flush=True)
-        args.out.write_text(json.dumps({"recipes": results}, indent=2, sort_keys=True) + "\n")
+        def save(rows, correct_by_seed, recipe=recipe):
+            payload = json.loads(args.out.read_text()) if args.out.exists() else {}
+            about = {"recipe": recipe, "options": args.set, "settings": recipes.RECIPES[recipe],
+                     "measured": time.strftime("%Y-%m-%d"), "machine": machine()}
+            entry = {**summarise(rows, correct_by_seed, units), **about}
+            if args.baseline_lever and not args.set:  # the lever chart's bar for the recipe as it is
+                payload.setdefault("levers", {})[args.baseline_lever] = entry
+            if args.lever:
+                payload.setdefault("levers", {})[args.lever] = entry
+            else:
+                payload.setdefault("recipes", {})[recipe] = entry
+            args.out.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+
+        earlier = json.loads(args.out.read_text()) if args.out.exists() else {}
+        entry = earlier.get("levers" if args.lever else "recipes", {}).get(args.lever or recipe)
+        same = entry is not None and entry.get("options") == args.set \
+            and entry.get("settings") == recipes.RECIPES[recipe]  # a changed recipe is measured anew
+        before = measured_before(entry, runs_root) if same else {}
+        summary = measure(recipe, args.seeds, dirs, only, units, runs_root, extra, save, before)
+        print(f"{args.lever or recipe}: {summary['accuracy']:.4f} +- {summary['standard_error']:.4f} "
+              f"on {summary['n']} photos, {summary['folds']} folds, seeds {summary['seeds']}; "
+              f"{summary['mean_seconds']:.0f} s per training", flush=True)
     print(f"written to {args.out}")
 
 

@@ -34,7 +34,9 @@ except ImportError as error:
 VIEWPORT = {"width": 1400, "height": 900}  # readable on a classroom projector
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  # without these chromium keeps calling home, flooding a closed network
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 # a fake camera (a test pattern) that needs no permission prompt: Classify's camera
+                 "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
 SERVER_START_TIMEOUT = 90  # seconds until /_stcore/health answers
 PAGE_TIMEOUT = 60_000  # ms: a page's first render on a loaded 2-core machine
 

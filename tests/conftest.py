@@ -7,7 +7,7 @@ import pytest
 
 from weather_core import data, settings, training
 from weather_core.data import demo
-from support import TINY, copy_run, private_roots
+from support import TINY, copy_run, jpeg, private_roots
 
 MWD_DIR = settings.shared_photos()
 
@@ -126,3 +126,33 @@ def trained_run(one_epoch_run, app_demo, roots):
     """A tiny finished run in the module's runs root, so Train, Compare, Classify and Errors show
     results, not just a hint."""
     return copy_run(one_epoch_run, roots / "runs")
+
+
+@pytest.fixture
+def cache(tmp_path):
+    """A decoded-image cache of 100 MB in the test's own folder."""
+    from weather_core.data.images import DecodeCache
+
+    return DecodeCache(tmp_path / "cache", 10**8)
+
+
+@pytest.fixture
+def messy(tmp_path):
+    """A download as people really have it: odd cases, odd names, junk and broken files."""
+    src = tmp_path / "messy"
+    jpeg(src / "Cloudy12.JPG", (150, 150, 150))
+    jpeg(src / "rain_03.png", (60, 60, 70), fmt="PNG")
+    jpeg(src / "sunrise-7.jpeg", (240, 140, 60))
+    jpeg(src / "shine1.jpg", (80, 140, 240), fmt="PNG")  # PNG named .jpg, as in the real data
+    jpeg(src / "SUNRISE2.jpg", (230, 120, 70))
+    jpeg(src / "rainbow_shine.jpg")
+    jpeg(src / "holiday.jpg")
+    (src / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (src / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0")
+    (src / "notes.txt").write_text("rain photos from 2018\n")
+    (src / "rain_readme.md").write_text("# about\n")
+    (src / "cloudy_empty.jpg").write_bytes(b"")
+    broken = jpeg(src / "cloudy_broken.jpg", size=(300, 200))
+    broken.write_bytes(broken.read_bytes()[:200])
+    jpeg(src / "extra" / "rain9.jpg")
+    return src

@@ -152,3 +152,29 @@ def jpeg_bytes(colour=(100, 100, 100)):
 
 def tree(folder):
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def jpeg(path, colour=(90, 120, 200), size=(48, 32), fmt="JPEG"):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    from PIL import Image
+
+    Image.new("RGB", size, colour).save(path, fmt)
+    return path
+
+
+def snapshot(folder):
+    """Every file under folder with its bytes' hash and mtime: to prove a source is untouched."""
+    import hashlib
+
+    return {
+        p.relative_to(folder).as_posix(): (hashlib.sha1(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def expected_split(n, ratio):
+    """What split-folders gives one class of n photos: train and val rounded down, the rest test."""
+    train, val = int(n * ratio[0]), int(n * ratio[1])
+    if len(ratio) == 2:
+        return {"train": train, "val": n - train}
+    return {"train": train, "val": val, "test": n - train - val}

@@ -287,6 +287,25 @@ def explain_first_photo(tab, texts=EN):
     assert_no_error(tab)
 
 
+def take_camera_photo(tab):
+    """Click "Take Photo" once the fake camera streams frames: the button is enabled as soon as
+    the stream is granted, and a click before the first frame captures nothing (CI saw that)."""
+    take = tab.get_by_role("button", name="Take Photo")
+    expect(take).to_be_enabled(timeout=PAGE_TIMEOUT)
+    tab.wait_for_function(
+        """() => { const v = document.querySelector('[data-testid="stCameraInput"] video');
+                   return v !== null && v.readyState >= 2 && v.videoWidth > 0; }""", timeout=PAGE_TIMEOUT)
+    clear = tab.get_by_role("button", name="Clear photo")
+    for _ in range(5):
+        take.click()
+        try:
+            expect(clear).to_be_visible(timeout=5_000)
+            return
+        except AssertionError:
+            continue
+    expect(clear).to_be_visible()
+
+
 def test_classify_photos(page, photos, tmp_path):
     sunrise, cloudy = photos
     go(page, "classify")
@@ -311,6 +330,17 @@ def test_classify_photos(page, photos, tmp_path):
     assert_no_error(page)
     explain_first_photo(page)
     expect(page.get_by_text(EN["why.photo"], exact=True).first).to_be_visible()  # beside its heat map
+
+    # the camera (Chromium's fake device: a test pattern) is classified like an upload
+    page.locator('[data-testid="stCheckbox"]').filter(has_text=EN["classify.camera_on"]).click()
+    take_camera_photo(page)
+    expect_prediction(page, EN["classify.camera_name"])
+    # and so is an example from the test split, one click
+    page.get_by_role("button", name=EN["classify.try_example"], exact=True).first.click()
+    results = page.get_by_text(re.compile(rf": ({'|'.join(CLASSES)}) \(\d+%\)$"))
+    expect(results).to_have_count(4, timeout=TF_TIMEOUT)  # sunrise, cloudy, the camera's, the example
+    settle(page)
+    assert_no_error(page)
     screenshot(page, "classify")
 
 

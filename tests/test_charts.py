@@ -127,3 +127,35 @@ def test_korean_pages_break_between_words_and_labels_wrap():
 
     assert "word-break: keep-all" in style.css("ko") and "keep-all" not in style.css("en")
     assert "text-overflow: clip" in style.css("en")  # labels wrap instead of ending in "…"
+
+
+def _srgb_to_linear(channel):
+    c = channel / 255
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def _deuteranope(hex_colour):
+    """A colour as a red-green colour-blind viewer sees it (Viénot, Brettel and Mollon 1999)."""
+    r, g, b = (_srgb_to_linear(int(hex_colour[i:i + 2], 16)) for i in (1, 3, 5))
+    return (0.29275 * r + 0.70725 * g, 0.29275 * r + 0.70725 * g, -0.02234 * r + 0.02234 * g + b)
+
+
+def test_palette_stays_distinct_for_red_green_colour_blindness():
+    """The run and class colours (not the baseline grey) differ for a deuteranope: the old palette's
+    red #d1242f and green #1a7f37 come out nearly the same olive."""
+    def distance(a, b):
+        return math.dist(_deuteranope(a), _deuteranope(b))
+
+    used = charts.COLOURS[:6]
+    assert min(distance(a, b) for i, a in enumerate(used) for b in used[i + 1:]) > 0.1
+    assert distance("#d1242f", "#1a7f37") < 0.1  # the check can fail: the old pair does
+
+
+def test_colour_is_never_the_only_cue_for_a_run_or_a_class():
+    fig = charts.curves([(f"run {i}", ROWS) for i in range(3)], "accuracy")
+    symbols = {trace.marker.symbol for trace in fig.data if trace.mode == "lines+markers"}
+    assert len(symbols) == 3
+    patterns = [trace.marker.pattern.shape for trace in charts.per_class(REPORT).data]
+    assert len(set(patterns)) == 3
+    sizes = {"cloudy": [(10, 10)], "rain": [(20, 20)], "shine": [(30, 30)], "sunrise": [(5, 5)]}
+    assert len({trace.marker.symbol for trace in charts.size_scatter(sizes).data}) == 4

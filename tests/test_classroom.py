@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
@@ -58,6 +59,20 @@ def test_waiting_runs_have_no_process_and_start_when_the_slot_frees(class_roots,
         jobs.kill(first)
 
 
+def test_a_double_click_queues_one_run_and_returns_it_twice(class_roots, demo_prepared, monkeypatch):
+    root = class_roots / "runs"
+    busy_slot(root)  # nothing starts: the runs stay queued
+    monkeypatch.setenv("WEATHER_MAX_RUNS_PER_OWNER", "10")
+    config = TrainConfig(data=str(demo_prepared), **TINY)
+    first = jobs.start_in_background(config, root, owner="ana")
+    assert jobs.start_in_background(config, root, owner="ana") == first  # the second click
+    assert jobs.start_in_background(config, root, owner="ben") != first  # another student's
+    assert jobs.start_in_background(replace(config, seed=9), root, owner="ana") != first  # other settings
+    monkeypatch.setattr(jobs.background, "DOUBLE_SUBMIT_SECONDS", -1)  # as if the window had passed
+    assert jobs.start_in_background(config, root, owner="ana") != first  # on purpose, later
+    assert sum(1 for r in runs.list_runs(root) if r.owner == "ana" and r.state == "queued") == 3
+
+
 def test_per_owner_cap_and_epoch_pixel_cap(class_roots, demo_prepared, monkeypatch):
     root = class_roots / "runs"
     busy_slot(root, owner="ana")
@@ -65,9 +80,9 @@ def test_per_owner_cap_and_epoch_pixel_cap(class_roots, demo_prepared, monkeypat
     config = TrainConfig(data=str(demo_prepared), **TINY)
     jobs.start_in_background(config, root, owner="ana")
     with pytest.raises(classroom.FairTurnError, match="ana already has 2 trainings"):
-        jobs.start_in_background(config, root, owner="ana")
+        jobs.start_in_background(replace(config, seed=2), root, owner="ana")
     jobs.start_in_background(config, root, owner="ben")  # another student still gets a turn
-    jobs.start_in_background(config, root, owner="ana", instructor=True)  # the instructor is not capped
+    jobs.start_in_background(replace(config, seed=3), root, owner="ana", instructor=True)  # not capped
     classroom.set_max_epoch_pixels(1000)
     big = TrainConfig(data=str(demo_prepared), **{**TINY, "epochs": 40, "image_size": 64})
     with pytest.raises(classroom.FairTurnError, match="40 epochs x 64 px = 2560 is over the class limit of 1000"):
@@ -126,6 +141,22 @@ def test_leaderboard_best_first_ties_broken_by_time(tmp_path):
     board = classroom.leaderboard(runs.list_runs(tmp_path))
     assert [(row["rank"], row["owner"]) for row in board] == [(1, "ben"), (2, "cho"), (3, "ana")]
     assert board[0]["recipe"] == "quick" and board[0]["seconds"] == 80.0
+    # model_1 is not quick's model: the row says so, and names what differs
+    assert board[0]["custom"] and "model" in board[0]["changed"] and board[0]["dataset"] == ""
+    assert classroom.leaderboard(runs.list_runs(tmp_path), dataset="/elsewhere") == []  # other photos
+    assert len(classroom.leaderboard(runs.list_runs(tmp_path), dataset="")) == 3
+
+
+def test_leaderboard_marks_runs_within_one_standard_error_of_the_top_as_tied(tmp_path):
+    for name, accuracy, n in (("a", 0.95, 169), ("b", 0.93, 169), ("c", 0.85, 169), ("d", 0.94, None)):
+        _finished(tmp_path, name, "ana", accuracy, 10.0)
+        if n:
+            runs.write_status(tmp_path / name, "finished", created=1.0, test_accuracy=accuracy, test_n=n)
+    board = {row["run"]: row for row in classroom.leaderboard(runs.list_runs(tmp_path))}
+    assert board["a"]["rank"] == 1 and board["a"]["standard_error"] == pytest.approx(0.01677, abs=1e-5)
+    # 2 points behind with sqrt(0.0168^2 + 0.0196^2) = 2.6 points of noise: tied; 10 behind: not
+    assert board["b"]["tied"] and not board["c"]["tied"] and not board["a"]["tied"]
+    assert board["d"]["n"] is None and board["d"]["standard_error"] is None and not board["d"]["tied"]
 
 
 def test_run_index_rereads_only_changed_runs(tmp_path):

@@ -31,6 +31,10 @@ def test_demo_then_prepare_json(tmp_path):
     assert summary["classes"] == {c: 5 for c in CLASSES}
     assert summary["splits"]["train"] == {c: 3 for c in CLASSES}  # int(5 * 0.7)
     assert summary == json.loads((tmp_path / "prep" / "prepared.json").read_text())
+    # its progress went to standard error, one JSON object per line, every stage to its end
+    progress = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    last = {row["stage"]: (row["done"], row["total"]) for row in progress}
+    assert list(last) == ["decode", "hash", "split", "health"] and last["decode"] == (20, 20)
 
 
 def test_prepare_with_the_reports_ratio_and_a_human_summary(demo_raw, tmp_path, capsys):

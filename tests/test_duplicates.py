@@ -9,7 +9,6 @@ from PIL import Image
 
 from weather_core import data, settings
 from weather_core.data import duplicates
-from weather_core.data.images import DecodeCache
 
 REAL = settings.shared_photos()
 
@@ -27,11 +26,6 @@ def resized_copy(src, dst, size):
     dst.parent.mkdir(parents=True, exist_ok=True)
     Image.open(src).resize(size, Image.Resampling.LANCZOS).save(dst, quality=80)
     return dst
-
-
-@pytest.fixture
-def cache(tmp_path):
-    return DecodeCache(tmp_path / "cache", 10**8)
 
 
 def test_groups_find_exact_and_resized_copies_and_nothing_else(tmp_path):

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -70,14 +71,14 @@ def test_two_trainings_started_at_once_run_one_at_a_time(demo_prepared, empty_ru
     config = TrainConfig(data=str(demo_prepared), **{**TINY, "epochs": epochs, "image_size": 64})
     barrier, started, failures = threading.Barrier(2), [], []
 
-    def start():
+    def start(seed):
         barrier.wait()
-        try:
-            started.append(jobs.start_in_background(config))
+        try:  # two seeds: the same settings twice within seconds would be one run (a double click)
+            started.append(jobs.start_in_background(replace(config, seed=seed)))
         except Exception as error:  # reported below
             failures.append(error)
 
-    threads = [threading.Thread(target=start) for _ in range(2)]
+    threads = [threading.Thread(target=start, args=(seed,)) for seed in (1, 2)]
     for thread in threads:
         thread.start()
     for thread in threads:

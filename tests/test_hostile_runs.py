@@ -130,7 +130,7 @@ def test_bug_5_export_never_follows_a_link_out_of_the_run(one_epoch_run, empty_r
     run_dir = copy_run(one_epoch_run, empty_runs, "20990101-000009-model_1-link")
     (run_dir / "evaluation.json").unlink()
     (run_dir / "evaluation.json").symlink_to(secret)
-    payload = export.export_zip(run_dir, include_tflite=False)
+    payload = export.export_zip(run_dir, converted=False)
     with zipfile.ZipFile(__import__("io").BytesIO(payload)) as archive:
         assert "evaluation.json" not in archive.namelist()
         assert all(b"SECRET-HASH" not in archive.read(name) for name in archive.namelist())
@@ -144,7 +144,7 @@ def test_bug_5_export_never_follows_a_link_out_of_the_run(one_epoch_run, empty_r
     (run_dir / "config.json").rename(tmp_path / "config.json")
     (run_dir / "config.json").symlink_to(tmp_path / "config.json")
     with pytest.raises(ValueError, match="missing or a link"):
-        export.export_zip(run_dir, include_tflite=False)
+        export.export_zip(run_dir, converted=False)
 
 
 def test_bug_6_a_run_folder_linked_to_outside_is_neither_listed_nor_loaded(one_epoch_run, empty_runs, tmp_path):
@@ -159,7 +159,7 @@ def test_bug_6_a_run_folder_linked_to_outside_is_neither_listed_nor_loaded(one_e
     with pytest.raises(ValueError, match="not a run folder"):
         inference.model_path(link)
     with pytest.raises(ValueError, match="not a run folder"):
-        export.export_zip(link, include_tflite=False)
+        export.export_zip(link, converted=False)
     assert cli.main(["export", str(link), "--out", str(tmp_path / "x.zip")]) == cli.EXIT_ERROR
     at = open_page("pages/classify.py")
     assert link.name not in str(at.selectbox[0].options)

@@ -162,8 +162,10 @@ def no_missing_keys():
     assert not i18n.missing_keys, f"keys without text in the active language: {sorted(i18n.missing_keys)}"
 
 
-def open_app(lang=None, page=None, **state):
+def open_app(lang=None, page=None, browser=None, **state):
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    if browser is not None:
+        at.context = {"locale": browser}
     if lang is not None:
         at.query_params["lang"] = lang
     for key, value in state.items():
@@ -263,6 +265,18 @@ def test_url_language_is_read_and_normalised(no_missing_keys):
     at.query_params["lang"] = "en"
     follow(at.run())
     assert at.title[0].value == EN["home.title"] and language_radio(at).value == "en"
+
+
+def test_browser_language_is_the_default_and_a_link_or_the_switch_wins(no_missing_keys):
+    at = open_app(browser="ko-KR")
+    assert at.title[0].value == KO["home.title"] and language_radio(at).value == "ko"
+    assert at.query_params["lang"] == "ko"  # the link the student shares keeps the language
+    follow(at.run())
+    assert at.title[0].value == KO["home.title"]
+    assert open_app(browser="fr-FR").title[0].value == EN["home.title"]
+    assert open_app("en", browser="ko-KR").title[0].value == EN["home.title"]
+    # a language chosen with the switch (kept in the session) wins over the browser's
+    assert open_app(browser="ko-KR", **{i18n.LANG_KEY: "en"}).title[0].value == EN["home.title"]
 
 
 def test_dataset_page_says_weather_core_notes_in_korean(no_missing_keys):

@@ -104,6 +104,8 @@ def test_the_wheel_metadata_entry_points_and_pins(installed):
     assert "weather-classroom-app = weather_core.cli.serve:main" in entry_points
     metadata = (info / "METADATA").read_text()
     assert "Requires-Python: <3.14,>=3.11" in metadata
+    assert "License-Expression: MIT" in metadata  # a school may reuse and adapt it
+    assert (info / "licenses" / "LICENSE").read_text() == (ROOT / "LICENSE").read_text()
     required = {_normalise(n): v for n, v in PIN.findall(
         "\n".join(line.split(": ", 1)[1] for line in metadata.splitlines()
                   if line.startswith("Requires-Dist:") and "extra ==" not in line))}

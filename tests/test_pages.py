@@ -119,6 +119,15 @@ def test_dataset_zip_upload_lists_skipped_files(app_demo):
     assert "more than one class" in skipped["photos/rainbow_shine.jpg"]
     assert "not an image file" in skipped["photos/notes.txt"]
     assert not list(settings.uploads_root().glob("my_photos-*.zip"))  # prepared: the upload is not kept
+    # the work showed its stages: a finished status box holding one bar per stage, each at its end
+    from weather_core import data
+
+    photos = sum(data.load_summary(at.session_state[session.DATASET_KEY])["classes"].values())
+    status = next(box for box in at.main.get("status"))
+    assert status.label == i18n.t("dataset.prepared_short", n=photos) and status.state == "complete"
+    bars = [bar.proto.text for bar in at.main.get("progress")]
+    assert [text.split(" · ")[0] for text in bars] == [i18n.t(f"dataset.stage.{s}") for s in data.STAGES]
+    assert all(text.endswith(f"{n}/{n}") for text, n in zip(bars, (1, photos, photos, photos, photos)))
 
 
 def test_dataset_refuses_folders_outside_the_data_root(app_demo):
@@ -197,7 +206,8 @@ def test_train_page_trains_in_the_background(app_demo):
     assert_clean(at)
     assert i18n.t("train.finished", epochs=1) in texts(at.success)
     assert at.metric[0].value.endswith("%")  # the test-split accuracy
-    assert len(plotly_charts(at)) == 4  # accuracy, loss, confusion matrix, per-class bars
+    run_charts = [c for c in plotly_charts(at) if c.key != "lever-chart"]
+    assert len(run_charts) == 4  # accuracy, loss, confusion matrix, per-class bars
 
 
 def _fake_run(root, run_id, state, **status):
@@ -217,6 +227,18 @@ def test_train_page_reattaches_to_a_queued_run(app_demo, empty_runs):
     cancel.click().run()
     assert_clean(at)
     assert runs.cancel_requested(empty_runs / "20990101-000000-model_1-beef")
+
+
+def test_a_double_click_on_start_queues_one_run_and_follows_it(app_demo, empty_runs):
+    _fake_run(empty_runs, "20990101-000000-model_1-busy", "running", pid=os.getpid())  # holds the slot
+    at = open_page("pages/train.py")
+    for _ in range(2):  # the second click lands before the page has shown the first run
+        next(b for b in at.button if b.label == i18n.t("train.start")).click().run()
+        assert_clean(at)
+    queued = [r for r in runs.list_runs(empty_runs) if r.state == "queued"]
+    assert len(queued) == 1 and at.session_state["train_run"] == str(queued[0].path)
+    assert at.query_params["run"] == queued[0].run_id
+    assert queued[0].run_id in texts(at.subheader)
 
 
 def test_train_page_shows_failed_and_interrupted_runs(app_demo, empty_runs):
@@ -284,9 +306,47 @@ def test_classify_uploads_a_good_and_a_bad_photo(trained_run, app_demo):
     assert "broken.png: not an image" in texts(at.error)
     result = next(shown(m.value) for m in at.markdown if shown(m.value).startswith("**sky.jpg**"))
     assert any(name in result for name in ("cloudy", "rain", "shine", "sunrise"))
-    # one prediction only: the photo and its probabilities; "Why this class?" waits for a click
-    assert len(plotly_charts(at)) == 1 and len(at.image) == 1
-    assert [toggle.value for toggle in at.toggle] == [False]
+    # one prediction only: the photo and its probabilities; "Why this class?" waits for a click,
+    # and the camera (which asks the browser for permission) is off until someone wants it
+    examples = [button for button in at.button if button.label == i18n.t("classify.try_example")]
+    assert len(plotly_charts(at)) == 1 and len(at.image) == 1 + len(examples)
+    assert {toggle.label: toggle.value for toggle in at.main.toggle} == {
+        i18n.t("classify.camera_on"): False, i18n.t("why.title"): False}
+    assert not at.camera_input
+
+
+def test_classify_takes_a_camera_photo(trained_run, app_demo):
+    from PIL import Image
+
+    sky = Image.open(next((app_demo / "split" / "test" / "sunrise").iterdir())).convert("RGB")
+    shot = io.BytesIO()
+    sky.save(shot, format="JPEG")  # what the browser's camera widget sends
+    at = open_page("pages/classify.py")
+    next(toggle for toggle in at.toggle if toggle.label == i18n.t("classify.camera_on")).set_value(True).run()
+    assert_clean(at)
+    assert at.camera_input[0].label == i18n.t("classify.camera")
+    at.camera_input[0].set_value(("image.jpg", shot.getvalue(), "image/jpeg")).run()
+    assert_clean(at)
+    result = next(shown(m.value) for m in at.markdown
+                  if shown(m.value).startswith(f"**{i18n.t('classify.camera_name')}**"))
+    assert any(name in result for name in ("cloudy", "rain", "shine", "sunrise"))
+    assert len(plotly_charts(at)) == 1
+
+
+def test_classify_offers_test_split_examples_of_every_class_and_classifies_a_click(trained_run, app_demo):
+    from weather_core import data
+
+    at = open_page("pages/classify.py")
+    examples = [button for button in at.button if button.label == i18n.t("classify.try_example")]
+    photos = data.example_photos(runs.read_config(trained_run)["data"])
+    assert len(examples) == len(photos) == 8  # two of each class, from the split it never trained on
+    assert {path.parent.name for path in photos} == {"cloudy", "rain", "shine", "sunrise"}
+    assert {path.parent.parent.name for path in photos} == {"test"}
+    assert not plotly_charts(at)  # nothing is classified before a click
+    examples[5].click().run()
+    assert_clean(at)
+    assert any(shown(m.value).startswith(f"**{photos[5].name}**") for m in at.markdown)
+    assert len(plotly_charts(at)) == 1
 
 
 def test_a_classification_never_clears_the_keras_session(trained_run, app_demo, monkeypatch):
@@ -302,6 +362,19 @@ def test_a_classification_never_clears_the_keras_session(trained_run, app_demo, 
     assert_clean(at)
     assert any(shown(m.value).startswith("**sky.jpg**") for m in at.markdown)
     assert cleared == []
+
+
+def test_projector_switch_enlarges_text_and_a_link_keeps_it(app_demo):
+    def page_css(at):
+        return " ".join(html.proto.body for html in at.get("html"))
+
+    at = open_page("pages/models.py")
+    switch = next(toggle for toggle in at.toggle if toggle.label == i18n.t("app.projector"))
+    assert switch.value is False and "font-size: 22px" not in page_css(at)
+    switch.set_value(True).run()
+    assert_clean(at)
+    assert "font-size: 22px" in page_css(at) and at.query_params["projector"] == "1"
+    assert "font-size: 22px" in page_css(open_page("pages/train.py", query={"projector": "1"}))
 
 
 def test_classify_without_a_trained_run_says_how_to_get_one(empty_runs):

@@ -132,3 +132,54 @@ def test_leaderboard_lists_both_students(trained_run, roots):
     owners = list(board[i18n.t("leaderboard.col.owner")])
     assert owners[:2] == ["ben", "ana ★"]
     assert list(board[i18n.t("leaderboard.col.rank")])[:2] == [1, 2]
+    # without a test_n in status there is no error bar, so nothing is called tied
+    assert list(board[i18n.t("leaderboard.col.tied")])[:2] == ["", ""]
+    assert i18n.t("leaderboard.none_tied") in " ".join(c.value for c in at.caption)
+
+
+def test_leaderboard_dot_plot_shows_error_bars_and_the_runs_tied_with_the_top(trained_run, roots):
+    import json
+
+    for name, accuracy, recipe in (("a", 0.95, "quick"), ("b", 0.93, "best"), ("c", 0.80, "quick")):
+        copy = shutil.copytree(trained_run, roots / "runs" / f"20990102-00000{name}-run")
+        runs.write_json_atomic(copy / "config.json", {**runs.read_json(copy / "config.json"),
+                                                     "owner": "ana", "recipe": recipe})
+        runs.write_status(copy, "finished", test_accuracy=accuracy, test_n=169)
+    at = open_as("pages/leaderboard.py", {"user": "ana"})
+    assert not at.exception
+    board = at.table[0].value
+    tests = list(board[i18n.t("leaderboard.col.test")])
+    assert tests[:3] == ["95.0% ± 1.7", "93.0% ± 2.0", "80.0% ± 3.1"]
+    assert list(board[i18n.t("leaderboard.col.tied")])[:3] == ["", "≈ 1", ""]
+    assert i18n.t("leaderboard.tied_note", n=1) in " ".join(c.value for c in at.caption)
+    traces = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    assert sorted(trace["name"] for trace in traces) == ["best", "quick"]  # one trace per recipe
+    quick = next(trace for trace in traces if trace["name"] == "quick")
+    assert quick["error_y"]["array"][0] > 0.016 and "star" in quick["marker"]["symbol"]
+
+
+def test_leaderboard_ranks_one_dataset_names_custom_recipes_and_links_each_run(trained_run, roots):
+    real = roots / "data" / "prepared" / "real-photos"
+    real.mkdir(parents=True, exist_ok=True)
+    for name, data, accuracy in (("demo-a", None, 0.9), ("real-a", str(real), 0.7), ("real-b", str(real), 0.8)):
+        copy = shutil.copytree(trained_run, roots / "runs" / f"20990103-00000{len(name)}-{name}")
+        config = runs.read_json(copy / "config.json")
+        runs.write_json_atomic(copy / "config.json", {**config, "owner": "ana", "data": data or config["data"]})
+        runs.write_status(copy, "finished", test_accuracy=accuracy, test_n=100)
+    at = open_as("pages/leaderboard.py", {"user": "ana"})
+    assert not at.exception
+    picker = next(s for s in at.selectbox if s.label == i18n.t("leaderboard.dataset"))
+    assert i18n.t("leaderboard.dataset_option", name="real-photos", n=2) in picker.options
+    picker.set_value(str(real.resolve())).run()
+    assert not at.exception
+    board = at.table[0].value
+    linked = list(board[i18n.t("leaderboard.col.run")])
+    assert len(linked) == 2 and "real\\-b" in linked[0] and "(errors?run=20990103-000006-real-b&lang=en)" in linked[0]
+    recipe = list(board[i18n.t("leaderboard.col.recipe")])[0]
+    config = runs.read_json(trained_run / "config.json")
+    assert config["recipe"] == "quick" and recipe.startswith("custom (from quick: ")  # model_1, 1 epoch...
+    assert "epochs" in recipe and "model" in recipe
+    assert any(b.proto.label == i18n.t("leaderboard.csv") for b in at.get("download_button"))
+    # the link opens Errors on that run, not on the best one
+    errors = open_as("pages/errors.py", {"user": "ana", "run": "20990103-000006-real-a"})
+    assert not errors.exception and errors.selectbox[0].value == "20990103-000006-real-a"

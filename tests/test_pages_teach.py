@@ -3,6 +3,7 @@ run: why a photo got its class (Grad-CAM, feature maps), the error explorer, one
 pairs, lesson links, preselected runs on Compare, taking a run home as a zip, resume and discard."""
 
 import io
+import os
 import zipfile
 from dataclasses import fields
 from pathlib import Path
@@ -65,7 +66,8 @@ def test_classify_explains_a_photo_with_grad_cam_and_feature_maps(trained_run, a
     at = open_page("pages/classify.py")
     at.file_uploader[0].set_value([("sky.jpg", photo, "image/jpeg")]).run()
     assert_clean(at)
-    assert len(at.image) == 1  # nothing explained until asked
+    examples = [b for b in at.button if b.label == i18n.t("classify.try_example")]
+    assert len(at.image) == 1 + len(examples)  # the photo beside the example row: nothing explained until asked
     labelled(at.toggle, "why.title").set_value(True).run()
     assert_clean(at)
     result = next(shown(m.value) for m in at.markdown if shown(m.value).startswith("**sky.jpg**"))
@@ -203,7 +205,8 @@ def test_lesson_link_sets_the_train_form(app_demo):
     # The link repeats every setting of the form: the query's, and the recipe's for the rest.
     quick = recipes.RECIPES["quick"]
     assert shared_values == {**query, "reduce_lr": "0", "recipe": "quick", "flip": str(int(quick["flip"])),
-                             "schedule": quick["lr_schedule"], "smoothing": str(quick["label_smoothing"])}
+                             "schedule": quick["lr_schedule"], "smoothing": str(quick["label_smoothing"]),
+                             **{lever: str(int(quick[lever])) for lever in ("crop", "ema", "tta")}}
 
     at = open_page("pages/train.py", query=dict(epochs="5000", batch_size="lots", model="model_9",
                                                  lr="0.5", augment="maybe"))
@@ -280,9 +283,13 @@ def test_export_button_produces_a_zip_download(trained_run, empty_runs, media):
     assert len(download) == 1 and download[0].label.startswith("Download the zip")
     payload = next(data for name, data in reversed(media) if name == "run-a.zip")
     archive = zipfile.ZipFile(io.BytesIO(payload))
-    expected = {"model.keras", "model.tflite", "labels.txt", "MODEL_CARD.md", "metrics.csv"}
+    expected = {"model.keras", "model.tflite", "model.onnx", "predict.py", "labels.txt", "MODEL_CARD.md", "metrics.csv"}
     assert expected <= set(archive.namelist())
     assert archive.read("labels.txt").decode().split() == CLASSES
+
+    runs.write_status(empty_runs / "run-a", "running", pid=os.getpid())  # training again: no zip
+    at = open_page("pages/compare.py", query={"runs": "run-a"})
+    assert i18n.t("export.prepare") not in [b.label for b in at.button]
 
 
 def test_stopped_run_can_be_resumed_or_discarded(trained_run, empty_runs):

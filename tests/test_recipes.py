@@ -44,10 +44,19 @@ def test_unknown_recipe_and_contradictions_are_refused(demo_prepared):
 
 def test_measured_figures_come_from_the_benchmark_file(tmp_path):
     assert recipes.measured(tmp_path / "missing.json") == {}
-    (tmp_path / "r.json").write_text(json.dumps({"recipes": {"quick": {"mean_accuracy": 0.93}}}))
-    assert recipes.measured(tmp_path / "r.json") == {"quick": {"mean_accuracy": 0.93}}
+    assert recipes.cross_validated("quick", tmp_path / "missing.json") is None
+    entry = {"accuracy": 0.93, "standard_error": 0.009, "n": 845, "folds": 5, "seeds": [1, 2],
+             "mean_seconds": 101.5}
+    (tmp_path / "r.json").write_text(json.dumps({"recipes": {"quick": entry, "best": {"mean_accuracy": 0.95}},
+                                                 "levers": {"crop": {**entry, "accuracy": 0.94}}}))
+    assert recipes.cross_validated("quick", tmp_path / "r.json") == {
+        "accuracy": 0.93, "standard_error": 0.009, "n": 845, "folds": 5, "seeds": [1, 2], "seconds": 101.5}
+    assert recipes.cross_validated("best", tmp_path / "r.json") is None  # one split's: no estimate
+    assert recipes.cross_validated("crop", tmp_path / "r.json", section="levers")["accuracy"] == 0.94
     (tmp_path / "bad.json").write_text("[" * 100_000)
     assert recipes.measured(tmp_path / "bad.json") == {}
+    (tmp_path / "odd.json").write_text(json.dumps({"recipes": {"quick": {**entry, "n": "845"}}}))
+    assert recipes.cross_validated("quick", tmp_path / "odd.json") is None
 
 
 @pytest.mark.slow
@@ -85,3 +94,13 @@ def test_a_seed_fixes_the_flips_two_trainings_match(demo_prepared, tmp_path):
         assert status["state"] == "finished"
         losses.append([row["loss"] for row in runs.read_metrics(run_dir)])
     assert losses[0] == losses[1]
+
+
+def test_a_run_is_its_recipe_only_with_the_recipes_settings():
+    quick = {**recipes.RECIPES["quick"], "recipe": "quick", "seed": 5, "data": "x"}
+    assert recipes.differences(quick) == {}  # seed and data are not the recipe's
+    assert recipes.differences({**quick, "epochs": 5, "model": "model_1"}) == {"epochs": 5, "model": "model_1"}
+    old = {key: value for key, value in quick.items() if key not in ("crop", "ema", "tta", "jitter")}
+    assert recipes.differences(old) == {}  # a run from before the crop/EMA/TTA settings trained without them
+    assert recipes.differences({**quick, "learning_rate": 0.002 + 1e-15}) == {}
+    assert recipes.differences({"recipe": "nonesuch", "epochs": 3}) == {}

@@ -19,14 +19,18 @@ def number(at, key):
     return next(n for n in at.number_input if n.label == i18n.t(f"train.{key}"))
 
 
-def test_picking_a_recipe_fills_the_form_and_shows_its_measured_figures(app_demo, tmp_path,
-                                                                        monkeypatch):
+def cv_entry(accuracy, error, seconds, seeds):
+    return {"accuracy": accuracy, "standard_error": error, "n": 845, "units": 774, "folds": 5,
+            "seeds": seeds, "mean_seconds": seconds, "trainings": []}
+
+
+def test_picking_a_recipe_fills_the_form_and_shows_its_cross_validated_figure(app_demo, tmp_path,
+                                                                              monkeypatch):
     results = tmp_path / "recipe_results.json"
     results.write_text(json.dumps({"recipes": {
-        "best": {"mean_accuracy": 0.9531, "min_accuracy": 0.9407, "mean_seconds": 412.0,
-                 "seeds": [{"seed": s, "n_test": 135} for s in (1, 2, 3)]},
-        "report": {"mean_accuracy": 0.9481, "min_accuracy": 0.9481, "mean_seconds": 3612.0,
-                   "seeds": [{"seed": 1, "n_test": 135}]}}}))
+        "best": cv_entry(0.9341, 0.0082, 412.0, [1, 2, 3]),
+        # A one-split score of the old format is no estimate: the page must not show it.
+        "report": {"mean_accuracy": 0.9481, "mean_seconds": 3612.0, "seeds": [{"seed": 1}]}}}))
     monkeypatch.setattr(recipes, "RESULTS_FILE", results)
     at = open_page("pages/train.py")
     assert number(at, "image_size").value == recipes.RECIPES["quick"]["image_size"]
@@ -35,10 +39,11 @@ def test_picking_a_recipe_fills_the_form_and_shows_its_measured_figures(app_demo
     assert_clean(at)
     assert number(at, "image_size").value == recipes.RECIPES["best"]["image_size"]
     assert number(at, "epochs").value == recipes.RECIPES["best"]["epochs"]
-    assert "**95.3%** mean test accuracy over 3 training seeds (lowest 94.1%" in texts(at.caption)
+    assert "**93.4% ± 0.8** on 845 photos, 5 folds, 3 training seed(s)" in texts(at.caption)
     at.radio[0].set_value("report").run()
     assert number(at, "image_size").value == recipes.RECIPES["report"]["image_size"]
-    assert "with one training seed: **94.8%** test accuracy (135 test photos)" in texts(at.caption)
+    assert i18n.t("recipe.unmeasured") in texts(at.caption)
+    assert "94.8" not in texts(at.caption)
     reduce_lr = next(c for c in at.checkbox if c.label == i18n.t("train.reduce_lr"))
     assert reduce_lr.value is True and not reduce_lr.disabled
 
@@ -75,7 +80,7 @@ def test_live_progress_names_the_phase_and_the_trainers_eta(app_demo, empty_runs
     at = open_page("pages/train.py", train_run=str(run_dir))
     bar = at.get("progress")[0]
     assert "batch 37/37, validating · about 42 s left" in bar.proto.text
-    charts = at.get("plotly_chart")
+    charts = [c for c in at.get("plotly_chart") if c.key.startswith("acc-")]
     figure = json.loads(charts[0].proto.spec)
     train, val = figure["data"][0], figure["data"][1]
     assert len(train["x"]) == 8 and train["x"][0] == 0.25  # batch-level points before epoch 2
@@ -103,7 +108,7 @@ def test_ablation_pair_is_drawn_overlaid(app_demo, empty_runs):
         pair.append(name)
     at = open_page("pages/train.py", ablation_pair=pair)
     assert_clean(at)
-    overlaid = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    overlaid = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.key.startswith("ablation-")]
     names = [trace["name"] for fig in overlaid for trace in fig["data"]]
     flips = f"{i18n.t('train.flip')} {i18n.t('ablation.on')}", f"{i18n.t('train.flip')} {i18n.t('ablation.off')}"
     assert any(n.startswith(flips[0]) for n in names) and any(n.startswith(flips[1]) for n in names)

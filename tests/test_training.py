@@ -59,6 +59,24 @@ def test_a_run_has_tensorboard_event_files_with_its_epochs(tiny_run):
         logged = [float(make_ndarray(event.tensor_proto)) for event in accuracy]
         assert logged == pytest.approx([row[prefix + "accuracy"] for row in rows], abs=1e-6)
 
+def test_a_run_logs_its_settings_and_test_score_for_tensorboards_hparams_tab(tiny_run):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    from tensorboard.plugins.hparams import metadata
+    from tensorboard.util.tensor_util import make_ndarray
+
+    run_dir, status = tiny_run
+    events = EventAccumulator(str(run_dir / training.TENSORBOARD_DIR)).Reload()
+    session = metadata.parse_session_start_info_plugin_data(
+        events.SummaryMetadata(metadata.SESSION_START_INFO_TAG).plugin_data.content)
+    logged = {key: value.ListFields()[0][1] for key, value in session.hparams.items()}
+    config = json.loads((run_dir / "config.json").read_text())
+    assert logged["model"] == config["model"] and logged["image_size"] == config["image_size"]
+    assert logged["learning_rate"] == pytest.approx(config["learning_rate"])
+    assert logged["flip"] is bool(config["flip"]) and session.group_name == run_dir.name
+    test = events.Tensors("test_accuracy")
+    assert float(make_ndarray(test[0].tensor_proto)) == pytest.approx(status["test_accuracy"])
+
+
 def test_evaluation_covers_every_test_photo(tiny_run):
     run_dir, status = tiny_run
     report = evaluation.evaluate_run(run_dir)

@@ -7,7 +7,12 @@ import plotly.graph_objects as go  # noqa: E402
 
 from pages.ui.i18n import class_short, t
 
-COLOURS = ["#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0969da", "#57606a"]
+# Okabe and Ito's palette, safe for every common colour-vision deficiency (yellow, too light on white,
+# is left out; grey last, for baselines). Wherever colour tells classes or runs apart, a marker
+# shape or bar pattern tells them apart too, so nothing rests on colour alone.
+COLOURS = ["#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000", "#7f7f7f"]
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star-triangle-up", "hexagon"]
+PATTERNS = ["", "/", ".", "x", "-", "|", "+", "\\"]
 
 
 def _layout(fig, title, y_title, x_title=None, percent_axis=False):
@@ -41,12 +46,12 @@ def curves(series, metric, references=None):
     the best epoch starred on the validation accuracy and learning-rate drops as dotted lines."""
     fig = go.Figure()
     for index, (label, rows) in enumerate(series):
-        colour = COLOURS[index % len(COLOURS)]
+        colour, symbol = COLOURS[index % len(COLOURS)], SYMBOLS[index % len(SYMBOLS)]
         epochs = [row["epoch"] for row in rows]
         for key, dash, name in ((metric, "dash", t("chart.train")), (f"val_{metric}", "solid", t("chart.val"))):
             values = [row.get(key) for row in rows]
             fig.add_trace(go.Scatter(x=epochs, y=values, mode="lines+markers", name=f"{label} {name}",
-                                     line=dict(color=colour, dash=dash)))
+                                     line=dict(color=colour, dash=dash), marker=dict(symbol=symbol)))
         best = best_epoch(rows) if metric == "accuracy" else None
         if best is not None:
             fig.add_trace(go.Scatter(x=[best["epoch"]], y=[best["val_accuracy"]], mode="markers",
@@ -91,6 +96,7 @@ def per_class(report):
     for index, metric in enumerate(("precision", "recall", "f1")):
         values = [scores.get(c, {}).get(metric) for c in classes]
         fig.add_trace(go.Bar(x=classes, y=values, name=t(f"chart.{metric}"), marker_color=COLOURS[index],
+                             marker_pattern_shape=PATTERNS[index],
                              text=[f"{v:.0%}" if v is not None else "" for v in values],
                              textposition="inside", textangle=0))
     fig.update_layout(barmode="group", height=380, margin=dict(l=10, r=10, t=45, b=10),
@@ -138,6 +144,7 @@ def size_scatter(dimensions):
     for index, (name, sizes) in enumerate(dimensions.items()):
         fig.add_trace(go.Scattergl(x=[w for w, _ in sizes], y=[h for _, h in sizes], mode="markers",
                                    name=class_short(name), marker=dict(color=COLOURS[index % len(COLOURS)],
+                                                                       symbol=SYMBOLS[index % len(SYMBOLS)],
                                                                        size=6, opacity=0.6)))
     fig.update_layout(title=t("chart.sizes"), height=380, margin=dict(l=10, r=10, t=45, b=10),
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1.0, xanchor="right"))

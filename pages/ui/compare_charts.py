@@ -7,10 +7,9 @@ from pages.ui import widgets
 widgets.import_pandas()  # before plotly: see widgets.import_pandas
 import plotly.graph_objects as go  # noqa: E402
 
-from pages.ui.charts import COLOURS, best_epoch  # noqa: E402
+from pages.ui.charts import COLOURS, SYMBOLS, best_epoch  # noqa: E402
 from pages.ui.i18n import t  # noqa: E402
 
-SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star-triangle-up", "hexagon"]
 KEY_COLOUR = "#57606a"
 REPORT_COLOUR = "#afb8c1"
 

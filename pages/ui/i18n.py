@@ -33,16 +33,28 @@ LANGUAGE_LABEL = ":material/translate: Language · 언어"  # bilingual: findabl
 missing_keys = set()  # keys looked up but absent from the active table (tests assert it stays empty)
 
 
+def _known_language(tag):
+    """The table for a language tag ("ko", "ko-KR", "EN", "ko_KR"), or None."""
+    code = str(tag or "").strip().lower().split("-")[0].split("_")[0]
+    return code if code in TEXTS else None
+
+
 def _url_language():
     """The language a link asks for (?lang=ko, ?lang=ko-KR, ?lang=EN), or None."""
-    value = st.query_params.get("lang")
-    code = str(value or "").strip().lower().split("-")[0].split("_")[0]
-    return code if code in TEXTS else None
+    return _known_language(st.query_params.get("lang"))
+
+
+def _browser_language():
+    """The language the browser prefers (navigator.language), when we have a table for it."""
+    try:
+        return _known_language(st.context.locale)
+    except Exception:  # an older or non-browser client: no locale to read
+        return None
 
 
 def language() -> str:
     """The active language: a (new or edited) ?lang= in the URL wins, then the session's choice,
-    then English. Outside a script run it is BARE_LANGUAGE (English)."""
+    then the browser's language, then English. Outside a script run it is BARE_LANGUAGE (English)."""
     if get_script_run_ctx(suppress_warning=True) is None:
         return BARE_LANGUAGE
     state = st.session_state
@@ -50,7 +62,7 @@ def language() -> str:
     if url is not None and url != state.get(LANG_URL_KEY):
         state[LANG_KEY] = state[LANG_URL_KEY] = url
     if state.get(LANG_KEY) not in TEXTS:
-        state[LANG_KEY] = DEFAULT_LANGUAGE
+        state[LANG_KEY] = _browser_language() or DEFAULT_LANGUAGE
     return state[LANG_KEY]
 
 

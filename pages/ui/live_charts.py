@@ -8,10 +8,12 @@ from pages.ui import widgets
 widgets.import_pandas()  # before plotly, which imports pandas too: see widgets.import_pandas
 import plotly.graph_objects as go  # noqa: E402
 
+from pages.ui.charts import COLOURS, SYMBOLS  # noqa: E402
 from pages.ui.i18n import t  # noqa: E402
 
-TRAIN_COLOUR, VAL_COLOUR = "#1f6feb", "#d1242f"  # one run: train blue, validation red
-RUN_COLOURS = ["#1f6feb", "#9a6700", "#8250df", "#1a7f37"]  # several runs: one colour each
+# One run: train blue (a thin line), validation vermilion (thick, with markers); several runs: a
+# colour and a marker shape per run, train dotted and validation solid.
+TRAIN_COLOUR, VAL_COLOUR = COLOURS[0], COLOURS[1]
 
 
 def training_points(progress_rows, epoch_rows, metric):
@@ -34,7 +36,7 @@ def live_curves(series, metric):
     fig = go.Figure()
     single = len(series) == 1
     for index, (label, progress_rows, epoch_rows) in enumerate(series):
-        run_colour = RUN_COLOURS[index % len(RUN_COLOURS)]
+        run_colour = COLOURS[index % len(COLOURS)]
         x, y = training_points(progress_rows, epoch_rows, metric)
         fig.add_trace(go.Scatter(
             x=x, y=y, mode="lines", name=f"{label} {t('chart.train')}".strip(),
@@ -44,7 +46,7 @@ def live_curves(series, metric):
         fig.add_trace(go.Scatter(
             x=x, y=y, mode="lines+markers", name=f"{label} {t('chart.val')}".strip(),
             line=dict(color=VAL_COLOUR if single else run_colour, width=2.5),
-            marker=dict(size=7)))
+            marker=dict(size=7, symbol=SYMBOLS[index % len(SYMBOLS)])))
     title = t("chart.accuracy") if metric == "accuracy" else t("chart.loss")
     fig.update_layout(title=title, height=340, margin=dict(l=10, r=10, t=45, b=10),
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"))

@@ -13,8 +13,9 @@ STOPPED = ("interrupted", "failed", "cancelled")
 
 
 def export(info, where):
-    """'Prepare a zip' button (the TFLite export takes seconds), then the download button."""
-    if not info.has_model:
+    """'Prepare a zip' button (the TFLite and ONNX exports take seconds), then the download button;
+    not while the run trains (its checkpoint is still changing; a stopped run's is final)."""
+    if not info.has_model or info.state in ("queued", "running"):
         return
     ready = st.session_state.get(EXPORT_KEY) or {}
     slot = st.empty()  # the prepare button, replaced by the download button once the zip exists

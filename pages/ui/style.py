@@ -1,7 +1,10 @@
 """The little CSS the dashboard adds to Streamlit's: labels wrap instead of being cut off with an
-ellipsis, and Korean breaks between words (word-break: keep-all), never inside one ("테스/트")."""
+ellipsis, Korean breaks between words (word-break: keep-all), never inside one ("테스/트"), and the
+sidebar's projector switch makes all text larger for the back row of a bright room."""
 
 import streamlit as st
+
+from pages.ui.i18n import t
 
 WRAP_LABELS = """
 [data-testid="stWidgetLabel"], [data-testid="stWidgetLabel"] p,
@@ -20,10 +23,36 @@ KOREAN = """
 """
 
 
-def css(lang) -> str:
-    return WRAP_LABELS + (KOREAN if lang == "ko" else "")
+# Streamlit sizes its text in rem, so a larger root font scales every label, table and heading;
+# plotly draws its own text, so the charts' fonts grow through their SVG text nodes.
+PROJECTOR = """
+html { font-size: 22px !important; }
+.js-plotly-plot .main-svg text { font-size: 15px !important; }
+.js-plotly-plot .main-svg .gtitle { font-size: 20px !important; }
+"""
+PROJECTOR_KEY = "projector"
+PROJECTOR_URL_KEY = "projector_url"  # whether the URL said so on the last run
 
 
-def apply(lang) -> None:
+def css(lang, projector=False) -> str:
+    return WRAP_LABELS + (KOREAN if lang == "ko" else "") + (PROJECTOR if projector else "")
+
+
+def projector_sidebar() -> bool:
+    """The sidebar's "Projector: large text" switch (kept in the URL as ?projector=1)."""
+    state = st.session_state
+    asked = st.query_params.get(PROJECTOR_KEY) == "1"
+    if asked and not state.get(PROJECTOR_URL_KEY):  # a new link asks for it: the link wins
+        state[PROJECTOR_KEY] = True
+    on = st.sidebar.toggle(t("app.projector"), key=PROJECTOR_KEY, help=t("app.projector_help"))
+    if on:
+        st.query_params[PROJECTOR_KEY] = "1"
+    elif PROJECTOR_KEY in st.query_params:
+        del st.query_params[PROJECTOR_KEY]
+    state[PROJECTOR_URL_KEY] = on
+    return on
+
+
+def apply(lang, projector=False) -> None:
     """Add the style to the page (an invisible element)."""
-    st.html(f"<style>{css(lang)}</style>")
+    st.html(f"<style>{css(lang, projector)}</style>")

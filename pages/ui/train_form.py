@@ -3,7 +3,7 @@ recipe measured, the time estimate, and the link that shares the current setting
 
 import streamlit as st
 
-from pages.ui import formatting, i18n, lesson_links
+from pages.ui import formatting, i18n, lesson_links, lever_chart
 from pages.ui.i18n import t
 from weather_core.training import estimate
 
@@ -29,6 +29,8 @@ def initial_values(lesson_link, recipe):
         augment=lesson_link.flag("augment", d["augment"]),
         reduce_lr=lesson_link.flag("reduce_lr", d["reduce_lr"]),
         flip=lesson_link.flag("flip", d["flip"]),
+        crop=lesson_link.flag("crop", d["crop"]), ema=lesson_link.flag("ema", d["ema"]),
+        tta=lesson_link.flag("tta", d["tta"]), jitter=d["jitter"] or 0.1,
         lr_schedule=lesson_link.choice("schedule", list(LR_SCHEDULES), d["lr_schedule"]),
         label_smoothing=lesson_link.number("smoothing", d["label_smoothing"], 0.0, 0.5, integer=False),
         warmup_epochs=d["warmup_epochs"],
@@ -43,21 +45,19 @@ def choose_recipe(link):
     chosen = link.choice("recipe", names, recipes.DEFAULT_RECIPE)
     recipe = st.radio(t("recipe.pick"), names, index=names.index(chosen), horizontal=True,
                       format_func=lambda name: t(f"recipe.{name}"))
-    st.caption(measured_text(recipe, recipes.measured()))
+    st.caption(measured_text(recipes.cross_validated(recipe)))
+    lever_chart.section()
     return recipe
 
 
-def measured_text(recipe, measured) -> str:
-    """One line: mean test accuracy over the seeds and time per training, or 'not measured'."""
-    figures = measured.get(recipe)
-    if not isinstance(figures, dict) or not figures.get("seeds"):
+def measured_text(figure) -> str:
+    """One line: the recipe's cross-validated accuracy with its standard error and the time per
+    training, or 'not cross-validated yet'."""
+    if figure is None:
         return t("recipe.unmeasured")
-    seeds = figures["seeds"]
-    key = "recipe.measured_once" if len(seeds) == 1 else "recipe.measured"  # no "mean" of one
-    return t(key, accuracy=formatting.percent(figures.get("mean_accuracy")),
-             low=formatting.percent(figures.get("min_accuracy")), n=len(seeds),
-             time=formatting.duration(figures.get("mean_seconds")),
-             n_test=seeds[0].get("n_test", "?"))
+    return t("recipe.measured", accuracy=formatting.percent(figure["accuracy"]),
+             error=f"{100 * figure['standard_error']:.1f}", n=figure["n"], folds=figure["folds"],
+             seeds=len(figure["seeds"]), time=formatting.duration(figure["seconds"]))
 
 
 def choose_config(prepared):
@@ -93,6 +93,10 @@ def choose_config(prepared):
     reduce_lr = cols[2].checkbox(t("train.reduce_lr"), v["reduce_lr"] and schedule == "constant",
                                  help=t("train.reduce_lr_help"), disabled=schedule != "constant",
                                  key=key + "reduce_lr")
+    crop = cols[3].checkbox(t("train.crop"), v["crop"], key=key + "crop", help=t("train.crop_help"))
+    cols = st.columns(4)
+    ema = cols[0].checkbox(t("train.ema"), v["ema"], key=key + "ema", help=t("train.ema_help"))
+    tta = cols[1].checkbox(t("train.tta"), v["tta"], key=key + "tta", help=t("train.tta_help"))
     link.show()
     if image_size < MODELS[model].min_image_size:
         st.error(t("train.too_small", model=model, size=MODELS[model].min_image_size))
@@ -100,7 +104,8 @@ def choose_config(prepared):
     return TrainConfig(data=str(prepared), model=model, epochs=int(epochs), batch_size=int(batch_size),
                        image_size=int(image_size), learning_rate=float(rate), augment=augment,
                        reduce_lr=reduce_lr and schedule == "constant", seed=int(seed), flip=flip,
-                       lr_schedule=schedule, label_smoothing=float(smoothing),
+                       lr_schedule=schedule, label_smoothing=float(smoothing), crop=crop,
+                       jitter=v["jitter"] if crop else 0.0, ema=ema, tta=tta,
                        warmup_epochs=v["warmup_epochs"] if schedule == "cosine" else 0, recipe=recipe)
 
 
@@ -117,4 +122,4 @@ def share(config):
         recipe=config.recipe, model=config.model, epochs=config.epochs, batch_size=config.batch_size,
         image_size=config.image_size, augment=config.augment, reduce_lr=config.reduce_lr,
         lr=config.learning_rate, seed=config.seed, flip=config.flip, schedule=config.lr_schedule,
-        smoothing=config.label_smoothing))
+        smoothing=config.label_smoothing, crop=config.crop, ema=config.ema, tta=config.tta))

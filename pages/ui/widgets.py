@@ -57,7 +57,8 @@ def usable_runs(all_runs, keep):
 
 
 def pick_run(label, candidates):
-    """A selectbox over `candidates` (runs.RunInfo), the best run preselected; None when empty."""
+    """A selectbox over `candidates` (runs.RunInfo), the link's ?run= or else the best run
+    preselected; None when empty."""
     from pages.ui.formatting import run_label
     from weather_core import runs
 
@@ -66,6 +67,8 @@ def pick_run(label, candidates):
     by_id = {r.run_id: r for r in candidates}
     ids, best = list(by_id), runs.best_run(candidates=candidates)
     index = ids.index(best.run_id) if best is not None else 0
+    if st.query_params.get("run") in by_id:  # a Leaderboard row's link
+        index = ids.index(st.query_params["run"])
     chosen = st.selectbox(label, ids, index=index, format_func=lambda i: run_label(by_id[i]))
     return by_id[chosen]
 
@@ -80,3 +83,19 @@ def import_pandas():
         import pandas
 
     return pandas
+
+
+def stage_bars(status, texts):
+    """A progress callback (stage, done, total) drawing one bar per stage inside an st.status box,
+    each labelled by the text `{texts}.{stage}`; throttled to about four updates a second."""
+    from weather_core.data.preparing import Throttled
+
+    bars = {}
+
+    def report(stage, done, total):
+        if stage not in bars:
+            status.update(label=t(f"{texts}.{stage}"))
+            bars[stage] = status.progress(0.0)
+        bars[stage].progress(done / total if total else 1.0, text=f"{t(f'{texts}.{stage}')} · {done:,}/{total:,}")
+
+    return Throttled(report)

@@ -1,7 +1,11 @@
 """The data side of the command line: `demo` generates the built-in photos, `prepare` sorts, splits
-(duplicate groups kept together) and checks a dataset."""
+(duplicate groups kept together) and checks a dataset, its stages and counts on standard error."""
+
+import json
+import sys
 
 from .. import data
+from ..data.preparing import Throttled
 from ..data import demo
 from .options import print_json
 
@@ -48,9 +52,24 @@ def add_prepare(commands) -> None:
     parser.set_defaults(run=run_prepare)
 
 
+def progress_printer(as_json):
+    """Progress on standard error (standard output keeps the one result): with --json one JSON
+    object per line, {"stage": "decode", "done": 120, "total": 845}; otherwise `decode 120/845`
+    lines on a terminal only, so a log or a pipe keeps just the result and any one-line error."""
+    if not as_json and not sys.stderr.isatty():
+        return None
+
+    def report(stage, done, total):
+        line = json.dumps({"stage": stage, "done": done, "total": total}) if as_json else f"{stage} {done}/{total}"
+        print(line, file=sys.stderr, flush=True)
+
+    return Throttled(report, interval=1.0)
+
+
 def run_prepare(args) -> int:
     summary = data.prepare(args.src, args.out, ratio=args.ratio, seed=args.seed,
-                           keep_twins_together=not args.split_like_report)
+                           keep_twins_together=not args.split_like_report,
+                           progress=progress_printer(args.json))
     if args.json:
         print_json(summary)
     else:

@@ -31,6 +31,10 @@ def add_train_options(parser):
     _on_off(parser, "reduce-lr", "the report's ReduceLROnPlateau (constant schedule only)")
     _on_off(parser, "augment", "the report's augmentation on the training split")
     _on_off(parser, "flip", "random horizontal flips of training photos")
+    _on_off(parser, "crop", "random-resized crops of training photos (scale 0.3-1, aspect 3/4-4/3)")
+    parser.add_argument("--jitter", type=float, help="brightness and contrast jitter with --crop, +-")
+    _on_off(parser, "ema", "score and keep a moving average of the weights")
+    _on_off(parser, "tta", "test-time flip: average each photo's and its mirror's prediction")
     parser.add_argument("--early-stopping", type=int, default=0, metavar="PATIENCE")
     parser.add_argument("--seed", type=int, default=123)
     parser.add_argument("--no-mixed-precision", dest="mixed_precision", action="store_false",
@@ -53,7 +57,8 @@ def config_from(args):
                        batch_size=args.batch_size, image_size=args.image_size,
                        learning_rate=args.lr, lr_schedule=args.lr_schedule,
                        warmup_epochs=args.warmup_epochs, label_smoothing=args.label_smoothing,
-                       reduce_lr=args.reduce_lr, augment=args.augment, flip=args.flip)
+                       reduce_lr=args.reduce_lr, augment=args.augment, flip=args.flip,
+                       crop=args.crop, jitter=args.jitter, ema=args.ema, tta=args.tta)
     return TrainConfig(data=args.data, early_stopping=args.early_stopping, seed=args.seed,
                        mixed_precision=args.mixed_precision, **settings)
 

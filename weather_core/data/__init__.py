@@ -4,14 +4,15 @@ demo generator and upload quotas. Imports only the run-folder layer and the base
 
 from ..exceptions import DataError
 from .archive import extract_zip
-from .preparing import load_summary, prepare
+from .preparing import STAGES, load_summary, prepare
 from .sorting import (DECODE_SIZE, IMAGE_EXTENSIONS, class_of, has_image_extension, is_hidden,
                       list_images, match_classes, sort_by_name)
-from .splitting import DEFAULT_RATIO, DEFAULT_SEED, SPLITS, check_ratio, split, split_counts, split_dirs
+from .splitting import (DEFAULT_RATIO, DEFAULT_SEED, SPLITS, check_ratio, example_photos, split,
+                        split_counts, split_dirs)
 
 __all__ = [
-    "DECODE_SIZE", "DEFAULT_RATIO", "DEFAULT_SEED", "DataError", "IMAGE_EXTENSIONS", "SPLITS",
-    "check_ratio", "class_of", "extract_zip", "has_image_extension", "is_hidden", "list_images",
+    "DECODE_SIZE", "DEFAULT_RATIO", "DEFAULT_SEED", "DataError", "IMAGE_EXTENSIONS", "SPLITS", "STAGES",
+    "check_ratio", "class_of", "example_photos", "extract_zip", "has_image_extension", "is_hidden", "list_images",
     "load_summary", "match_classes", "prepare", "sort_by_name", "split", "split_counts",
     "split_dirs",
 ]

@@ -28,17 +28,26 @@ def perceptual_hash(path) -> int:
     return int("".join("1" if b else "0" for b in bits), 2)
 
 
-def find_groups(files, max_distance=NEAR_DISTANCE) -> list[dict]:
+def _fingerprints(path) -> tuple[str, int]:
+    return file_digest(path), perceptual_hash(path)
+
+
+def find_groups(files, max_distance=NEAR_DISTANCE, progress=None) -> list[dict]:
     """Groups of two or more files that show the same photo: [{"kind": "exact"|"near", "files": [...]}].
 
     `files` are paths of photos that decode; groups hold the paths as given (as str), sorted, and are
-    listed largest first."""
+    listed largest first. `progress(done, total)` follows the hashing."""
     files = [Path(f) for f in files]
     if len(files) < 2:
         return []
     with ThreadPoolExecutor(min(8, (os.cpu_count() or 2) * 2)) as pool:
-        digests = list(pool.map(file_digest, files))
-        hashes = np.array(list(pool.map(perceptual_hash, files)), dtype=np.uint64)
+        found = []
+        for done, fingerprint in enumerate(pool.map(_fingerprints, files), start=1):
+            found.append(fingerprint)
+            if progress:
+                progress(done, len(files))
+    digests = [digest for digest, _ in found]
+    hashes = np.array([phash for _, phash in found], dtype=np.uint64)
     parent = list(range(len(files)))
 
     def root(i):

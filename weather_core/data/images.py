@@ -174,8 +174,9 @@ class DecodeCache:
         raw = self.ensure(path, size).read_bytes()
         return np.frombuffer(raw, dtype=np.uint8).reshape(size, size, 3)
 
-    def ensure_many(self, paths, size: int, workers=None, keep=()):
-        """Decode what is missing in parallel; returns (entries, errors) with errors as {path: message}."""
+    def ensure_many(self, paths, size: int, workers=None, keep=(), progress=None):
+        """Decode what is missing in parallel; returns (entries, errors) with errors as {path: message}.
+        `progress(done, total)` is called after each photo, from the calling thread."""
         paths = list(paths)
         workers = workers or min(8, (os.cpu_count() or 2) * 2)
 
@@ -189,7 +190,9 @@ class DecodeCache:
 
         entries, errors = {}, {}
         with ThreadPoolExecutor(workers) as pool:
-            for path, entry, error in pool.map(attempt, paths):
+            for done, (path, entry, error) in enumerate(pool.map(attempt, paths), start=1):
+                if progress:
+                    progress(done, len(paths))
                 if error:
                     errors[str(path)] = error
                 else:

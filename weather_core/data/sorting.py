@@ -69,8 +69,9 @@ def _is_image_file(path: Path) -> bool:
 # Sorting
 
 
-def scan(src_dir, cache=None, decode_size=DECODE_SIZE) -> SortResult:
-    """Classify every file of a flat folder by name and decode each photo once; writes nothing."""
+def scan(src_dir, cache=None, decode_size=DECODE_SIZE, progress=None) -> SortResult:
+    """Classify every file of a flat folder by name and decode each photo once; writes nothing.
+    `progress(done, total)` follows the decoding."""
     src_dir = Path(src_dir)
     if not src_dir.is_dir():
         raise DataError(f"not a folder: {settings.shown_path(src_dir)}")
@@ -88,7 +89,7 @@ def scan(src_dir, cache=None, decode_size=DECODE_SIZE) -> SortResult:
         raise DataError(f"{len(candidates):,} photos in {src_dir.name}; a dataset may hold at most "
                         f"{limit:,} (WEATHER_MAX_PHOTOS)")
     cache = cache or DecodeCache()
-    _, errors = cache.ensure_many(list(candidates), decode_size)
+    _, errors = cache.ensure_many(list(candidates), decode_size, progress=progress)
     taken = {name: set() for name in CLASSES}
     for path, name in candidates.items():
         if str(path) in errors:

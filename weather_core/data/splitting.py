@@ -125,3 +125,23 @@ def split_dirs(data_dir) -> dict[str, Path]:
         raise DataError(f"no prepared dataset in {settings.shown_path(data_dir)} (expected split/train and split/val); "
                         "run `python -m weather_core prepare` first")
     return found
+
+
+def example_photos(data_dir, per_class=2) -> list[Path]:
+    """A few test-split photos of every class (spread across each class's sorted files), for a
+    student with no photo at hand; [] when the dataset has no test split or cannot be read."""
+    try:
+        test_dir = split_dirs(data_dir).get("test")
+    except DataError:
+        return []
+    if test_dir is None:
+        return []
+    examples = []
+    try:
+        for class_dir in sorted(p for p in test_dir.iterdir() if p.is_dir()):
+            files = sorted(p for p in class_dir.iterdir() if p.is_file() and not is_hidden(p.name))
+            step = max(1, len(files) // per_class)
+            examples += files[::step][:per_class]
+    except OSError:
+        return []
+    return examples

@@ -21,23 +21,51 @@ from . import ray_backend
 # Start, resume, stop
 
 
+# A second identical submission by the same person this soon is a double click, not a wish for two.
+DOUBLE_SUBMIT_SECONDS = 10
+
+
 def start_in_background(config, root=None, owner="", instructor=False, gpus=0) -> Path:
     """Create the run (recording its owner), queue it and let the dispatcher start it when a slot
-    is free (what the Train page and `submit` use). Refused, with a message, past the fair-turn caps."""
+    is free (what the Train page and `submit` use). Refused, with a message, past the fair-turn caps.
+    The same settings from the same owner again within DOUBLE_SUBMIT_SECONDS return the first run."""
+    from filelock import FileLock
+
     from . import classroom
     from ..training import create_run
 
     root = Path(root or settings.runs_root())
-    classroom.check_fair_turn(config, owner, root, instructor=instructor)
-    run_dir = create_run(config, root)
-    record = read_json(run_dir / "config.json", {})
-    runs.write_json_atomic(run_dir / "config.json", {**record, "owner": owner})
+    root.mkdir(parents=True, exist_ok=True)
+    with FileLock(root / ".submit.lock"):  # two clicks served by two threads see each other
+        twin = _recent_twin(config, root, owner)
+        if twin is not None:
+            return twin
+        classroom.check_fair_turn(config, owner, root, instructor=instructor)
+        run_dir = create_run(config, root)
+        record = read_json(run_dir / "config.json", {})
+        runs.write_json_atomic(run_dir / "config.json", {**record, "owner": owner})
     if ray_backend.address():
         ray_backend.submit(run_dir, gpus=gpus)  # Ray queues it: one job per run
         return run_dir
     runs.write_status(run_dir, "queued", waiting=True, pid=None)
     dispatch(root)
     return run_dir
+
+
+def _recent_twin(config, root, owner) -> Path | None:
+    """This owner's run with exactly these settings, submitted in the last DOUBLE_SUBMIT_SECONDS
+    and not stopped since, or None."""
+    from dataclasses import asdict
+
+    wanted = {**asdict(config), "data": str(Path(config.data).resolve())}
+    now = time.time()
+    for info in list_runs(root):
+        created = info.status.get("created")
+        recent = isinstance(created, (int, float)) and 0 <= now - created <= DOUBLE_SUBMIT_SECONDS
+        if recent and info.owner == owner and info.state in ("queued", "running", "finished") \
+                and all(info.config.get(key) == value for key, value in wanted.items()):
+            return info.path
+    return None
 
 
 def resume_in_background(run_dir) -> Path:

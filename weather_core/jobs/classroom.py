@@ -3,6 +3,7 @@ epochs x image size per run), who prepared which dataset, who may stop or delete
 per-owner cap on queued and running trainings, and the leaderboard. Stored in data/classroom.json."""
 
 import hmac
+import math
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -149,10 +150,37 @@ def check_fair_turn(config, owner, root=None, instructor=False) -> None:
 # The leaderboard
 
 
-def leaderboard(all_runs) -> list:
-    """Finished runs with a test score, best first; equal scores: the faster training first."""
-    done = [r for r in all_runs if r.finished and isinstance(r.test_accuracy, (int, float))]
+def leaderboard(all_runs, dataset=None) -> list:
+    """Finished runs with a test score (on `dataset` only, when given: scores on different test
+    photos do not rank), best first; equal scores: the faster training first. Each row names its
+    dataset and recipe (`custom` when its settings differ from the recipe: `changed` names them),
+    has its score's standard error and says whether it is `tied` with the top: within one standard
+    error of the difference, sqrt(se_top^2 + se^2), a gap its test split cannot tell."""
+    from ..models import recipes
+    from ..runs.comparison import standard_error
+
+    done = [r for r in all_runs if r.finished and isinstance(r.test_accuracy, (int, float))
+            and (dataset is None or run_dataset(r) == str(dataset))]
     ranked = sorted(done, key=lambda r: (-r.test_accuracy, r.training_seconds))
-    return [{"rank": rank, "run": r.run_id, "owner": r.owner, "recipe": r.config.get("recipe", ""),
-             "model": r.config.get("model", ""), "test_accuracy": r.test_accuracy,
-             "seconds": r.training_seconds} for rank, r in enumerate(ranked, start=1)]
+    board = []
+    for rank, r in enumerate(ranked, start=1):
+        n = r.status.get("test_n")
+        n = n if isinstance(n, int) and not isinstance(n, bool) and n > 0 else None
+        changed = sorted(recipes.differences(r.config))
+        board.append({"rank": rank, "run": r.run_id, "owner": r.owner, "recipe": r.config.get("recipe", ""),
+                      "custom": bool(changed), "changed": changed, "dataset": run_dataset(r),
+                      "model": r.config.get("model", ""), "test_accuracy": r.test_accuracy,
+                      "n": n, "standard_error": standard_error(r.test_accuracy, n),
+                      "seconds": r.training_seconds})
+    top = board[0] if board else None
+    for row in board:
+        errors = (top["standard_error"], row["standard_error"])
+        known = row is not top and None not in errors  # a score without its n cannot be weighed
+        row["tied"] = known and top["test_accuracy"] - row["test_accuracy"] <= math.hypot(*errors)
+    return board
+
+
+def run_dataset(info) -> str:
+    """The prepared dataset a run trained on, as a resolved path ("" when its config has none)."""
+    data = info.config.get("data")
+    return str(Path(data).resolve()) if isinstance(data, str) and data else ""

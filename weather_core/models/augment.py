@@ -125,3 +125,60 @@ def preview(image: np.ndarray, settings=REPORT_SETTINGS, count=8, seed=0) -> np.
     batch = np.repeat(image[None].astype("float32"), int(count), axis=0)
     out = augmenter(batch, training=True)
     return np.clip(np.asarray(out), 0, 255).astype("uint8")
+
+
+def _sky_crop_class():
+    import keras
+    import tensorflow as tf  # crop_and_resize: one bilinear resampling per photo, boxes batch-wise
+
+    class SkyCrop(keras.layers.Layer):
+        """Random-resized crop (a box of `scale` of the area, aspect in 3/4..4/3, anywhere in the
+        photo, resized back), an optional horizontal flip folded into the same box, and brightness
+        and contrast jitter of at most +-`jitter`, without any hue change: sunrise and shine are
+        told apart by colour. Works on batches of float images in 0..255."""
+
+        def __init__(self, scale=(0.3, 1.0), flip=True, jitter=0.1, seed=None, **kwargs):
+            super().__init__(**kwargs)
+            self.scale, self.flip, self.jitter, self.seed = tuple(scale), bool(flip), float(jitter), seed
+            self.seed_generator = keras.random.SeedGenerator(seed)
+
+        def _uniform(self, n, low, high):
+            return keras.random.uniform((n,), low, high, seed=self.seed_generator)
+
+        def call(self, images, training=True):
+            if not training:
+                return images
+            n = tf.shape(images)[0]
+            area = self._uniform(n, *self.scale)
+            aspect = tf.exp(self._uniform(n, math.log(3 / 4), math.log(4 / 3)))
+            width = tf.minimum(tf.sqrt(area * aspect), 1.0)
+            height = tf.minimum(tf.sqrt(area / aspect), 1.0)
+            top = self._uniform(n, 0.0, 1.0) * (1.0 - height)
+            left = self._uniform(n, 0.0, 1.0) * (1.0 - width)
+            x1, x2 = left, left + width
+            if self.flip:  # a box whose x1 > x2 comes out mirrored
+                mirrored = self._uniform(n, 0.0, 1.0) < 0.5
+                x1, x2 = tf.where(mirrored, x2, x1), tf.where(mirrored, x1, x2)
+            boxes = tf.stack([top, x1, top + height, x2], axis=1)
+            size = tf.shape(images)[1:3]
+            out = tf.image.crop_and_resize(images, boxes, tf.range(n), size)
+            if self.jitter:
+                shift = tf.reshape(self._uniform(n, -self.jitter, self.jitter) * 255.0, (-1, 1, 1, 1))
+                contrast = tf.reshape(self._uniform(n, 1 - self.jitter, 1 + self.jitter), (-1, 1, 1, 1))
+                mean = tf.reduce_mean(out, axis=(1, 2, 3), keepdims=True)
+                out = (out - mean) * contrast + mean + shift
+            return tf.clip_by_value(out, 0.0, 255.0)
+
+        def compute_output_shape(self, input_shape):
+            return input_shape
+
+        def get_config(self):
+            return {**super().get_config(), "scale": self.scale, "flip": self.flip,
+                    "jitter": self.jitter, "seed": self.seed}
+
+    return SkyCrop
+
+
+def build_crop_augmenter(scale=(0.3, 1.0), flip=True, jitter=0.1, seed=None):
+    """The random-resized-crop augmentation of the `quick` and `best` recipes (see SkyCrop)."""
+    return _sky_crop_class()(scale, flip, jitter, seed=seed, name="sky_crop", dtype="float32")

@@ -32,6 +32,10 @@ class TrainConfig:
     warmup_epochs: int = DEFAULTS["warmup_epochs"]
     label_smoothing: float = DEFAULTS["label_smoothing"]
     flip: bool = DEFAULTS["flip"]  # random horizontal flips of training photos
+    crop: bool = DEFAULTS["crop"]  # random-resized crops of training photos (models/augment.SkyCrop)
+    jitter: float = DEFAULTS["jitter"]  # brightness and contrast jitter with the crops, at most +-
+    ema: bool = DEFAULTS["ema"]  # score and save an exponential moving average of the weights
+    tta: bool = DEFAULTS["tta"]  # test-time flip: average each photo's and its mirror's prediction
     recipe: str = recipes.DEFAULT_RECIPE  # the recipe these settings started from
 
     def validate(self):
@@ -49,7 +53,8 @@ class TrainConfig:
                    (not (self.reduce_lr and self.lr_schedule == "cosine"),
                     "ReduceLROnPlateau needs the constant learning-rate schedule, not cosine"),
                    (0 <= self.warmup_epochs <= 100, "warm-up epochs must be 0..100"),
-                   (0 <= self.label_smoothing < 1, "label smoothing must be 0..1")]
+                   (0 <= self.label_smoothing < 1, "label smoothing must be 0..1"),
+                   (0 <= self.jitter <= 0.5, "brightness and contrast jitter must be 0..0.5")]
         for ok, message in checks:
             if not ok:
                 raise ValueError(message)

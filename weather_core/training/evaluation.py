@@ -39,6 +39,22 @@ def metrics_from_predictions(labels, probabilities, class_names):
     }, predicted
 
 
+def most_confused(report, top=3) -> list[dict]:
+    """The pairs of classes a report mixes up most, both directions counted: [{"classes": (a, b),
+    "total", "a_as_b", "b_as_a", "share" (of all mistakes)}], most mistakes first, none when none."""
+    classes, matrix = report["classes"], report["confusion_matrix"]
+    mistakes = sum(matrix[i][j] for i in range(len(classes)) for j in range(len(classes)) if i != j)
+    pairs = []
+    for i in range(len(classes)):
+        for j in range(i + 1, len(classes)):
+            total = matrix[i][j] + matrix[j][i]
+            if total:
+                pairs.append({"classes": (classes[i], classes[j]), "total": total,
+                              "a_as_b": matrix[i][j], "b_as_a": matrix[j][i], "share": total / mistakes})
+    pairs.sort(key=lambda pair: (-pair["total"], pair["classes"]))
+    return pairs[:top]
+
+
 def evaluate_run(run_dir, split=None, images=None, batch_size=32):
     """Score a run's best model on a loaded split, or on a folder (`images`: class sub-folders or a
     flat folder named like the real data). Returns the CLI's JSON object."""
@@ -50,7 +66,9 @@ def evaluate_run(run_dir, split=None, images=None, batch_size=32):
         raise data.DataError("no labelled photos to evaluate")
     model = inference.load_model(run_dir)
     dataset = pipeline.make_dataset(split, size, batch_size, len(class_names))
-    probabilities = np.concatenate([np.asarray(model(x, training=False)) for x, _ in dataset])
+    tta = inference.uses_tta(run_dir)
+    probabilities = np.concatenate([inference.probabilities_of(model, np.asarray(x), tta)
+                                    for x, _ in dataset])
     report, predicted = metrics_from_predictions(split.labels, probabilities, class_names)
     # Every photo's prediction, so the error explorer can list any confusion-matrix cell.
     report["predictions"] = [

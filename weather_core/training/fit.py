@@ -83,7 +83,9 @@ def _train(run_dir):
         else:
             done = []
             model = models.build(config.model, config.image_size, len(class_names))
-            model.compile(optimizer=keras.optimizers.Adam(_learning_rate(config, steps)),
+            # EMA momentum 0.99 averages about the last 100 steps (3 epochs of ~35 steps).
+            model.compile(optimizer=keras.optimizers.Adam(_learning_rate(config, steps),
+                                                          use_ema=config.ema, ema_momentum=0.99),
                           loss=keras.losses.CategoricalCrossentropy(
                               label_smoothing=config.label_smoothing),
                           metrics=["accuracy"])
@@ -94,7 +96,9 @@ def _train(run_dir):
     callback = run_callback.callback_class()(run_dir, len(loaded["train"]), steps, config.epochs, done)
     callback.best = max(((r.get("val_accuracy", 0.0), r.get("val_loss", 0.0)) for r in done),
                         key=lambda score: (score[0], -score[1]), default=(-1.0, float("inf")))
-    callbacks = [callback]
+    # SwapEMAWeights first: the averaged weights are in the model when it is scored and saved.
+    callbacks = [keras.callbacks.SwapEMAWeights(swap_on_epoch=True)] if config.ema else []
+    callbacks.append(callback)
     if config.reduce_lr:
         callbacks.append(keras.callbacks.ReduceLROnPlateau(
             monitor="val_accuracy", factor=0.1, patience=5, cooldown=3, min_lr=1e-30))
@@ -120,6 +124,7 @@ def _train(run_dir):
         report = evaluation.evaluate_run(run_dir, split=loaded["test"])
         runs.write_json_atomic(run_dir / "evaluation.json", report)
         result.update(test_accuracy=report["accuracy"], test_loss=report["loss"], test_n=report["n"])
+    log_hparams(run_dir, config, result)
     state = "cancelled" if cancelled else "finished"
     return runs.write_status(run_dir, state, finished=time.time(), pid=os.getpid(), **result)
 
@@ -127,10 +132,12 @@ def _train(run_dir):
 def _augmenter(config):
     import keras
 
-    from ..models.augment import build_augmenter
+    from ..models.augment import build_augmenter, build_crop_augmenter
 
     if config.augment:
         return build_augmenter(seed=config.seed)  # the report's settings, flip included
+    if config.crop:
+        return build_crop_augmenter(flip=config.flip, jitter=config.jitter, seed=config.seed)
     if config.flip:
         return keras.layers.RandomFlip("horizontal", seed=config.seed)
     return None
@@ -155,3 +162,21 @@ def train(config: TrainConfig, root=None, wait_for_slot=None):
     runs.write_status(run_dir, "queued", pid=os.getpid())
     status = run_training(run_dir, wait_for_slot)
     return run_dir, status
+
+
+# The settings TensorBoard's HParams tab sorts and filters a class's runs by.
+HPARAMS = ("model", "image_size", "epochs", "batch_size", "learning_rate", "lr_schedule", "flip",
+           "augment", "crop", "ema", "tta", "label_smoothing", "seed", "recipe")
+
+
+def log_hparams(run_dir, config, result) -> None:
+    """The run's settings and its test score (when it has one) as a TensorBoard HParams session."""
+    import tensorflow as tf
+    from tensorboard.plugins.hparams import api as hp
+
+    settings = {key: getattr(config, key) for key in HPARAMS if getattr(config, key, None) is not None}
+    with tf.summary.create_file_writer(str(run_dir / TENSORBOARD_DIR)).as_default():
+        hp.hparams(settings, trial_id=run_dir.name)
+        for name in ("test_accuracy", "test_loss"):
+            if name in result:
+                tf.summary.scalar(name, result[name], step=result["epochs_done"])

@@ -10,7 +10,8 @@ from ..models.pipeline import to_model_input
 
 
 def conv_layer_names(model):
-    return [layer.name for layer in model.layers if type(layer).__name__ == "Conv2D"]
+    return [layer.name for layer in model.layers
+            if type(layer).__name__ in ("Conv2D", "SeparableConv2D")]
 
 
 def checked_layer(model, layer_name, default_index, any_layer=False):
@@ -74,13 +75,18 @@ def grad_cam(model, image_uint8, class_index=None, layer_name=None):
     return cam.astype(np.float32) / 255.0, class_index
 
 
+# Viridis at nine evenly spaced stops: perceptually uniform, readable in grey and by the
+# colour-blind, unlike a jet ramp whose bright yellow band reads as a peak that is not there.
+VIRIDIS = np.array([[68, 1, 84], [71, 44, 122], [59, 82, 139], [44, 113, 142], [33, 145, 140],
+                    [39, 173, 129], [92, 200, 99], [170, 220, 50], [253, 231, 37]], np.float32)
+
+
 def colormap(values):
-    """A jet-like colour ramp (blue -> cyan -> yellow -> red) for values in 0..1."""
-    v = np.clip(values, 0, 1)[..., None]
-    red = np.clip(1.5 - np.abs(4 * v - 3), 0, 1)
-    green = np.clip(1.5 - np.abs(4 * v - 2), 0, 1)
-    blue = np.clip(1.5 - np.abs(4 * v - 1), 0, 1)
-    return (np.concatenate([red, green, blue], axis=-1) * 255).astype(np.uint8)
+    """The viridis ramp (dark purple -> teal -> yellow) for values in 0..1, as uint8 RGB."""
+    position = np.clip(values, 0, 1) * (len(VIRIDIS) - 1)
+    low = np.minimum(position.astype(int), len(VIRIDIS) - 2)
+    part = (position - low)[..., None]
+    return np.rint(VIRIDIS[low] * (1 - part) + VIRIDIS[low + 1] * part).astype(np.uint8)
 
 
 def overlay(image_uint8, cam, alpha=0.45):

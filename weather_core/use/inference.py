@@ -95,12 +95,24 @@ def run_classes(run_dir):
     return names, size
 
 
+def uses_tta(run_dir) -> bool:
+    """Whether the run was trained to be scored with test-time flips (config.json's `tta`)."""
+    return runs.read_config(run_dir).get("tta") is True
+
+
+def probabilities_of(model, batch, tta=False):
+    """The model's probabilities for a batch in 0..1; with tta, the mean of each photo's and its
+    mirror image's (the sky has no left and right, so both are fair views of the same photo)."""
+    with MODEL_LOCK:
+        found = np.asarray(model(batch, training=False), dtype="float64")
+        if tta:
+            found = (found + np.asarray(model(batch[:, :, ::-1], training=False), dtype="float64")) / 2
+    return found
+
+
 def predict_arrays(run_dir, arrays):
     """Probabilities (N x classes) for uint8 images already at the run's image size."""
-    model = load_model(run_dir)
-    batch = to_model_input(np.stack(arrays))
-    with MODEL_LOCK:
-        return np.asarray(model(batch, training=False), dtype="float64")
+    return probabilities_of(load_model(run_dir), to_model_input(np.stack(arrays)), uses_tta(run_dir))
 
 
 def predict(run_dir, sources, names=None):
