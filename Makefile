@@ -37,9 +37,13 @@ lock:
 run: install
 	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
 
-# The browser test needs Debian's chromium; install it when missing (root only, as in CI).
+# The browser tests need Debian's chromium (installed when missing, root only, as in CI) and the
+# accessibility test axe-core, the npm package, pinned, in .cache/axe.
+AXE_VERSION := 4.14.1
+AXE_JS := .cache/axe/node_modules/axe-core/axe.min.js
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 && fc-list :lang=ko | grep -q . || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; } || echo "chromium unavailable: browser tests will skip"
+	@grep -qs '"version": "$(AXE_VERSION)"' .cache/axe/node_modules/axe-core/package.json || npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@$(AXE_VERSION) >/dev/null 2>&1 || echo "axe-core unavailable: accessibility tests will skip"
 
 # One worker per core (at most 4), each test file whole on one worker: module fixtures are made
 # once and the browser walk keeps its order.

@@ -80,10 +80,12 @@ def show_samples(source, name, settings):
     if st.button(t("augment.reroll")):
         seed = st.session_state[SEED_KEY] = seed + 1
     with widgets.shown_errors(), st.spinner(t("augment.working")):
-        st.image(original(source), width=200, caption=t("augment.original", name=formatting.plain(name)))
+        st.image(original(source), width=200, caption=t("augment.original", name=formatting.plain(name)),
+                 alt=t("alt.original", file=name))
         grid = samples(source, settings, seed)
         st.markdown(t("augment.grid", n=len(grid), seed=seed))
-        st.image(list(grid), width=150, caption=[f"#{i + 1}" for i in range(len(grid))])
+        st.image(list(grid), width=150, caption=[f"#{i + 1}" for i in range(len(grid))],
+                 alt=[t("alt.augmented", n=i + 1, file=name) for i in range(len(grid))])
 
 
 st.title(t("augment.title"))
@@ -93,7 +95,7 @@ source, name = pick_image(prepared)
 settings = choose_settings()
 if source is not None:
     show_samples(source, name, settings)
-st.subheader(t("augment.layers"))
+st.header(t("augment.layers"))
 st.code(describe(settings), language="python")
 st.info(t("augment.teach_shear"))
 st.info(t("augment.teach_brightness"))

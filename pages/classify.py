@@ -36,7 +36,8 @@ def clicked_example(run):
     columns = st.columns(min(len(examples), 8))
     for index, path in enumerate(examples):
         with columns[index % len(columns)], widgets.shown_errors():
-            st.image(widgets.square_thumbnail(str(path), 120), caption=formatting.plain(path.name))
+            st.image(widgets.square_thumbnail(str(path), 120), caption=formatting.plain(path.name),
+                     alt=t("alt.example", file=path.name))
             if st.button(t("classify.try_example"), key=f"example-{index}", width="stretch"):
                 st.session_state[EXAMPLE_KEY] = str(path)
     chosen = st.session_state.get(EXAMPLE_KEY)
@@ -78,7 +79,8 @@ def show(run_dir, index, result, content):
             return
         left, right = st.columns([1, 2])
         with widgets.shown_errors():
-            left.image(widgets.thumbnail(content, 240), caption=formatting.plain(result["file"]))
+            left.image(widgets.thumbnail(content, 240), caption=formatting.plain(result["file"]),
+                       alt=t("alt.photo", file=result["file"]))
         confidence = result["probabilities"][result["class"]]
         right.markdown(t("classify.result", file=formatting.plain(result["file"]), cls=i18n.class_label(result["class"]), p=confidence))
         close = formatting.close_call(result["probabilities"])
@@ -86,7 +88,8 @@ def show(run_dir, index, result, content):
             first, p1, second, p2 = close
             right.warning(t("classify.unsure", first=i18n.class_label(first), p1=p1, second=i18n.class_label(second),
                             p2=p2, margin=round(formatting.UNSURE_MARGIN * 100)), icon=":material/help:")
-        right.plotly_chart(charts.probabilities(result["probabilities"]), key=f"probabilities-{index}")
+        right.plotly_chart(charts.probabilities(result["probabilities"]), key=f"probabilities-{index}",
+                           alt=t("alt.probabilities", file=result["file"]))
         explain_panel.section(run_dir, f"{index}-{explain_panel.digest(content)[:12]}", content, result["class"],
                     list(result["probabilities"]))
 

@@ -38,7 +38,7 @@ def take_home(chosen):
 
     with_model = [r for r in chosen if r.has_model]
     if with_model:
-        st.subheader(t("export.title"))
+        st.header(t("export.title"))
         st.caption(t("export.intro"))
         for info in with_model:
             with st.container(border=True):
@@ -95,11 +95,12 @@ def overlay(chosen, labels):
     references = [(t("compare.reference", name=name, text=text), value) for name, text, value in scores]
     st.caption(t("compare.named_by"))
     left, right = st.columns(2)
-    left.plotly_chart(compare_charts.curves(series, "accuracy", references), key="compare-accuracy")
-    right.plotly_chart(compare_charts.curves(series, "loss"), key="compare-loss")
+    left.plotly_chart(compare_charts.curves(series, "accuracy", references), key="compare-accuracy",
+                      alt=t("alt.compare_accuracy"))
+    right.plotly_chart(compare_charts.curves(series, "loss"), key="compare-loss", alt=t("alt.compare_loss"))
     tested = [(label, r.test_accuracy, r.status.get("test_n")) for r, label in zip(chosen, labels)]
     st.plotly_chart(compare_charts.test_bars(tested, [(name, value) for name, _, value in scores]),
-                    key="compare-test")
+                    key="compare-test", alt=t("alt.compare_test"))
     st.caption(t("compare.test_note"))
 
 
@@ -109,9 +110,9 @@ def show(chosen):
             st.warning(t("runs.damaged", run=formatting.plain(info.run_id), problem=formatting.plain(info.problem)))
     labels = names(chosen)
     overlay(chosen, labels)
-    st.subheader(t("compare.final"))
+    st.header(t("compare.final"))
     st.dataframe(final_table(chosen, labels), hide_index=True)
-    st.subheader(t("compare.settings"))
+    st.header(t("compare.settings"))
     differing, rows = differences(chosen, labels)
     if len(chosen) < 2:
         st.caption(t("compare.need_two"))
@@ -123,7 +124,7 @@ def show(chosen):
 
 
 def reported():
-    st.subheader(t("compare.reported"))
+    st.header(t("compare.reported"))
     st.dataframe([{t("compare.col.model"): t(f"compare.score.{index}"), t("compare.col.reported"): text}
                   for index, (_, text, _, _) in enumerate(report.SCORES)], hide_index=True)
     st.caption(t("compare.reported_note"))

@@ -90,14 +90,15 @@ def prepare(kind, value, ratio, seed, keep_twins_together=True):
 
 
 def thumbnails(prepared):
-    st.subheader(t("dataset.thumbnails"))
+    st.header(t("dataset.thumbnails"))
     folders = sorted(p for p in (prepared / "sorted").glob("*") if p.is_dir() and not p.name.startswith("."))
     for folder in folders:
         files = sorted(folder.iterdir())[:THUMBS_PER_CLASS]
         st.caption(i18n.class_label(folder.name))
         with widgets.shown_errors():
             st.image([widgets.square_thumbnail(str(f), 120, f.stat().st_mtime) for f in files], width=110,
-                     caption=[formatting.plain(f.name) for f in files])
+                     caption=[formatting.plain(f.name) for f in files],
+                     alt=[t("alt.thumbnail", cls=i18n.class_label(folder.name), file=f.name) for f in files])
 
 
 def split_table(summary):
@@ -130,7 +131,7 @@ def skipped_rows(skipped):
 
 
 def show(prepared, summary):
-    st.subheader(t("dataset.active", name=formatting.plain(session.dataset_label(prepared))))
+    st.header(t("dataset.active", name=formatting.plain(session.dataset_label(prepared))))
     st.caption(t("dataset.summary_line", source=formatting.plain(settings.shown_path(summary["source"])), seed=summary["seed"],
                  ratio=" / ".join(f"{r:g}" for r in summary["ratio"])))
     if summary.get("keep_twins_together") is False:
@@ -138,14 +139,14 @@ def show(prepared, summary):
     from pages.ui import charts
 
     left, right = st.columns(2)
-    left.plotly_chart(charts.counts_bar(summary["classes"]))
+    left.plotly_chart(charts.counts_bar(summary["classes"]), alt=t("alt.class_counts"))
     right.markdown(t("dataset.split_counts"))
     right.dataframe(split_table(summary))
     if "test" not in summary["splits"]:
         right.warning(t("dataset.no_test_split"))
     st.info(t("dataset.why_test"))
     thumbnails(prepared)
-    st.subheader(t("dataset.skipped", n=len(summary["skipped"])))
+    st.header(t("dataset.skipped", n=len(summary["skipped"])))
     if summary["skipped"]:
         st.dataframe(skipped_rows(summary["skipped"]), hide_index=True)
     if summary.get("renamed"):

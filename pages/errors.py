@@ -46,8 +46,8 @@ def choose_cell(run, report, counts):
     matrix = charts.confusion_clickable(report, tuple(marked.split("|")) if marked in counts else None)
     with left:
         event = st.plotly_chart(matrix, key=f"errors-matrix-{run.run_id}", on_select="rerun",
-                                selection_mode="points")
-    right.plotly_chart(charts.per_class(report), key=f"errors-per-class-{run.run_id}")
+                                selection_mode="points", alt=t("alt.confusion"))
+    right.plotly_chart(charts.per_class(report), key=f"errors-per-class-{run.run_id}", alt=t("alt.per_class"))
     points = (event or {}).get("selection", {}).get("points", [])
     if points:
         cell = f"{points[0].get('y')}|{points[0].get('x')}"

@@ -10,7 +10,7 @@ FLAWS = ["home.flaw.test_is_val", "home.flaw.steps", "home.flaw.relu", "home.fla
 
 
 def walkthrough():
-    st.subheader(t("home.steps"))
+    st.header(t("home.steps"))
     for number, page in enumerate(nav.STEPS, start=1):
         left, right = st.columns([1, 3])
         with left:
@@ -20,7 +20,7 @@ def walkthrough():
 
 
 def flaws():
-    st.subheader(t("home.flaws"))
+    st.header(t("home.flaws"))
     st.markdown("\n".join(f"- {t(key)}" for key in FLAWS))
 
 

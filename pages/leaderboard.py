@@ -74,7 +74,7 @@ def board(dataset):
     if not ranked:
         st.info(t("leaderboard.empty"))
         return
-    st.plotly_chart(leaderboard_chart.figure(ranked), key="leaderboard-chart")
+    st.plotly_chart(leaderboard_chart.figure(ranked), key="leaderboard-chart", alt=t("alt.leaderboard"))
     tied = sum(row["tied"] for row in ranked)
     st.caption(t("leaderboard.tied_note", n=tied) if tied else t("leaderboard.none_tied"))
     me = identity.current_user()

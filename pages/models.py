@@ -67,7 +67,7 @@ def note_256(name):
 def relu_flaw(name):
     import numpy as np
 
-    st.subheader(t("models.relu_title"))
+    st.header(t("models.relu_title"))
     st.code("model.add(Dense(4, activation='relu'))   # the report's Model 2\n"
             "model.compile(loss='categorical_crossentropy', ...)", language="python")
     outputs = np.array([0.0, 2.4, 0.0, 0.6])
@@ -92,10 +92,11 @@ if table:
                  column_config={t("models.col.params"): st.column_config.NumberColumn(format="localized")})
     from pages.ui import charts, layer_view, model_charts
 
-    st.plotly_chart(model_charts.params_per_layer(table["layers"]), key="models-params")
+    st.plotly_chart(model_charts.params_per_layer(table["layers"]), key="models-params",
+                    alt=t("alt.params", model=i18n.model_title(name)))
     st.caption(t("models.params_text"))
     layer_view.section(name, table["layers"])
-    st.plotly_chart(charts.feature_maps(table["layers"]))
+    st.plotly_chart(charts.feature_maps(table["layers"]), alt=t("alt.feature_map_sizes", model=i18n.model_title(name)))
     st.caption(t("models.shapes_text"))
     if info.report_total_params is not None:
         note_256(name)

@@ -64,8 +64,8 @@ def curves(infos, labels=None):
         return
     key = "-".join(info.run_id for info in infos)
     left, right = st.columns(2)
-    left.plotly_chart(live_charts.live_curves(series, "accuracy"), key=f"acc-{key}")
-    right.plotly_chart(live_charts.live_curves(series, "loss"), key=f"loss-{key}")
+    left.plotly_chart(live_charts.live_curves(series, "accuracy"), key=f"acc-{key}", alt=t("alt.curves_accuracy"))
+    right.plotly_chart(live_charts.live_curves(series, "loss"), key=f"loss-{key}", alt=t("alt.curves_loss"))
 
 
 @st.fragment(run_every=2)
@@ -108,8 +108,8 @@ def results(info):
         from pages.ui import charts
 
         left, right = st.columns(2)
-        left.plotly_chart(charts.confusion(report), key=f"confusion-{info.run_id}")
-        right.plotly_chart(charts.per_class(report), key=f"per-class-{info.run_id}")
+        left.plotly_chart(charts.confusion(report), key=f"confusion-{info.run_id}", alt=t("alt.confusion"))
+        right.plotly_chart(charts.per_class(report), key=f"per-class-{info.run_id}", alt=t("alt.per_class"))
     run_actions.export(info, "train")
     run_actions.stopped(info, on_discard=run_actions.forget)
 
@@ -118,7 +118,7 @@ def show_run(run_dir):
     from weather_core import runs
 
     info = runs.load_run(run_dir)
-    st.subheader(t("train.run", run=formatting.plain(info.run_id),
+    st.header(t("train.run", run=formatting.plain(info.run_id),
                    model=formatting.plain(info.config.get("model", "?"))))
     run_actions.owner_note(info)
     if info.state in runs.ACTIVE:

@@ -353,6 +353,17 @@ def test_errors(page):
     screenshot(page, "errors")
 
 
+def test_leaderboard(page):
+    go(page, "leaderboard")
+    chart = page.locator('[data-testid="stPlotlyChart"]')
+    expect(chart).to_have_count(1)  # the dot plot: accuracy +-1 standard error against time
+    expect(chart.locator(".gtitle")).to_have_text(EN["leaderboard.chart"])
+    expect(page.locator('[data-testid="stDataFrame"], [data-testid="stTable"]').first).to_be_visible()
+    settle(page)
+    assert_no_error(page)
+    screenshot(page, "leaderboard")
+
+
 # ---------------------------------------------------------------------------------------------
 # The same pictures in Korean: no chart may label a class with its English name
 
@@ -370,7 +381,7 @@ def assert_no_english_class(tab, name):
     assert not english, f"{name}: English class names on Korean charts: {english}"
 
 
-@pytest.mark.parametrize("name", ["dataset", "models", "compare", "classify", "errors"])
+@pytest.mark.parametrize("name", ["dataset", "models", "compare", "classify", "errors", "leaderboard"])
 def test_korean_pages(page, server, photos, name):
     query = compare_query("ko") if name == "compare" else "?lang=ko"
     open_url(page, server, name, KO, query)

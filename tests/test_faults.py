@@ -97,7 +97,7 @@ def test_two_trainings_started_at_once_run_one_at_a_time(demo_prepared, empty_ru
         queued = next(r for r in started if runs.current_state(r) == "queued")
         # a page reload is a new session: the queue lives in the runs root, not in the session
         at = open_page("pages/train.py")
-        shown = next(r for r in started if r.name in texts(at.subheader))
+        shown = next(r for r in started if r.name in texts(at.header))
         if shown == queued:
             assert "queue" in texts(at.info).lower()
         assert runs.current_state(queued) == "queued"
@@ -225,7 +225,7 @@ def test_train_page_with_damaged_runs(damaged_runs):
             assert ("interrupted" if key == "weird_pid" else "damaged") in shown, (key, shown)
     at = open_page("pages/train.py")  # a fresh session: the interrupted run is offered back
     assert_clean(at)
-    assert damaged_runs["weird_pid"].name in texts(at.subheader)
+    assert damaged_runs["weird_pid"].name in texts(at.header)
 
 
 def test_classify_page_with_damaged_runs(damaged_runs, demo_raw):

@@ -43,7 +43,7 @@ def open_compare(*ids):
 
 def every_message(at) -> str:
     return " ".join(texts(kind) for kind in (at.warning, at.error, at.caption, at.info, at.markdown,
-                                                   at.subheader))
+                                                   at.header))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -221,7 +221,7 @@ def _fake_run(root, run_id, state, **status):
 def test_train_page_reattaches_to_a_queued_run(app_demo, empty_runs):
     _fake_run(empty_runs, "20990101-000000-model_1-beef", "queued", pid=os.getpid(), position=1)
     at = open_page("pages/train.py")
-    assert "20990101-000000-model_1-beef" in texts(at.subheader)
+    assert "20990101-000000-model_1-beef" in texts(at.header)
     assert i18n.t("train.queued", position=1) in texts(at.info)
     cancel = next(b for b in at.button if b.label == i18n.t("train.cancel"))
     cancel.click().run()
@@ -238,7 +238,7 @@ def test_a_double_click_on_start_queues_one_run_and_follows_it(app_demo, empty_r
     queued = [r for r in runs.list_runs(empty_runs) if r.state == "queued"]
     assert len(queued) == 1 and at.session_state["train_run"] == str(queued[0].path)
     assert at.query_params["run"] == queued[0].run_id
-    assert queued[0].run_id in texts(at.subheader)
+    assert queued[0].run_id in texts(at.header)
 
 
 def test_train_page_shows_failed_and_interrupted_runs(app_demo, empty_runs):

@@ -54,7 +54,7 @@ def test_only_the_owner_or_the_instructor_can_cancel(app_demo, roots):
     assert i18n.t("who.not_yours", owner="ana") in texts(ben.caption)
     ana = open_as("pages/train.py", {"user": "ana"})  # a reload: the name comes back from the URL
     assert ana.sidebar.text_input[0].value == "ana"
-    assert run_dir.name in texts(ana.subheader)
+    assert run_dir.name in texts(ana.header)
     next(b for b in ana.button if b.label == i18n.t("train.cancel")).click().run()
     assert runs.current_state(run_dir) == "cancelled"  # a waiting run stops at once
     assert i18n.t("train.cancel") not in labels(open_as("pages/train.py", {"user": "ben", "run": busy.name}))
@@ -112,7 +112,7 @@ def test_queue_timeline_and_per_owner_cap_message(app_demo, roots, monkeypatch):
                      pid=os.getpid(), started=time.time())
     waiting = owned_run(roots / "runs", "20990101-000004-model_1-wait", "ana", waiting=True, pid=None)
     at = open_as("pages/train.py", {"user": "ana"})
-    assert i18n.t("queue.title") in texts(at.subheader)
+    assert i18n.t("queue.title") in texts(at.header)
     assert len(at.get("plotly_chart")) >= 1
     queue = at.dataframe[-1].value
     assert list(queue[i18n.t("queue.col.owner")]) == ["ben", "ana"]

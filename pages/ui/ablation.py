@@ -103,8 +103,8 @@ def overlaid(infos):
     series = [(label, runs.read_progress(info.path), info.metrics) for label, info in zip(labels, infos)]
     if any(progress or rows for _, progress, rows in series):
         left, right = st.columns(2)
-        left.plotly_chart(live_charts.live_curves(series, "accuracy"), key="ablation-acc")
-        right.plotly_chart(live_charts.live_curves(series, "loss"), key="ablation-loss")
+        left.plotly_chart(live_charts.live_curves(series, "accuracy"), key="ablation-acc", alt=t("alt.compare_accuracy"))
+        right.plotly_chart(live_charts.live_curves(series, "loss"), key="ablation-loss", alt=t("alt.compare_loss"))
 
 
 def section(config, on_queue=None):

@@ -27,7 +27,7 @@ def sizes(report):
 
     sizes_, dimensions = report.get("sizes") or {}, report.get("dimensions")
     if dimensions:
-        st.plotly_chart(charts.size_scatter(dimensions), key="dataset-sizes")
+        st.plotly_chart(charts.size_scatter(dimensions), key="dataset-sizes", alt=t("alt.image_sizes"))
     if sizes_:
         st.caption(t("dataset.sizes", w=sizes_["width"], h=sizes_["height"],
                      small=sizes_["smallest"], large=sizes_["largest"]))
@@ -53,7 +53,9 @@ def group_row(prepared, group):
     if shown:
         with widgets.shown_errors():
             st.image([widgets.square_thumbnail(str(p), THUMB, p.stat().st_mtime) for p, _ in shown], width=THUMB,
-                     caption=[f"{formatting.plain(p.name)} · {formatting.split_label(s) if s else '–'}" for p, s in shown])
+                     caption=[f"{formatting.plain(p.name)} · {formatting.split_label(s) if s else '–'}" for p, s in shown],
+                     alt=[t("alt.group_photo", file=p.name, split=formatting.split_label(s) if s else "–")
+                          for p, s in shown])
 
 
 def duplicate_groups(prepared, summary, report):
@@ -79,12 +81,12 @@ def duplicate_groups(prepared, summary, report):
 
 def section(prepared, summary):
     report = summary["health"]
-    st.subheader(t("dataset.health"))
+    st.header(t("dataset.health"))
     overview(report)
     st.caption(formatting_balance(report["imbalance"]))
     sizes(report)
     odd_files(report)
-    st.subheader(t("dataset.duplicates_title"))
+    st.header(t("dataset.duplicates_title"))
     duplicate_groups(prepared, summary, report)
 
 

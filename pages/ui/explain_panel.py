@@ -85,9 +85,10 @@ def photo_and_heat(result, opacity, class_name, width=DISPLAY_SIZE, short=False)
     """The photo and its overlay side by side, so the heat map never hides what it explains;
     `short` captions suit a grid of many photos."""
     left, right = st.columns(2)
-    left.image(result["image"], width=width, caption=t("why.photo"))
+    left.image(result["image"], width=width, caption=t("why.photo"), alt=t("alt.model_input"))
     heat = t("why.heat_short") if short else t("why.overlay", cls=i18n.class_label(class_name))
-    right.image(blended(result, opacity), width=width, caption=heat)
+    right.image(blended(result, opacity), width=width, caption=heat,
+                alt=t("alt.heat_map", cls=i18n.class_label(class_name)))
 
 
 def show_maps(result):

@@ -63,7 +63,8 @@ def section(model_name, layers):
     if st.session_state.get(LAYER_KEY) not in with_maps:
         st.session_state[LAYER_KEY] = with_maps[0] if with_maps else None
     st.plotly_chart(model_charts.layer_diagram(layers, st.session_state[LAYER_KEY]), key=DIAGRAM_KEY,
-                    on_select="rerun", selection_mode="points")
+                    on_select="rerun", selection_mode="points",
+                    alt=t("alt.layer_diagram", model=i18n.model_title(model_name)))
     st.caption(t("models.diagram_text"))
     run = best_run_of(model_name)
     if run is None or not with_maps:
@@ -76,7 +77,7 @@ def section(model_name, layers):
         st.info(t("models.no_sample"))
         return
     cls = left.radio(t("models.sample"), list(photos), key=SAMPLE_KEY, format_func=i18n.class_label)
-    left.image(str(photos[cls]), width=160)
+    left.image(str(photos[cls]), width=160, alt=t("alt.layer_sample", cls=i18n.class_label(cls)))
     with right, explain_panel.shown_failures():
         version = explain_panel.model_version(run.path)
         names = run_layer_names(str(run.path), version)

@@ -41,5 +41,5 @@ def section():
     if not levers:
         return
     with st.expander(t("levers.expander")):
-        st.plotly_chart(figure(levers), key="lever-chart")
+        st.plotly_chart(figure(levers), key="lever-chart", alt=t("alt.levers"))
         st.caption(t("levers.caption", n=levers[0]["n"], folds=levers[0]["folds"]))

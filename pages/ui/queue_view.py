@@ -63,7 +63,7 @@ def section():
     rows = timeline.plan(all_runs, now)
     if not rows:
         return
-    st.subheader(t("queue.title"))
+    st.header(t("queue.title"))
     st.caption(t("queue.intro", slots=settings.max_concurrent_trainings(), cap=settings.max_runs_per_owner()))
-    st.plotly_chart(timeline_figure(rows, now), key="queue-timeline")
+    st.plotly_chart(timeline_figure(rows, now), key="queue-timeline", alt=t("alt.queue"))
     st.dataframe(table(rows, now), hide_index=True)

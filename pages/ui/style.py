@@ -1,6 +1,7 @@
 """The little CSS the dashboard adds to Streamlit's: labels wrap instead of being cut off with an
 ellipsis, Korean breaks between words (word-break: keep-all), never inside one ("테스/트"), and the
-sidebar's projector switch makes all text larger for the back row of a bright room."""
+sidebar's projector switch makes all text larger for the back row of a bright room, and whatever has
+the keyboard's focus wears a ring that a projector shows."""
 
 import streamlit as st
 
@@ -30,12 +31,20 @@ html { font-size: 22px !important; }
 .js-plotly-plot .main-svg text { font-size: 15px !important; }
 .js-plotly-plot .main-svg .gtitle { font-size: 20px !important; }
 """
+# Streamlit marks a focused select box by a 1 px border colour alone: a 3 px ring in the theme's
+# primary colour instead, on every control a keyboard reaches (WCAG 2.4.7, focus visible).
+FOCUS = """
+:focus-visible { outline: 3px solid {primary} !important; outline-offset: 2px !important; }
+[data-baseweb="select"] input:focus-visible { outline: none !important; }
+[data-baseweb="select"]:has(input:focus-visible) > div { outline: 3px solid {primary}; outline-offset: 2px; }
+"""
 PROJECTOR_KEY = "projector"
 PROJECTOR_URL_KEY = "projector_url"  # whether the URL said so on the last run
 
 
 def css(lang, projector=False) -> str:
-    return WRAP_LABELS + (KOREAN if lang == "ko" else "") + (PROJECTOR if projector else "")
+    focus = FOCUS.replace("{primary}", st.get_option("theme.primaryColor") or "#1f6feb")
+    return WRAP_LABELS + focus + (KOREAN if lang == "ko" else "") + (PROJECTOR if projector else "")
 
 
 def projector_sidebar() -> bool:
