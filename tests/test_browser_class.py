@@ -103,7 +103,7 @@ def test_lesson_link_opens_its_dataset_in_a_fresh_browser(classroom_server, brow
     url, _ = classroom_server
     tab = open_tab(browser, f"{url}/dataset?dataset=lesson-set&user=cho")
     # the Dataset page's heading names the active dataset
-    expect(tab.locator("h3").filter(has_text=EN["dataset.active"].format(name="lesson-set"))).to_be_visible()
+    expect(tab.locator("h2").filter(has_text=EN["dataset.active"].format(name="lesson-set"))).to_be_visible()
     assert "dataset=lesson-set" in tab.url
 
 
