@@ -86,3 +86,27 @@ def test_no_augmentation_leaves_images_unchanged():
     image = _photo()
     assert np.array_equal(augment.preview(image, off, count=2)[1], image)
     assert augment.describe_layers(off) == []
+
+
+
+def test_mixup_blends_each_photo_and_its_label_with_one_partner_reproducibly():
+    import tensorflow as tf
+
+    from weather_core.models import pipeline
+
+    images = tf.random.stateless_uniform((8, 4, 4, 3), seed=(1, 2))
+    labels = tf.one_hot([0, 1, 2, 3, 0, 1, 2, 3], 4)
+    weights, partner = tf.constant([1.0, 0.0, 0.5, 0.25, 0.9, 0.1, 0.3, 0.7]), tf.constant([1, 0, 3, 2, 5, 4, 7, 6])
+    blended, mixed = pipeline.blend(images, labels, weights, partner)
+    x, y = images.numpy(), labels.numpy()
+    for i, (w, j) in enumerate(zip(weights.numpy(), partner.numpy())):
+        np.testing.assert_allclose(blended[i], w * x[i] + (1 - w) * x[j], atol=1e-6)
+        np.testing.assert_allclose(mixed[i], w * y[i] + (1 - w) * y[j], atol=1e-6)
+
+    first = pipeline.mixup_batches(0.4, seed=7)(images, labels)
+    again = pipeline.mixup_batches(0.4, seed=7)(images, labels)
+    other = pipeline.mixup_batches(0.4, seed=8)(images, labels)
+    np.testing.assert_array_equal(first[0].numpy(), again[0].numpy())  # the seed fixes the draws
+    assert not np.array_equal(first[0].numpy(), other[0].numpy())
+    np.testing.assert_allclose(first[1].numpy().sum(axis=1), 1, atol=1e-6)
+    assert ((first[1].numpy() > 1e-6).sum(axis=1) <= 2).all()  # each label: at most two classes

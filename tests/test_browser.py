@@ -390,6 +390,11 @@ def test_korean_pages(page, server, photos, name):
         expect(page.locator('[data-testid="stPlotlyChart"]').first).to_be_visible(timeout=TF_TIMEOUT)
         settle(page)
         explain_first_photo(page, KO)
+        page.locator('[data-testid="stCheckbox"]').filter(has_text=KO["classify.camera_on"]).click()
+        take_camera_photo(page)
+        expect(page.get_by_text(re.compile(rf"{re.escape(KO['classify.camera_name'])}: ")).first).to_be_visible(
+            timeout=TF_TIMEOUT)
+        settle(page)
     screenshot(page, name, lang="ko")
     assert_no_english_class(page, name)
 

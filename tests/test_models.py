@@ -119,3 +119,25 @@ def test_old_seed_names_still_load_as_the_report_versions():
     assert models.canonical("model_2_seed") == "model_2_report"
     assert models.canonical("model_3_seed") == "model_3_report"
     assert models.build("model_3_seed", 64).name == "model_3_report"
+
+
+def test_sky_net_colour_joins_the_photos_colour_statistics_to_sky_nets_features():
+    colour, plain = models.build("sky_net_colour", 96), models.build("sky_net", 96)
+    # the same convolutions, plus the colour statistics' BatchNorm (4 x 12) and 12 more output weights
+    assert colour.count_params() - plain.count_params() == 4 * 12 + 12 * 4
+    crop = next(layer for layer in colour.layers if type(layer).__name__ == "Cropping2D")
+    assert crop.output.shape[1:] == (96 // 3, 96, 3)  # the top third: the sky
+
+
+def test_grad_cam_and_feature_maps_work_on_a_branched_model():
+    from weather_core.use import explain
+
+    model = models.build("sky_net_colour", 64)
+    photo = (np.random.default_rng(0).random((64, 64, 3)) * 255).astype(np.uint8)
+    cam, index = explain.grad_cam(model, photo)
+    assert cam.shape == (64, 64) and 0 <= cam.min() <= cam.max() <= 1 and 0 <= index < 4
+    run, name = explain._logits_model(model, None)
+    assert name == explain.conv_layer_names(model)[-1]
+    _, logits = run(photo[None].astype(np.float32) / 255)
+    probabilities = model(photo[None].astype(np.float32) / 255, training=False)
+    np.testing.assert_allclose(np.exp(logits) / np.exp(logits).sum(), probabilities, rtol=1e-4, atol=1e-6)

@@ -132,7 +132,8 @@ def test_failed_save_keeps_the_previous_model(tiny_run, tmp_path, monkeypatch):
 
 
 def test_bad_configs_are_refused_before_anything_runs(demo_prepared, tmp_path):
-    for bad in (dict(epochs=0), dict(image_size=8), dict(model="model_9"), dict(learning_rate=5)):
+    for bad in (dict(epochs=0), dict(image_size=8), dict(model="model_9"), dict(learning_rate=5),
+                dict(mixup=-0.1), dict(mixup=2.0)):
         with pytest.raises(ValueError):
             training.create_run(TrainConfig(data=str(demo_prepared), **{**TINY, **bad}), tmp_path)
     with pytest.raises(ValueError):

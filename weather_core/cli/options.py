@@ -35,6 +35,8 @@ def add_train_options(parser):
     parser.add_argument("--jitter", type=float, help="brightness and contrast jitter with --crop, +-")
     _on_off(parser, "ema", "score and keep a moving average of the weights")
     _on_off(parser, "tta", "test-time flip: average each photo's and its mirror's prediction")
+    parser.add_argument("--mixup", type=float, help="mixup: blend pairs of training photos and their labels, "
+                        "weights drawn from Beta(a, a) (0 = off, 0.2 is usual)")
     parser.add_argument("--early-stopping", type=int, default=0, metavar="PATIENCE")
     parser.add_argument("--seed", type=int, default=123)
     parser.add_argument("--no-mixed-precision", dest="mixed_precision", action="store_false",
@@ -58,7 +60,8 @@ def config_from(args):
                        learning_rate=args.lr, lr_schedule=args.lr_schedule,
                        warmup_epochs=args.warmup_epochs, label_smoothing=args.label_smoothing,
                        reduce_lr=args.reduce_lr, augment=args.augment, flip=args.flip,
-                       crop=args.crop, jitter=args.jitter, ema=args.ema, tta=args.tta)
+                       crop=args.crop, jitter=args.jitter, ema=args.ema, tta=args.tta,
+                       mixup=args.mixup)
     return TrainConfig(data=args.data, early_stopping=args.early_stopping, seed=args.seed,
                        mixed_precision=args.mixed_precision, **settings)
 

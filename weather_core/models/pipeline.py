@@ -36,8 +36,9 @@ def load_split(folder, image_size, class_names=CLASSES, cache=None, keep=()) -> 
 
 
 def make_dataset(split: SplitFiles, image_size, batch_size, num_classes, shuffle=False, seed=0,
-                 augmenter=None):
-    """Batches of (images in 0..1, one-hot labels). Only file names are held in memory."""
+                 augmenter=None, mixup=0.0):
+    """Batches of (images in 0..1, one-hot labels). Only file names are held in memory. `mixup` > 0
+    blends each batch with a shuffled copy of itself (weights from Beta(mixup, mixup))."""
     import tensorflow as tf
 
     autotune = tf.data.AUTOTUNE
@@ -56,7 +57,35 @@ def make_dataset(split: SplitFiles, image_size, batch_size, num_classes, shuffle
         # take their draws in whatever order the threads run, so a seed would not fix the flips.
         ds = ds.map(lambda x, y: (augmenter(x, training=True), y))
     ds = ds.map(lambda x, y: (x / 255.0, y), num_parallel_calls=autotune)
+    if mixup > 0:
+        ds = ds.map(mixup_batches(mixup, seed))  # one call at a time, as above: the seed fixes the draws
     return ds.prefetch(autotune)
+
+
+def mixup_batches(alpha, seed):
+    """mixup (Zhang et al. 2018) for a batch: each photo blended with a partner from its batch, the
+    weight drawn from Beta(alpha, alpha) (as a ratio of two Gamma draws)."""
+    import tensorflow as tf
+
+    generator = tf.random.Generator.from_seed(seed)
+
+    def mix(images, labels):
+        n = tf.shape(images)[0]
+        partner = tf.argsort(generator.uniform((n,)))  # a random permutation of the batch
+        g1, g2 = (tf.random.stateless_gamma((n,), seed=generator.make_seeds(1)[:, 0], alpha=alpha)
+                  for _ in range(2))
+        return blend(images, labels, g1 / (g1 + g2 + 1e-12), partner)
+
+    return mix
+
+
+def blend(images, labels, weights, partner):
+    """Photo i becomes weights[i] * photo i + (1 - weights[i]) * photo partner[i]; labels alike."""
+    import tensorflow as tf
+
+    w = tf.cast(weights, images.dtype)
+    mixed_images = w[:, None, None, None] * images + (1 - w[:, None, None, None]) * tf.gather(images, partner)
+    return mixed_images, w[:, None] * labels + (1 - w[:, None]) * tf.gather(labels, partner)
 
 
 def to_model_input(images_uint8):

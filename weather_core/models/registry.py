@@ -108,6 +108,18 @@ def model_3_report(image_size=DEFAULT_IMAGE_SIZE, num_classes=4):
     return _model_3(image_size, num_classes, 0.99, "model_3_report")
 
 
+def _sky_net_features(layers):
+    """sky_net's layers from the photo to its 256 pooled features."""
+    stack = [layers.Conv2D(32, 3, strides=2, padding="same", use_bias=False),
+             layers.BatchNormalization(momentum=0.9), layers.Activation("relu")]
+    for filters, repeats in ((64, 1), (128, 2), (256, 2)):
+        for _ in range(repeats):
+            stack += [layers.SeparableConv2D(filters, 3, padding="same", use_bias=False),
+                      layers.BatchNormalization(momentum=0.9), layers.Activation("relu")]
+        stack.append(layers.MaxPooling2D())
+    return stack + [layers.GlobalAveragePooling2D()]
+
+
 def sky_net(image_size=DEFAULT_IMAGE_SIZE, num_classes=4):
     """Not in the report: a small depthwise-separable CNN for CPUs. A strided first convolution
     halves the photo at once, each separable convolution (a 3x3 filter per channel, then a 1x1 mix)
@@ -115,20 +127,26 @@ def sky_net(image_size=DEFAULT_IMAGE_SIZE, num_classes=4):
     dense layer: ~0.1 M parameters, a sixth of Model 3's arithmetic at 1.5x the pixels."""
     keras = _keras()
     layers = keras.layers
-    model = keras.Sequential([keras.Input((image_size, image_size, 3))], name="sky_net")
-    model.add(layers.Conv2D(32, 3, strides=2, padding="same", use_bias=False))
-    model.add(layers.BatchNormalization(momentum=0.9))
-    model.add(layers.Activation("relu"))
-    for filters, repeats in ((64, 1), (128, 2), (256, 2)):
-        for _ in range(repeats):
-            model.add(layers.SeparableConv2D(filters, 3, padding="same", use_bias=False))
-            model.add(layers.BatchNormalization(momentum=0.9))
-            model.add(layers.Activation("relu"))
-        model.add(layers.MaxPooling2D())
-    model.add(layers.GlobalAveragePooling2D())
-    model.add(layers.Dropout(0.3))
-    model.add(_output(num_classes, "softmax"))
-    return model
+    return keras.Sequential([keras.Input((image_size, image_size, 3)), *_sky_net_features(layers),
+                             layers.Dropout(0.3), _output(num_classes, "softmax")], name="sky_net")
+
+
+def sky_net_colour(image_size=DEFAULT_IMAGE_SIZE, num_classes=4):
+    """sky_net with the photo's colour statistics joined to its head: each channel's mean and mean
+    square over the whole photo and over its top third (the sky), 12 numbers that tell a sunrise's
+    orange and a clear sky's blue apart whatever the network's filters found."""
+    keras = _keras()
+    layers = keras.layers
+    photo = keras.Input((image_size, image_size, 3))
+    features = photo
+    for layer in _sky_net_features(layers):
+        features = layer(features)
+    sky = layers.Cropping2D(((0, image_size - image_size // 3), (0, 0)))(photo)
+    moments = [layers.GlobalAveragePooling2D()(x)
+               for x in (photo, layers.Multiply()([photo, photo]), sky, layers.Multiply()([sky, sky]))]
+    colours = layers.BatchNormalization(momentum=0.9)(layers.Concatenate()(moments))
+    joined = layers.Dropout(0.3)(layers.Concatenate()([features, colours]))
+    return keras.Model(photo, _output(num_classes, "softmax")(joined), name="sky_net_colour")
 
 
 @dataclass(frozen=True)
@@ -152,6 +170,8 @@ MODELS = {
     "model_3_report": ModelInfo(model_3_report, "Model 3 with Keras' default BatchNorm momentum",
                                 *report.PARAMS["model_3_report"], report.RESULTS["model_3_report"]),
     "sky_net": ModelInfo(sky_net, "Sky net: small separable CNN (not in the report)", None, None, None),
+    "sky_net_colour": ModelInfo(sky_net_colour, "Sky net with colour statistics (not in the report)",
+                                None, None, None),
 }
 
 

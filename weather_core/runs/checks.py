@@ -8,7 +8,7 @@ TEXT, WHOLE, NUMBER, FLAG, TEXTS, TABLE = "a text", "a whole number", "a number"
 CONFIG_KINDS = {
     "model": TEXT, "data": TEXT, "recipe": TEXT, "lr_schedule": TEXT,
     "image_size": WHOLE, "epochs": WHOLE, "batch_size": WHOLE, "seed": WHOLE, "early_stopping": WHOLE,
-    "warmup_epochs": WHOLE, "learning_rate": NUMBER, "label_smoothing": NUMBER, "jitter": NUMBER,
+    "warmup_epochs": WHOLE, "learning_rate": NUMBER, "label_smoothing": NUMBER, "jitter": NUMBER, "mixup": NUMBER,
     "augment": FLAG, "reduce_lr": FLAG, "flip": FLAG, "crop": FLAG, "ema": FLAG, "tta": FLAG,
     "mixed_precision": FLAG,
     "class_names": TEXTS, "callbacks": TEXTS, "split": TABLE, "device": TABLE, "packages": TABLE,

@@ -36,6 +36,7 @@ class TrainConfig:
     jitter: float = DEFAULTS["jitter"]  # brightness and contrast jitter with the crops, at most +-
     ema: bool = DEFAULTS["ema"]  # score and save an exponential moving average of the weights
     tta: bool = DEFAULTS["tta"]  # test-time flip: average each photo's and its mirror's prediction
+    mixup: float = DEFAULTS["mixup"]  # mixup's Beta(a, a) for blending pairs of training photos; 0 = off
     recipe: str = recipes.DEFAULT_RECIPE  # the recipe these settings started from
 
     def validate(self):
@@ -54,7 +55,8 @@ class TrainConfig:
                     "ReduceLROnPlateau needs the constant learning-rate schedule, not cosine"),
                    (0 <= self.warmup_epochs <= 100, "warm-up epochs must be 0..100"),
                    (0 <= self.label_smoothing < 1, "label smoothing must be 0..1"),
-                   (0 <= self.jitter <= 0.5, "brightness and contrast jitter must be 0..0.5")]
+                   (0 <= self.jitter <= 0.5, "brightness and contrast jitter must be 0..0.5"),
+                   (0 <= self.mixup <= 1, "mixup must be 0..1")]
         for ok, message in checks:
             if not ok:
                 raise ValueError(message)

@@ -43,6 +43,14 @@ def _logits_model(model, layer_name):
     name = checked_layer(model, layer_name, -1)
     cut = [layer.name for layer in model.layers].index(name)
     head = model.layers[-1]
+    if not isinstance(model, keras.Sequential):  # branches (sky_net_colour): one graph, two outputs
+        inner = keras.Model(model.inputs, [model.get_layer(name).output, head.input])
+
+        def run_graph(x):
+            maps, features = inner(x, training=False)
+            return maps, keras.ops.matmul(features, head.kernel) + head.bias
+
+        return run_graph, name
 
     def run(x):
         for layer in model.layers[: cut + 1]:
@@ -123,15 +131,20 @@ def layer_maps(run_dir, source, layer_name=None, limit=16):
     """{"maps": the first `limit` channels of a layer's output (one with width and height), each
     scaled to 0..255; "layer": its name; "silent": per channel, True when it is 0 everywhere
     (a ReLU whose input was negative all over the photo: scaling would show it as a black tile)}."""
+    import keras
+
     model = inference.load_model(run_dir)
     _, size = inference.run_classes(run_dir)
     name = checked_layer(model, layer_name, 0, any_layer=True)
     maps = to_model_input(decode(source, size)[None])
     with inference.MODEL_LOCK:
-        for layer in model.layers:
-            maps = layer(maps, training=False)
-            if layer.name == name:
-                break
+        if isinstance(model, keras.Sequential):
+            for layer in model.layers:
+                maps = layer(maps, training=False)
+                if layer.name == name:
+                    break
+        else:  # branches: the layer's output as a graph of its own
+            maps = keras.Model(model.inputs, model.get_layer(name).output)(maps, training=False)
     maps = np.asarray(maps, dtype="float32")[0]
     if maps.ndim != 3:
         raise ValueError(f"layer {name} has no feature maps (its output is flat: {maps.shape})")
