@@ -71,11 +71,18 @@ def final_table(chosen, labels):
 
 
 def differences(chosen, labels):
-    """Only the config keys whose values are not the same in every chosen run."""
+    """Only the config keys whose values are not the same in every chosen run; the dataset first
+    when the runs trained on different ones (their scores then measure different test photos)."""
+    from pages.ui import session
+
     differing = comparison.differing_settings([r.config for r in chosen])
+    datasets = [session.dataset_label(r.config.get("data") or "–") for r in chosen]
+    if len(set(datasets)) > 1:
+        differing = ["dataset", *differing]
     return differing, [{t("compare.col.name"): label,
-                        **{setting_name(k): setting_value(r.config.get(k)) for k in differing}}
-                       for r, label in zip(chosen, labels)]
+                        **{setting_name(k): dataset if k == "dataset" else setting_value(r.config.get(k))
+                           for k in differing}}
+                       for r, label, dataset in zip(chosen, labels, datasets)]
 
 
 def reported_scores(chosen):
@@ -101,7 +108,11 @@ def overlay(chosen, labels):
     tested = [(label, r.test_accuracy, r.status.get("test_n")) for r, label in zip(chosen, labels)]
     st.plotly_chart(compare_charts.test_bars(tested, [(name, value) for name, _, value in scores]),
                     key="compare-test", alt=t("alt.compare_test"))
-    st.caption(t("compare.test_note"))
+    counts = sorted({n for _, _, n in tested if isinstance(n, int) and n > 0})
+    if counts:
+        st.caption(t("compare.test_note", n=formatting.plain(" / ".join(map(str, counts))),
+                     point=100 / counts[0]))
+    st.caption(t("compare.stars"))
 
 
 def show(chosen):

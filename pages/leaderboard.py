@@ -36,6 +36,7 @@ def rows(board, me, links=True):
     return [{t("leaderboard.col.rank"): row["rank"],
              t("leaderboard.col.owner"): text(row["owner"] or "–") + (" ★" if me and row["owner"] == me else ""),
              t("leaderboard.col.recipe"): recipe(row, text), t("leaderboard.col.model"): text(row["model"]),
+             t("leaderboard.col.dataset"): text(session.dataset_label(row["dataset"]) if row["dataset"] else "–"),
              t("leaderboard.col.test"): score(row),
              t("leaderboard.col.tied"): "≈ 1" if row["tied"] else "",
              t("leaderboard.col.time"): formatting.duration(row["seconds"]),

@@ -15,26 +15,33 @@ RUN_KEY = "train_run"
 def start(config):
     from weather_core import jobs, runs
 
-    busy = [r for r in runs.list_runs() if r.state in runs.ACTIVE]
+    busy = {r.run_id for r in runs.list_runs() if r.state in runs.ACTIVE}
     with widgets.shown_errors():
         run_dir = jobs.start_in_background(config, owner=identity.current_user(),
                                            instructor=identity.is_instructor())
         st.session_state[RUN_KEY] = str(run_dir)
         st.query_params["run"] = run_dir.name
-        if busy:
+        # A second click returns the run already queued: it is the student's own, not "another".
+        if busy and run_dir.name not in busy:
             st.info(t("train.will_queue", n=len(busy)))
 
 
 def runs_to_show():
     """This session's run (or the URL's ?run=); else this user's active or interrupted runs, oldest
-    first: a reload or a server restart never hides a run. Everyone's queue is the timeline below."""
+    first; else this named user's latest run, finished or not: a reload, a page switch or a server
+    restart never hides a student's run. Everyone's queue is the timeline below."""
     from weather_core import runs
 
     chosen = st.session_state.get(RUN_KEY) or run_actions.linked_run()
     if chosen and (Path(chosen) / "config.json").exists():
         return [Path(chosen)]
-    waiting = [r for r in runs.list_runs() if r.state in (*runs.ACTIVE, "interrupted")]
-    return [r.path for r in reversed(run_actions.mine(waiting))]
+    every = runs.list_runs()  # newest first
+    waiting = [r for r in every if r.state in (*runs.ACTIVE, "interrupted")]
+    if run_actions.mine(waiting):
+        return [r.path for r in reversed(run_actions.mine(waiting))]
+    me = identity.current_user()
+    latest = next((r for r in every if me and r.owner == me), None)
+    return [latest.path] if latest else []
 
 
 def progress(info):
@@ -48,7 +55,7 @@ def progress(info):
     if not isinstance(left, (int, float)):
         left = estimate.remaining_seconds(status, info.metrics, time.time())
     st.progress(estimate.fraction_done(status), text=t(
-        "train.progress", phase=t(f"train.phase_{phase}"), epoch=status.get("epoch") or 1,
+        "train.progress", phase=t(f"train.phase_{phase}"), epoch=min(status.get("epoch") or 1, status["epochs"] or 1),
         epochs=status["epochs"], batch=status.get("batch", 0), steps=status.get("steps", "?"),
         eta=formatting.duration(left) if left is not None else "…"))
 
@@ -100,8 +107,8 @@ def results(info):
     cols[2].metric(t("train.time"), formatting.duration(info.training_seconds))
     if info.test_accuracy is None and info.state == "finished":
         st.warning(t("train.no_test"))
-    else:
-        st.caption(t("train.honest"))
+    elif info.test_accuracy is not None:  # the explanation follows what this run really did
+        st.caption(t("train.honest_reduce_lr" if info.config.get("reduce_lr") else "train.honest"))
     curves([info])
     report, _ = runs.read_evaluation(info.path)
     if report is not None:
@@ -120,6 +127,9 @@ def show_run(run_dir):
     info = runs.load_run(run_dir)
     st.header(t("train.run", run=formatting.plain(info.run_id),
                    model=formatting.plain(info.config.get("model", "?"))))
+    data = info.config.get("data")
+    if isinstance(data, str) and data:
+        st.caption(t("train.run_dataset", name=formatting.plain(session.dataset_label(data))))
     run_actions.owner_note(info)
     if info.state in runs.ACTIVE:
         live(str(run_dir))
@@ -132,6 +142,7 @@ st.markdown(t("train.intro"))
 prepared, summary = session.load_active_summary()
 if summary:
     with st.container(border=True):
+        st.caption(t("train.on_dataset", name=formatting.plain(session.dataset_label(prepared))))
         config = train_form.choose_config(prepared)
         if config is not None:
             train_form.show_estimate(config, summary)

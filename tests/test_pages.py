@@ -18,7 +18,7 @@ from pages.ui import i18n, nav, session
 from weather_core.training import estimate
 from weather_core import jobs, runs, settings
 from weather_core.models import report
-from support import assert_clean, open_page, shown, texts
+from support import assert_clean, copy_run, open_page, shown, texts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -239,6 +239,23 @@ def test_a_double_click_on_start_queues_one_run_and_follows_it(app_demo, empty_r
     assert len(queued) == 1 and at.session_state["train_run"] == str(queued[0].path)
     assert at.query_params["run"] == queued[0].run_id
     assert queued[0].run_id in texts(at.header)
+    # the second click returned the student's own queued run: nothing calls it "another training"
+    assert i18n.t("train.will_queue", n=2) not in texts(at.info)
+
+
+def test_train_page_finds_a_students_finished_run_after_a_reload(app_demo, empty_runs):
+    """No session state, no ?run= (a reload, then a page switch): the named student's latest run,
+    finished, with its results; never a classmate's, never anything for a nameless tab."""
+    for run_id, owner in (("20990101-000001-model_1-mine", "ana"), ("20990101-000002-model_1-them", "ben")):
+        run_dir = _fake_run(empty_runs, run_id, "finished", pid=None, finished=time.time())
+        config = runs.read_json(run_dir / "config.json")
+        runs.write_json_atomic(run_dir / "config.json", {**config, "owner": owner})
+    at = open_page("pages/train.py", query={"user": "ana"})
+    assert i18n.t("train.on_dataset", name=i18n.t("sidebar.demo")) in texts(at.caption)  # the form's dataset
+    assert "20990101-000001-model_1-mine" in texts(at.header)
+    assert "20990101-000002-model_1-them" not in texts(at.header)
+    nameless = open_page("pages/train.py")
+    assert "model_1-" not in texts(nameless.header) and i18n.t("train.no_run") in texts(nameless.caption)
 
 
 def test_train_page_shows_failed_and_interrupted_runs(app_demo, empty_runs):
@@ -295,6 +312,32 @@ def test_compare_overlays_two_runs_and_their_differences(trained_run, empty_runs
     assert list(settings.columns) == ["name", "lr"]
     assert sorted(settings["lr"]) == sorted([lr, "0.01"])
     assert "91.25 %" in reported.to_string()
+    n = runs.read_json(first / "status.json")["test_n"]
+    note = i18n.t("compare.test_note", n=n, point=100 / n)  # the runs' own count of test photos
+    assert note in texts(at.caption) and i18n.t("compare.stars") in texts(at.caption)
+
+    # a run on another dataset: its scores measure other photos, so the dataset is named first
+    third = empty_runs / "run-c"
+    shutil.copytree(trained_run, third)
+    runs.write_json_atomic(third / "config.json", {**config, "data": str(empty_runs / "lesson-set")})
+    at = open_page("pages/compare.py", query={"runs": "run-a,run-c"})
+    _, settings, _ = frame_values(at)
+    assert list(settings.columns)[:2] == ["name", "dataset"] and "lesson-set" in list(settings["dataset"])
+
+
+def test_the_text_under_a_runs_scores_follows_its_settings_and_state(trained_run, empty_runs):
+    run_dir = copy_run(trained_run, empty_runs, "run-plain")
+    config = runs.read_json(run_dir / "config.json")
+    at = open_page("pages/train.py", train_run=str(run_dir))
+    assert i18n.t("train.honest") in texts(at.caption) and "ReduceLROnPlateau" not in texts(at.caption)
+    runs.write_json_atomic(run_dir / "config.json", {**config, "reduce_lr": True, "lr_schedule": "constant"})
+    at = open_page("pages/train.py", train_run=str(run_dir))
+    assert i18n.t("train.honest_reduce_lr") in texts(at.caption)
+    status = runs.read_json(run_dir / "status.json")
+    runs.write_json_atomic(run_dir / "status.json", {k: v for k, v in status.items() if not k.startswith("test_")}
+                           | {"state": "cancelled", "error": "cancelled by the user"})
+    at = open_page("pages/train.py", train_run=str(run_dir))
+    assert "optimistic" not in texts(at.caption)  # a cancelled run was never tested
 
 
 def test_classify_uploads_a_good_and_a_bad_photo(trained_run, app_demo):

@@ -153,8 +153,10 @@ def test_leaderboard_dot_plot_shows_error_bars_and_the_runs_tied_with_the_top(tr
     assert list(board[i18n.t("leaderboard.col.tied")])[:3] == ["", "≈ 1", ""]
     assert i18n.t("leaderboard.tied_note", n=1) in " ".join(c.value for c in at.caption)
     traces = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
-    assert sorted(trace["name"] for trace in traces) == ["best", "quick"]  # one trace per recipe
-    quick = next(trace for trace in traces if trace["name"] == "quick")
+    # one trace per recipe; these runs changed their recipe's settings (model_1, one epoch), and say so
+    custom = {name: i18n.t("leaderboard.custom_short", recipe=name) for name in ("best", "quick")}
+    assert sorted(trace["name"] for trace in traces) == sorted(custom.values())
+    quick = next(trace for trace in traces if trace["name"] == custom["quick"])
     assert quick["error_y"]["array"][0] > 0.016 and "star" in quick["marker"]["symbol"]
 
 
@@ -179,6 +181,7 @@ def test_leaderboard_ranks_one_dataset_names_custom_recipes_and_links_each_run(t
     config = runs.read_json(trained_run / "config.json")
     assert config["recipe"] == "quick" and recipe.startswith("custom (from quick: ")  # model_1, 1 epoch...
     assert "epochs" in recipe and "model" in recipe
+    assert set(board[i18n.t("leaderboard.col.dataset")]) == {"real\\-photos"}  # markdown-escaped
     assert any(b.proto.label == i18n.t("leaderboard.csv") for b in at.get("download_button"))
     # the link opens Errors on that run, not on the best one
     errors = open_as("pages/errors.py", {"user": "ana", "run": "20990103-000006-real-a"})

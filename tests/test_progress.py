@@ -15,6 +15,10 @@ def test_eta_during_the_first_epoch_uses_its_pace_and_validation_allowance():
     # 10 of 40 batches in 5 s: 20 s an epoch, +15 % validation, 3 epochs in all.
     assert seconds_left([], epochs=3, epoch=1, batch=10, steps=40, epoch_elapsed=5.0) == pytest.approx(64.0)
     assert seconds_left([], epochs=3, epoch=1, batch=0, steps=40, epoch_elapsed=5.0) is None
+    # the first batches also trace the model: no figure before MIN_ETA_BATCHES ("38 min" for 2 min)
+    assert seconds_left([], epochs=3, epoch=1, batch=2, steps=40, epoch_elapsed=9.0) is None
+    assert seconds_left([], epochs=3, epoch=1, batch=3, steps=40, epoch_elapsed=9.0) is not None
+    assert seconds_left([], epochs=1, epoch=1, batch=2, steps=2, epoch_elapsed=1.0) is not None  # a tiny epoch
 
 
 def test_eta_after_an_epoch_follows_the_measured_epochs():
@@ -74,11 +78,12 @@ def test_cancel_stops_at_the_next_batch_and_keeps_the_last_completed_epoch(demo_
 
 
 def test_live_status_carries_phase_batch_and_eta(demo_prepared, tmp_path, every_batch, monkeypatch):
-    statuses = []
+    statuses, every = [], []
     write = runs.write_status
 
     def recording(run_dir, state, **extra):
         result = write(run_dir, state, **extra)
+        every.append(result)
         if extra.get("phase") == "training" and extra.get("batch"):
             statuses.append(result)
         return result
@@ -86,6 +91,10 @@ def test_live_status_carries_phase_batch_and_eta(demo_prepared, tmp_path, every_
     monkeypatch.setattr(runs, "write_status", recording)
     training.train(TrainConfig(data=str(demo_prepared), **{**SMALL, "epochs": 2}), root=tmp_path)
     assert statuses and all(s["steps"] == 16 and 1 <= s["batch"] <= 16 for s in statuses)
-    assert all(isinstance(s["eta_seconds"], float) and s["eta_seconds"] >= 0 for s in statuses)
-    second_epoch = [s for s in statuses if s["epoch"] == 2]
-    assert second_epoch and second_epoch[-1]["eta_seconds"] < statuses[0]["eta_seconds"]
+    early = [s for s in statuses if s["epoch"] == 1 and s["batch"] < run_callback.MIN_ETA_BATCHES]
+    timed = [s for s in statuses if s not in early]
+    assert early and all(s["eta_seconds"] is None for s in early)  # no guess from the traced batch
+    assert all(isinstance(s["eta_seconds"], float) and s["eta_seconds"] >= 0 for s in timed)
+    second_epoch = [s for s in timed if s["epoch"] == 2]
+    assert second_epoch and second_epoch[-1]["eta_seconds"] < timed[0]["eta_seconds"]
+    assert max(s.get("epoch") or 0 for s in every) == 2  # never "epoch 3/2" at the end

@@ -14,9 +14,9 @@ def figure(board):
     """board: classroom.leaderboard rows. One trace per recipe; the top run starred, runs within
     one standard error of it drawn with a thick ring (and named so in their hover text)."""
     fig = go.Figure()
-    recipes = sorted({row["recipe"] or "–" for row in board})
+    recipes = sorted({legend_name(row) for row in board})
     for index, recipe in enumerate(recipes):
-        rows = [row for row in board if (row["recipe"] or "–") == recipe]
+        rows = [row for row in board if legend_name(row) == recipe]
         fig.add_trace(go.Scatter(
             x=[row["seconds"] for row in rows], y=[row["test_accuracy"] for row in rows],
             mode="markers", name=recipe,
@@ -31,6 +31,14 @@ def figure(board):
     fig.update_xaxes(title=t("leaderboard.time_axis"), rangemode="tozero")
     fig.update_yaxes(title=t("leaderboard.col.test"), tickformat=".0%")
     return fig
+
+
+def legend_name(row) -> str:
+    """The recipe, or "custom (from quick)" when the run changed its settings: never one label
+    over runs that trained differently."""
+    if not row["recipe"]:
+        return "–"
+    return t("leaderboard.custom_short", recipe=row["recipe"]) if row["custom"] else row["recipe"]
 
 
 def hover(row) -> str:

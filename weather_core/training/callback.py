@@ -15,12 +15,16 @@ class TrainingCancelled(Exception):
     """Raised from the callback when a cancel is requested: fit stops at the next batch."""
 
 
+MIN_ETA_BATCHES = 3
+
+
 def seconds_left(epoch_seconds, epochs, epoch, batch, steps, epoch_elapsed):
     """Time left of a training, from what this run measured so far.
 
     After the first epoch: the mean epoch duration (validation included) times what is left. During
-    the first: this epoch's pace per batch, with validation guessed at 15 % of an epoch."""
-    if batch <= 0 and not epoch_seconds:
+    the first: this epoch's pace per batch, with validation guessed at 15 % of an epoch, once
+    MIN_ETA_BATCHES are done (the first batch also traces the model: alone it overstates 10-20x)."""
+    if not epoch_seconds and batch < min(MIN_ETA_BATCHES, steps):
         return None
     if epoch_seconds:
         per_epoch = sum(epoch_seconds) / len(epoch_seconds)
@@ -49,7 +53,8 @@ def callback_class():
             elapsed = time.time() - self.epoch_start
             left = seconds_left(self.epoch_seconds, self.epochs, self.epoch + 1, self.batch,
                                 self.steps, elapsed)
-            runs.write_status(self.run_dir, "running", phase=phase, epoch=self.epoch + 1,
+            # after the last epoch's end self.epoch == epochs: the counter stops at the total
+            runs.write_status(self.run_dir, "running", phase=phase, epoch=min(self.epoch + 1, self.epochs),
                               epochs=self.epochs, batch=self.batch, steps=self.steps,
                               eta_seconds=None if left is None else round(left, 1), **extra)
 
