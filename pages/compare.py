@@ -27,9 +27,15 @@ def mine_first(all_runs):
 
 
 def pick(all_runs):
-    labels = {formatting.run_label(r): r for r in mine_first(all_runs)}
-    with_metrics = [label for label, r in labels.items() if r.metrics]
-    chosen = st.multiselect(t("compare.pick"), list(labels), default=linked(all_runs) or with_metrics[:2])
+    """The runs to compare: only runs with at least one epoch (a run cancelled in the queue has
+    no curve, no bar and no score to show), the URL's first, else the two newest."""
+    labels = {formatting.run_label(r): r for r in mine_first(all_runs) if r.metrics}
+    asked = linked(all_runs)
+    untrained = [label for label in asked if label not in labels]
+    if untrained:
+        st.caption(t("compare.untrained", runs=formatting.plain(", ".join(untrained), 300)))
+    wanted = [label for label in asked if label in labels]
+    chosen = st.multiselect(t("compare.pick"), list(labels), default=wanted or list(labels)[:2])
     return [labels[label] for label in chosen]
 
 

@@ -324,6 +324,15 @@ def test_compare_overlays_two_runs_and_their_differences(trained_run, empty_runs
     _, settings, _ = frame_values(at)
     assert list(settings.columns)[:2] == ["name", "dataset"] and "lesson-set" in list(settings["dataset"])
 
+    # a run cancelled in the queue never trained: a link naming it compares the others and says so
+    queued = empty_runs / "run-d"
+    shutil.copytree(trained_run, queued)
+    (queued / "metrics.jsonl").unlink()
+    runs.write_status(queued, "cancelled", pid=None)
+    at = open_page("pages/compare.py", query={"runs": "run-a,run-d"})
+    final = frame_values(at)[0]
+    assert list(final["run"]) == ["run-a"] and "run-d" in texts(at.caption)
+
 
 def test_the_text_under_a_runs_scores_follows_its_settings_and_state(trained_run, empty_runs):
     run_dir = copy_run(trained_run, empty_runs, "run-plain")

@@ -116,6 +116,9 @@ def test_queue_timeline_and_per_owner_cap_message(app_demo, roots, monkeypatch):
     assert len(at.get("plotly_chart")) >= 1
     queue = at.dataframe[-1].value
     assert list(queue[i18n.t("queue.col.owner")]) == ["ben", "ana"]
+    # how long the class waits: one run waiting, the queue clear when the last finish is due
+    wait = next(m.value for m in at.markdown if m.value.startswith(i18n.t("queue.wait", n=1, clear="").split("{")[0][:12]))
+    assert list(queue[i18n.t("queue.col.finishes")])[-1] in wait
     at.button[0].click().run()  # Start: ana already has a run waiting, the cap is 1
     assert "ana already has 1 trainings queued or running" in texts(at.error)
     for run_dir in (busy, waiting):

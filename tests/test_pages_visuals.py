@@ -97,7 +97,8 @@ def test_models_page_without_a_run_says_so(empty_runs):
 
 
 def test_a_silent_feature_map_is_marked(tiny_trained_run, demo_raw, tmp_path):
-    """A filter whose bias is hugely negative outputs 0 everywhere after its ReLU."""
+    """A filter whose bias is hugely negative outputs 0 everywhere after its ReLU; one whose output
+    is a ten-thousandth of the others' is black beside them, and silent too."""
     import keras
 
     from weather_core.use import explain, inference
@@ -107,12 +108,14 @@ def test_a_silent_feature_map_is_marked(tiny_trained_run, demo_raw, tmp_path):
     conv = next(layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D))
     kernel, bias = conv.get_weights()
     bias[0] = -1e4
+    kernel[..., 1], bias[1] = kernel[..., 1] * 1e-4, abs(bias[1]) * 1e-4 + 1e-6
     conv.set_weights([kernel, bias])
     model.save(inference.model_path(run_dir))
     first_conv = explain.conv_layer_names(inference.load_model(run_dir))[0]  # loaded as float32: renamed
     result = explain.layer_maps(run_dir, demo_raw / "rain1.jpg", layer_name=first_conv, limit=8)
-    assert result["silent"][0] is True and not all(result["silent"][1:])
-    assert not result["maps"][0].any()
+    assert result["silent"][:2] == [True, True] and not all(result["silent"][2:])
+    assert not result["maps"][0].any() and not result["maps"][1].any()  # both shown black
+    assert all(result["maps"][i].any() for i, quiet in enumerate(result["silent"]) if not quiet)
 
 
 def test_dataset_shows_duplicate_groups_with_their_splits_and_the_leaking_option(demo_raw, tmp_path):

@@ -92,10 +92,11 @@ def photo_and_heat(result, opacity, class_name, width=DISPLAY_SIZE, short=False)
 
 
 def show_maps(result):
-    """A layer's feature maps; a silent one (0 everywhere) says so under its tile."""
+    """A layer's feature maps; a silent one (black: under 1 % of the layer's peak) says so under its tile."""
     maps, silent = result["maps"], result["silent"]
     st.image(list(maps), width=72, caption=[t("why.silent_tile", i=i + 1) if quiet else f"#{i + 1}"
-                                            for i, quiet in enumerate(silent)])
+                                            for i, quiet in enumerate(silent)],
+             alt=[t("alt.feature_map", i=i + 1, layer=result["layer"]) for i in range(len(maps))])
     st.caption(t("why.maps", n=len(maps), layer=plain(result["layer"]), size=maps.shape[-1]))
     if any(silent):
         st.info(t("why.silent", n=sum(silent), total=len(silent)), icon=":material/visibility_off:")

@@ -65,5 +65,7 @@ def section():
         return
     st.header(t("queue.title"))
     st.caption(t("queue.intro", slots=settings.max_concurrent_trainings(), cap=settings.max_runs_per_owner()))
+    waiting = [row for row in rows if row["state"] != "running"]
+    st.markdown(t("queue.wait", n=len(waiting), clear=formatting.duration(max(row["finish"] for row in rows) - now)))
     st.plotly_chart(timeline_figure(rows, now), key="queue-timeline", alt=t("alt.queue"))
     st.dataframe(table(rows, now), hide_index=True)

@@ -127,10 +127,15 @@ def feature_maps(run_dir, source, layer_name=None, limit=16):
     return result["maps"], result["layer"]
 
 
+# A map whose peak stays under 1 % of the layer's strongest is silent: next to the others it is
+# black, whether it is exactly 0 (a ReLU fed only negative values) or nearly so.
+SILENT_SHARE = 0.01
+
+
 def layer_maps(run_dir, source, layer_name=None, limit=16):
     """{"maps": the first `limit` channels of a layer's output (one with width and height), each
-    scaled to 0..255; "layer": its name; "silent": per channel, True when it is 0 everywhere
-    (a ReLU whose input was negative all over the photo: scaling would show it as a black tile)}."""
+    scaled to 0..255, a silent one black; "layer": its name; "silent": per channel, True when its
+    peak is under SILENT_SHARE of the layer's strongest channel's peak}."""
     import keras
 
     model = inference.load_model(run_dir)
@@ -148,11 +153,14 @@ def layer_maps(run_dir, source, layer_name=None, limit=16):
     maps = np.asarray(maps, dtype="float32")[0]
     if maps.ndim != 3:
         raise ValueError(f"layer {name} has no feature maps (its output is flat: {maps.shape})")
+    peaks = np.abs(maps).max(axis=(0, 1))  # each channel's peak, over every channel of the layer
+    layer_peak = float(peaks.max(initial=0.0))
+    silent = [bool(peak <= SILENT_SHARE * layer_peak) for peak in peaks[:limit]]
     maps = maps[..., :limit]
-    silent = [bool(v) for v in (np.abs(maps).max(axis=(0, 1)) == 0)]
     low = maps.min(axis=(0, 1), keepdims=True)
     span = np.maximum(maps.max(axis=(0, 1), keepdims=True) - low, 1e-8)
     scaled = ((maps - low) / span * 255).astype(np.uint8).transpose(2, 0, 1)
+    scaled[np.asarray(silent, bool)] = 0  # shown black, as the text says
     return {"maps": scaled, "layer": name, "silent": silent}
 
 
