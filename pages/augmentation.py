@@ -24,30 +24,34 @@ def pick_image(prepared):
     return str(choice), choice.name
 
 
+MY_SETTINGS_KEY = "my_augmentation"  # session state: what the Train form offers as "my settings"
+
+
 def choose_settings():
-    from weather_core.models.augment import REPORT_SETTINGS as s
+    from weather_core.models.augment import RANGES, REPORT_SETTINGS as s
 
     link = lesson_links.Lesson()  # a lesson link may set the sliders: ?rotation=0&brightness=0.8,1.2&flip=0
 
-    def number(name, low, high, default):
-        return float(link.number(name, default, low, high, integer=False))
+    def slider(column, label, name, link_name, step):
+        low, high = RANGES[name]
+        return column.slider(t(label), low, high, float(link.number(link_name, getattr(s, name), low, high,
+                                                                    integer=False)), step)
 
     left, right = st.columns(2)
     values = dict(
-        shear_degrees=left.slider(t("augment.shear"), 0.0, 45.0,
-                                  number("shear", 0.0, 45.0, s.shear_degrees), 0.1),
-        zoom=left.slider(t("augment.zoom"), 0.0, 0.5, number("zoom", 0.0, 0.5, s.zoom), 0.05),
-        rotation_degrees=left.slider(t("augment.rotation"), 0.0, 90.0,
-                                     number("rotation", 0.0, 90.0, s.rotation_degrees), 1.0),
-        width_shift=right.slider(t("augment.width_shift"), 0.0, 0.5,
-                                 number("width_shift", 0.0, 0.5, s.width_shift), 0.05),
-        height_shift=right.slider(t("augment.height_shift"), 0.0, 0.5,
-                                  number("height_shift", 0.0, 0.5, s.height_shift), 0.05),
-        brightness=tuple(right.slider(t("augment.brightness"), 0.1, 2.0,
-                                      link.numbers("brightness", tuple(s.brightness), 0.1, 2.0), 0.05)),
+        shear_degrees=slider(left, "augment.shear", "shear_degrees", "shear", 0.1),
+        zoom=slider(left, "augment.zoom", "zoom", "zoom", 0.05),
+        rotation_degrees=slider(left, "augment.rotation", "rotation_degrees", "rotation", 1.0),
+        width_shift=slider(right, "augment.width_shift", "width_shift", "width_shift", 0.05),
+        height_shift=slider(right, "augment.height_shift", "height_shift", "height_shift", 0.05),
+        brightness=tuple(right.slider(t("augment.brightness"), *RANGES["brightness"],
+                                      link.numbers("brightness", tuple(s.brightness), *RANGES["brightness"]), 0.05)),
         horizontal_flip=st.checkbox(t("augment.flip"), link.flag("flip", s.horizontal_flip)),
     )
     link.show()
+    st.session_state[MY_SETTINGS_KEY] = values
+    if values != s.to_dict():
+        st.caption(t("augment.to_train"))
     return values
 
 

@@ -118,3 +118,43 @@ def test_learning_rate_is_read_under_either_name(app_demo):
     for name in ("lr", "learning_rate"):
         at = open_page("pages/train.py", query={name: "0.0003"})
         assert not at.warning and at.select_slider[0].value == 0.0003
+
+
+def test_the_augmentation_pages_settings_reach_the_training_and_its_record(app_demo, empty_runs):
+    """Page 2 feeds page 4: sliders moved on Augmentation are offered on Train as "mine"; the run's
+    config records only what differs from the report's, and Compare names it."""
+    from weather_core.jobs import background
+
+    holder = empty_runs / "20990101-000000-model_1-busy"  # holds the only slot: the new run waits
+    holder.mkdir()
+    runs.write_json_atomic(holder / "config.json", {"model": "model_1", "epochs": 3, "image_size": 32})
+    runs.write_status(holder, "running", pid=os.getpid(), created=time.time())
+    at = open_page("pages/augmentation.py")
+    at.slider[2].set_value(45.0).run()  # rotation: 20 in the report
+    assert_clean(at)
+    assert i18n.t("augment.to_train") in texts(at.caption)
+    at.switch_page("pages/train.py").run()
+    next(c for c in at.checkbox if c.label == i18n.t("train.augment")).check().run()
+    which = next(r for r in at.radio if r.label == i18n.t("train.augment_which"))
+    which.set_value("mine").run()
+    next(b for b in at.button if b.label == i18n.t("train.start")).click().run()
+    assert_clean(at)
+    queued = next(r for r in runs.list_runs(empty_runs) if r.state == "queued")
+    assert queued.config["augment"] is True and queued.config["augment_settings"] == {"rotation_degrees": 45.0}
+    background.cancel(queued.path)
+
+
+def test_augmentation_settings_out_of_range_are_refused_and_the_trainer_uses_them(demo_prepared, tmp_path):
+    from weather_core.models import augment
+    from weather_core.training import TrainConfig, create_run
+    from weather_core.training.fit import _augmenter
+
+    for bad in ({"rotation_degrees": 400}, {"brightness": [1.5, 0.5]}, {"colour": 1}, {"zoom": "big"}):
+        with pytest.raises(ValueError):
+            create_run(TrainConfig(data=str(demo_prepared), augment=True, augment_settings=bad), tmp_path)
+    assert list(tmp_path.iterdir()) == []
+    config = TrainConfig(data=str(demo_prepared), augment=True,
+                         augment_settings={"rotation_degrees": 5.0, "zoom": 0.2}).validate()
+    assert config.augment_settings == {"rotation_degrees": 5.0}  # zoom 0.2 is the report's already
+    assert _augmenter(config).settings == augment.AugmentSettings(rotation_degrees=5.0)
+    assert _augmenter(TrainConfig(data=str(demo_prepared), augment=True)).settings == augment.REPORT_SETTINGS

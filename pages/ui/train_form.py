@@ -97,6 +97,7 @@ def choose_config(prepared):
     cols = st.columns(4)
     ema = cols[0].checkbox(t("train.ema"), v["ema"], key=key + "ema", help=t("train.ema_help"))
     tta = cols[1].checkbox(t("train.tta"), v["tta"], key=key + "tta", help=t("train.tta_help"))
+    augment_settings = which_augmentation(key) if augment else {}
     link.show()
     if image_size < MODELS[model].min_image_size:
         st.error(t("train.too_small", model=model, size=MODELS[model].min_image_size))
@@ -105,8 +106,22 @@ def choose_config(prepared):
                        image_size=int(image_size), learning_rate=float(rate), augment=augment,
                        reduce_lr=reduce_lr and schedule == "constant", seed=int(seed), flip=flip,
                        lr_schedule=schedule, label_smoothing=float(smoothing), crop=crop,
-                       jitter=v["jitter"] if crop else 0.0, ema=ema, tta=tta,
+                       jitter=v["jitter"] if crop else 0.0, ema=ema, tta=tta, augment_settings=augment_settings,
                        warmup_epochs=v["warmup_epochs"] if schedule == "cosine" else 0, recipe=recipe)
+
+
+def which_augmentation(key) -> dict:
+    """With the report's augmentation on: its settings, or the student's from the Augmentation
+    page (offered once they differ from the report's); {} means the report's."""
+    from weather_core.models.augment import REPORT_SETTINGS
+
+    mine = st.session_state.get("my_augmentation")  # pages/augmentation.py MY_SETTINGS_KEY
+    if not isinstance(mine, dict) or mine == REPORT_SETTINGS.to_dict():
+        st.caption(t("train.augment_report_only"))
+        return {}
+    choice = st.radio(t("train.augment_which"), ["report", "mine"], horizontal=True, key=key + "augment-which",
+                      format_func=lambda name: t(f"train.augment_{name}"))
+    return dict(mine) if choice == "mine" else {}
 
 
 def show_estimate(config, summary):

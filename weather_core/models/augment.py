@@ -26,6 +26,31 @@ class AugmentSettings:
 
 
 REPORT_SETTINGS = AugmentSettings()
+# What the Augmentation page's sliders offer and a run's augment_settings may hold: (lowest, highest).
+RANGES = {"shear_degrees": (0.0, 45.0), "zoom": (0.0, 0.5), "rotation_degrees": (0.0, 90.0),
+          "width_shift": (0.0, 0.5), "height_shift": (0.0, 0.5), "brightness": (0.1, 2.0)}
+
+
+def settings_from(record) -> AugmentSettings:
+    """AugmentSettings from a run's `augment_settings` (a dict from JSON), checked: a missing key
+    keeps the report's value; an unknown key or a value out of RANGES is refused, with the range."""
+    if not isinstance(record, dict):
+        raise ValueError("augmentation settings must be a table of named values")
+    known = REPORT_SETTINGS.to_dict()
+    unknown = sorted(set(record) - set(known))
+    if unknown:
+        raise ValueError(f"unknown augmentation setting(s): {', '.join(map(str, unknown))[:200]}")
+    values = {**known, **record}
+    for name, (low, high) in RANGES.items():
+        parts = values[name] if name == "brightness" else [values[name]]
+        if name == "brightness" and (not isinstance(parts, (list, tuple)) or len(parts) != 2):
+            raise ValueError("brightness must be two numbers, lowest and highest")
+        ok = all(isinstance(v, (int, float)) and not isinstance(v, bool) and low <= v <= high for v in parts)
+        if not ok or (name == "brightness" and parts[0] > parts[1]):
+            raise ValueError(f"{name.replace('_', ' ')} must be {low}..{high}")
+    if not isinstance(values["horizontal_flip"], bool):
+        raise ValueError("horizontal flip must be true or false")
+    return AugmentSettings(**{**values, "brightness": tuple(values["brightness"])})
 
 
 def _report_affine_class():

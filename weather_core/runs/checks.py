@@ -11,7 +11,7 @@ CONFIG_KINDS = {
     "warmup_epochs": WHOLE, "learning_rate": NUMBER, "label_smoothing": NUMBER, "jitter": NUMBER, "mixup": NUMBER,
     "augment": FLAG, "reduce_lr": FLAG, "flip": FLAG, "crop": FLAG, "ema": FLAG, "tta": FLAG,
     "mixed_precision": FLAG,
-    "class_names": TEXTS, "callbacks": TEXTS, "split": TABLE, "device": TABLE, "packages": TABLE,
+    "class_names": TEXTS, "callbacks": TEXTS, "split": TABLE, "augment_settings": TABLE, "device": TABLE, "packages": TABLE,
 }
 
 

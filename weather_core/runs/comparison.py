@@ -18,6 +18,10 @@ def value_text(value) -> str:
         return "on" if value else "off"
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, dict):  # augment_settings: {} is the report's
+        return ", ".join(f"{key} {value_text(v)}" for key, v in value.items()) or "–"
+    if isinstance(value, (list, tuple)):
+        return "–".join(value_text(v) for v in value)
     return str(value)
 
 

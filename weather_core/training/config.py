@@ -3,7 +3,7 @@ checked once) and the run folder it becomes (create_run), with packages recorded
 
 import platform
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from .. import data, runs
@@ -24,6 +24,8 @@ class TrainConfig:
     image_size: int = DEFAULTS["image_size"]
     learning_rate: float = DEFAULTS["learning_rate"]
     augment: bool = DEFAULTS["augment"]  # the report's augmentation (rotation, shifts, brightness...)
+    # with augment: the Augmentation page's settings (augment.AugmentSettings' names); {}: the report's
+    augment_settings: dict = field(default_factory=dict)
     reduce_lr: bool = DEFAULTS["reduce_lr"]  # the report's ReduceLROnPlateau on val_accuracy
     early_stopping: int = DEFAULTS["early_stopping"]  # patience in epochs; 0 = off
     seed: int = DEFAULTS["seed"]
@@ -60,6 +62,13 @@ class TrainConfig:
         for ok, message in checks:
             if not ok:
                 raise ValueError(message)
+        if self.augment_settings:
+            from ..models.augment import REPORT_SETTINGS, settings_from
+
+            chosen, report = settings_from(self.augment_settings).to_dict(), REPORT_SETTINGS.to_dict()
+            # only what differs from the report's: a run's config (and Compare) names the changes
+            self.augment_settings = {k: list(v) if isinstance(v, tuple) else v
+                                     for k, v in chosen.items() if v != report[k]}
         data.split_dirs(self.data)  # raises DataError when there is nothing to train on
         return self
 

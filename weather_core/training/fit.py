@@ -132,10 +132,11 @@ def _train(run_dir):
 def _augmenter(config):
     import keras
 
-    from ..models.augment import build_augmenter, build_crop_augmenter
+    from ..models.augment import REPORT_SETTINGS, build_augmenter, build_crop_augmenter, settings_from
 
-    if config.augment:
-        return build_augmenter(seed=config.seed)  # the report's settings, flip included
+    if config.augment:  # the report's settings (flip included), or the Augmentation page's
+        chosen = settings_from(config.augment_settings) if config.augment_settings else REPORT_SETTINGS
+        return build_augmenter(chosen, seed=config.seed)
     if config.crop:
         return build_crop_augmenter(flip=config.flip, jitter=config.jitter, seed=config.seed)
     if config.flip:
