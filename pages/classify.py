@@ -74,8 +74,8 @@ def show(run_dir, index, result, content):
 
     with st.container(border=True):
         if "error" in result:
-            st.error(t("classify.bad_file", file=formatting.plain(result["file"]),
-                       error=formatting.plain(result["error"], 300)))
+            error = i18n.error_text(result.get("error_key"), result.get("error_values"), result["error"])
+            st.error(t("classify.bad_file", file=formatting.plain(result["file"]), error=formatting.plain(error, 300)))
             return
         left, right = st.columns([1, 2])
         with widgets.shown_errors():

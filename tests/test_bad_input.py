@@ -253,7 +253,7 @@ def test_dataset_page_refuses_hostile_zips(demo_raw, roots):
     absolute = zip_bytes({"cloudy1.jpg": photo, "/tmp/escaped_abs_rain.jpg": photo})
     cases = [("escape.zip", escaping, "unsafe path"), ("absolute.zip", absolute, "unsafe path"),
              ("bomb.zip", _lying_zip(photo), "refusing to extract"),
-             ("not_a_zip.zip", b"PK but not really a zip", "expected a folder or a .zip")]
+             ("not_a_zip.zip", b"PK but not really a zip", "damaged zip file")]
     at = open_page("pages/dataset.py")
     at.radio[0].set_value("zip").run()
     for name, content, expected in cases:
@@ -296,3 +296,23 @@ def test_classify_page_batch_with_bad_files(tiny_run, demo_raw, monkeypatch):
     # one model load, from the run folder inside the runs root, in safe mode; no upload was ever a model
     assert loaded and all(settings.runs_root() in path.resolve().parents and safe for path, safe in loaded)
     assert {path.name for path, _ in loaded} <= {runs.BEST_MODEL, runs.LAST_MODEL}
+
+
+def test_the_cores_messages_are_said_in_korean(tiny_run, demo_raw, monkeypatch):
+    """Errors from weather_core carry a key: Korean pages say them in Korean, one limit for every
+    image too large, never PIL's own words."""
+    monkeypatch.setattr(i18n, "BARE_LANGUAGE", "ko")  # AppTest formats widget options outside the run
+    at = open_page("pages/classify.py", lang="ko")
+    at.file_uploader[0].set_value([("notes.jpg", b"these are my notes", "image/jpeg"),
+                                   ("bomb.png", png_declaring(30000, 30000), "image/png")]).run()
+    assert_clean(at)
+    shown_errors = texts(at.error)
+    assert "notes.jpg: 이미지가 아닙니다" in shown_errors
+    assert "bomb.png: 이미지가 너무 큽니다: 900,000,000 픽셀" in shown_errors
+    assert "decompression" not in shown_errors and "not an image" not in shown_errors
+
+    at = open_page("pages/dataset.py", lang="ko")
+    at.radio[0].set_value("zip").run()
+    at.file_uploader[0].set_value(("cut.zip", b"PK but not really a zip", "application/zip"))
+    at.button[0].click().run()
+    assert "손상된 zip 파일 cut" in texts(at.error) and "damaged" not in texts(at.error)

@@ -10,7 +10,7 @@ from PIL import Image
 
 from support import png_declaring
 from weather_core.data import images
-from weather_core.data.images import DecodeCache, ImageError, decode, open_rgb
+from weather_core.data.images import MAX_PIXELS, DecodeCache, ImageError, decode, open_rgb
 
 RED, BLUE = (220, 20, 20), (20, 20, 220)
 
@@ -143,6 +143,11 @@ def test_decompression_bomb_is_refused_quickly(tmp_path, width, height):
         _, errors = DecodeCache(tmp_path / "cache", 10**6).ensure_many([path], 64)
     assert "too large" in errors[str(path)]
     assert time.perf_counter() - start < 2.0
+    with pytest.raises(ImageError) as refused:  # one message and one limit, whichever check caught it
+        decode(path, 64)
+    assert refused.value.key == "image_too_large" and refused.value.values == {
+        "pixels": width * height, "limit": MAX_PIXELS}
+    assert str(refused.value) == f"image too large: {width * height:,} pixels (limit {MAX_PIXELS:,})"
 
 
 def _photo(path, colour):

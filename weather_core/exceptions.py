@@ -1,5 +1,6 @@
-"""The errors users see: DataError when their data cannot be used (its message is written for them),
-which errors count as expected (a message, never a traceback), and how a message is shown in one line."""
+"""The errors users see: UserError and DataError (a message written for them, with a key a page can
+translate), which errors count as expected (a message, never a traceback), and how a message is
+shown in one line."""
 
 # DataError and ImageError are ValueErrors; OSError covers missing files, permissions, full disks.
 EXPECTED_ERRORS = (ValueError, OSError)
@@ -18,5 +19,14 @@ def one_line(error, limit=None) -> str:
 
 
 
-class DataError(ValueError):
+class UserError(ValueError):
+    """An error written for users. str() is its English text (what the CLI prints); `key` and
+    `values` name it, so that a page can say it in the UI's language (pages/ui/locales: error.KEY)."""
+
+    def __init__(self, message, key=None, **values):
+        super().__init__(message)
+        self.key, self.values = key, values
+
+
+class DataError(UserError):
     """A problem with the user's data; the message is meant for users."""

@@ -10,7 +10,6 @@ import streamlit as st
 from pages.ui import i18n
 from pages.ui.formatting import plain
 from pages.ui.i18n import t
-from weather_core.exceptions import one_line
 
 DISPLAY_SIZE = 240
 MAP_LIMIT = 16
@@ -38,7 +37,7 @@ def shown_failures():
     try:
         yield
     except Exception as error:  # noqa: BLE001  (TensorFlow raises many kinds; the page goes on)
-        st.error(t("why.failed", message=plain(one_line(error), 300)))
+        st.error(t("why.failed", message=plain(i18n.said(error), 300)))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

@@ -126,3 +126,19 @@ def language_sidebar() -> None:
     st.sidebar.radio(LANGUAGE_LABEL, list(LANGUAGES), key=LANG_PICK_KEY, horizontal=True,
                      format_func=LANGUAGES.get, on_change=_language_picked)
 
+
+def error_text(key, values, english) -> str:
+    """A core error in the UI's language: error.<key> with its values, else its English text."""
+    if key and has_text(f"error.{key}"):
+        try:
+            return t(f"error.{key}", **(values or {}))
+        except (KeyError, ValueError, IndexError):  # values that do not fit the text: say it in English
+            pass
+    return english
+
+
+def said(error) -> str:
+    """An exception's message for a page: translated when the core gave it a key (UserError)."""
+    from weather_core.exceptions import one_line
+
+    return error_text(getattr(error, "key", None), getattr(error, "values", None), one_line(error))

@@ -3,10 +3,9 @@ it when it stopped. Cancel, resume and discard are for the run's owner and the i
 
 import streamlit as st
 
-from pages.ui import widgets
+from pages.ui import i18n, widgets
 from pages.ui.formatting import plain
 from pages.ui.i18n import t
-from weather_core.exceptions import one_line
 
 EXPORT_KEY = "export_zip"  # {"run": run id, "bytes": zip}: one prepared zip per session at most
 STOPPED = ("interrupted", "failed", "cancelled")
@@ -29,7 +28,7 @@ def export(info, where):
             with st.spinner(t("export.working")):
                 payload = exporter.export_zip(info.path)
         except Exception as error:  # noqa: BLE001  (the TFLite converter raises many kinds)
-            st.error(t("export.failed", message=plain(one_line(error), 300)))
+            st.error(t("export.failed", message=plain(i18n.said(error), 300)))
             return
         ready = st.session_state[EXPORT_KEY] = {"run": info.run_id, "bytes": payload}
     slot.download_button(t("export.download", size=len(ready["bytes"]) / 2**20), ready["bytes"],

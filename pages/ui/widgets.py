@@ -6,9 +6,10 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from pages.ui import i18n
 from pages.ui.formatting import plain
 from pages.ui.i18n import t
-from weather_core.exceptions import EXPECTED_ERRORS, one_line
+from weather_core.exceptions import EXPECTED_ERRORS
 
 
 
@@ -18,7 +19,7 @@ def shown_errors():
     try:
         yield
     except EXPECTED_ERRORS as error:
-        st.error(t("error.generic", message=plain(one_line(error), 400)))
+        st.error(t("error.generic", message=plain(i18n.said(error), 400)))
 
 
 

@@ -29,7 +29,8 @@ def extract_zip(zip_path, out_dir, max_total_bytes=2 * 2**30, max_files=100_000,
                 shutil.rmtree(out_dir, ignore_errors=True)  # it was empty: leave no half extraction
                 raise
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
-        raise DataError(f"damaged or unsupported zip file {zip_path.name}: {error}") from None
+        raise DataError(f"damaged or unsupported zip file {zip_path.name}: {error}", "damaged_zip",
+                        file=zip_path.name) from None
     return out_dir
 
 

@@ -4,6 +4,7 @@ file is decoded once per size. Cached arrays are raw uint8 bytes that tf.data ca
 import hashlib
 import io
 import os
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -12,6 +13,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .. import atomic, settings
+from ..exceptions import UserError
 
 # Largest image we agree to decode: 4752x3168 (15 MP) is the largest real photo; 64 MP leaves room
 # for modern phones and still refuses decompression bombs (a tiny PNG declaring 30000x30000).
@@ -25,8 +27,23 @@ Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 DECODE_SLOTS = threading.BoundedSemaphore(settings.max_concurrent_decodes())
 
 
-class ImageError(ValueError):
+class ImageError(UserError):
     """A file that cannot be used as a photo; the message is meant for users."""
+
+
+def too_large(pixels) -> ImageError:
+    """One message and one limit (MAX_PIXELS) for every image that is too large, whichever check
+    caught it (ours, or PIL's decompression-bomb guard, which trips only at twice the limit)."""
+    return ImageError(f"image too large: {pixels:,} pixels (limit {MAX_PIXELS:,})", "image_too_large",
+                      pixels=pixels, limit=MAX_PIXELS)
+
+
+def not_an_image() -> ImageError:
+    return ImageError("not an image (unrecognised format)", "not_an_image")
+
+
+def unreadable(error) -> ImageError:
+    return ImageError(f"unreadable image ({error})", "unreadable_image", detail=str(error)[:200])
 
 
 def open_rgb(source, max_side=None) -> Image.Image:
@@ -44,7 +61,7 @@ def _open_rgb(source, max_side=None) -> Image.Image:
         image = Image.open(source)
         width, height = image.size
         if width * height > MAX_PIXELS:
-            raise ImageError(f"image too large ({width}x{height} pixels; limit {MAX_PIXELS:,})")
+            raise too_large(width * height)
         image.seek(0)
         if max_side:
             image = _reduced(image, max_side)
@@ -53,11 +70,17 @@ def _open_rgb(source, max_side=None) -> Image.Image:
     except ImageError:
         raise
     except Image.DecompressionBombError as error:
-        raise ImageError(f"image too large ({error})") from None
+        raise too_large(_pixels_in(error)) from None
     except UnidentifiedImageError:
-        raise ImageError("not an image (unrecognised format)") from None
+        raise not_an_image() from None
     except (OSError, SyntaxError, ValueError, EOFError) as error:
-        raise ImageError(f"unreadable image ({error})") from None
+        raise unreadable(error) from None
+
+
+def _pixels_in(bomb_error) -> int:
+    """The image's pixel count from PIL's "Image size (N pixels) exceeds limit ..." message."""
+    found = re.search(r"\((\d+) pixels\)", str(bomb_error))
+    return int(found.group(1)) if found else 2 * MAX_PIXELS + 1
 
 
 def _reduced(image: Image.Image, max_side: int) -> Image.Image:
@@ -116,14 +139,16 @@ def _decode_jpeg_fast(path, size: int) -> np.ndarray:
     try:
         with Image.open(path) as image:
             if image.size[0] * image.size[1] > MAX_PIXELS:
-                raise ImageError(f"image too large ({image.size[0]}x{image.size[1]} pixels)")
+                raise too_large(image.size[0] * image.size[1])
             image.draft("RGB", (size * 2, size * 2))
             image = _to_rgb(ImageOps.exif_transpose(image))
             return np.asarray(image.resize((size, size), Image.Resampling.BILINEAR))
     except ImageError:
         raise
+    except Image.DecompressionBombError as error:
+        raise too_large(_pixels_in(error)) from None
     except (OSError, SyntaxError, ValueError, EOFError) as error:
-        raise ImageError(f"unreadable image ({error})") from None
+        raise unreadable(error) from None
 
 
 def file_digest(path) -> str:

@@ -57,7 +57,8 @@ def prepare(src, out_dir, ratio=DEFAULT_RATIO, seed=DEFAULT_SEED, cache=None,
     src, out_dir = Path(src), Path(out_dir)
     ratio = check_ratio(ratio)
     if not src.exists():
-        raise DataError(f"source not found: {settings.shown_path(src)}")
+        raise DataError(f"source not found: {settings.shown_path(src)}", "source_not_found",
+                        source=settings.shown_path(src))
     for target in (out_dir / "sorted", out_dir / "split"):
         _refuse_overlap(src, target)
     created = not out_dir.exists()
@@ -83,8 +84,12 @@ def _prepare(src, out_dir, ratio, seed, cache, decode_size, keep_twins_together,
             root = extract_zip(src, Path(tmp) / "zip")
             progress("extract", 1, 1)
             sorted_result = _sort_checked(root, src, out_dir, cache, decode_size, storage, counting("decode"))
+    elif src.suffix.lower() == ".zip":  # named a zip, but its directory cannot be read
+        raise DataError(f"damaged zip file {src.name}: its table of contents cannot be read (a download "
+                        "cut short?)", "damaged_zip", file=src.name)
     else:
-        raise DataError(f"expected a folder or a .zip file: {settings.shown_path(src)}")
+        raise DataError(f"expected a folder or a .zip file: {settings.shown_path(src)}", "folder_or_zip",
+                        source=settings.shown_path(src))
 
     sorted_dir = out_dir / "sorted"
     photos = [path for paths in sorted_result.files.values() for path in paths]

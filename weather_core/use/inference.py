@@ -126,10 +126,16 @@ def predict(run_dir, sources, names=None):
             good.append(len(results))
             results.append({"file": name})
         except (ImageError, OSError) as error:
-            results.append({"file": name, "error": str(error)})
+            results.append({"file": name, "error": str(error), **error_key(error)})
     if arrays:
         probabilities = predict_arrays(run_dir, arrays)
         for index, row in zip(good, probabilities):
             results[index]["class"] = class_names[int(row.argmax())]
             results[index]["probabilities"] = {c: round(float(p), 6) for c, p in zip(class_names, row)}
     return results
+
+
+def error_key(error) -> dict:
+    """{"error_key", "error_values"} of a UserError (what a page translates), else {}."""
+    key = getattr(error, "key", None)
+    return {"error_key": key, "error_values": dict(error.values)} if key else {}
