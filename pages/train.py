@@ -12,18 +12,34 @@ from weather_core.training import estimate
 RUN_KEY = "train_run"
 
 
-def start(config):
+def start(config, confirmed_long=False):
     from weather_core import jobs, runs
 
     busy = {r.run_id for r in runs.list_runs() if r.state in runs.ACTIVE}
     with widgets.shown_errors():
         run_dir = jobs.start_in_background(config, owner=identity.current_user(),
-                                           instructor=identity.is_instructor())
+                                           instructor=identity.is_instructor(), confirmed_long=confirmed_long)
         st.session_state[RUN_KEY] = str(run_dir)
         st.query_params["run"] = run_dir.name
         # A second click returns the run already queued: it is the student's own, not "another".
         if busy and run_dir.name not in busy:
             st.info(t("train.will_queue", n=len(busy)))
+
+
+def long_run_guard(config):
+    """(may start, confirmed): a student's run estimated over the class's time limit asks for a
+    confirmation, or is refused where the instructor forbids long runs (the core checks it too)."""
+    from weather_core.jobs import classroom
+
+    limits, minutes = classroom.load(), classroom.estimated_minutes(config)
+    if identity.is_instructor() or minutes <= limits["long_run_minutes"]:
+        return True, False
+    if limits["forbid_long_runs"]:
+        st.error(t("train.long_forbidden", minutes=round(minutes), limit=limits["long_run_minutes"]))
+        return False, False
+    st.warning(t("train.long_warning", minutes=round(minutes), limit=limits["long_run_minutes"]))
+    confirmed = st.checkbox(t("train.long_confirm", minutes=round(minutes)), key="long-run-confirm")
+    return confirmed, confirmed
 
 
 def runs_to_show():
@@ -146,8 +162,9 @@ if summary:
         config = train_form.choose_config(prepared)
         if config is not None:
             train_form.show_estimate(config, summary)
-            if st.button(t("train.start"), type="primary"):
-                start(config)
+            allowed, confirmed = long_run_guard(config)
+            if st.button(t("train.start"), type="primary", disabled=not allowed):
+                start(config, confirmed)
             train_form.share(config)
     ablation.section(config, on_queue=lambda dirs: st.session_state.update({RUN_KEY: str(dirs[0])}))
 shown = runs_to_show()

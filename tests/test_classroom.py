@@ -90,6 +90,25 @@ def test_per_owner_cap_and_epoch_pixel_cap(class_roots, demo_prepared, monkeypat
     assert sum(1 for r in runs.list_runs(root) if r.owner == "cho") == 0  # nothing was created
 
 
+def test_a_long_run_needs_a_confirmation_or_is_refused_where_the_instructor_forbids_it(class_roots, demo_prepared):
+    root = class_roots / "runs"
+    busy_slot(root)  # the new runs wait: nothing trains here
+    long = TrainConfig(data=str(demo_prepared), **{**TINY, "model": "model_3", "image_size": 250, "epochs": 400})
+    minutes = classroom.estimated_minutes(long)
+    assert minutes > 20 and classroom.DEFAULTS["long_run_minutes"] > classroom.estimated_minutes(
+        TrainConfig(data=str(demo_prepared), **TINY))
+    with pytest.raises(classroom.LongRunError, match=f"about {minutes:.0f} min, over the class's 15 min"):
+        jobs.start_in_background(long, root, owner="ana")
+    assert not [r for r in runs.list_runs(root) if r.owner == "ana"]  # nothing was created
+    confirmed = jobs.start_in_background(long, root, owner="ana", confirmed_long=True)
+    classroom.set_long_runs(20, forbid=True)
+    with pytest.raises(classroom.FairTurnError, match="limit of 20 min set by the instructor") as refused:
+        jobs.start_in_background(replace(long, seed=9), root, owner="ben", confirmed_long=True)
+    assert not isinstance(refused.value, classroom.LongRunError)  # no confirmation can pass a forbid
+    jobs.start_in_background(replace(long, seed=9), root, owner="teacher", instructor=True)  # not capped
+    jobs.cancel(confirmed)
+
+
 def test_only_owner_or_instructor_can_manage(class_roots):
     info = runs.load_run(busy_slot(class_roots / "runs", owner="ana"))
     assert classroom.can_manage(info, "ana") and classroom.can_manage(info, "ben", instructor=True)

@@ -40,6 +40,10 @@ def test_picking_a_recipe_fills_the_form_and_shows_its_cross_validated_figure(ap
     assert number(at, "image_size").value == recipes.RECIPES["best"]["image_size"]
     assert number(at, "epochs").value == recipes.RECIPES["best"]["epochs"]
     assert "**93.4% ± 0.8** on 845 photos, 5 folds, 3 training seed(s)" in texts(at.caption)
+    estimate = i18n.t("train.estimate", time="", n="", speed="").split("(")[0][:20]
+    assert estimate not in texts(at.caption)  # one time per recipe: the measured one
+    next(n for n in at.number_input if n.label == i18n.t("train.epochs")).set_value(31).run()
+    assert estimate in texts(at.caption)  # changed settings: their own estimate
     at.radio[0].set_value("report").run()
     assert number(at, "image_size").value == recipes.RECIPES["report"]["image_size"]
     assert i18n.t("recipe.unmeasured") in texts(at.caption)
@@ -158,3 +162,31 @@ def test_augmentation_settings_out_of_range_are_refused_and_the_trainer_uses_the
     assert config.augment_settings == {"rotation_degrees": 5.0}  # zoom 0.2 is the report's already
     assert _augmenter(config).settings == augment.AugmentSettings(rotation_degrees=5.0)
     assert _augmenter(TrainConfig(data=str(demo_prepared), augment=True)).settings == augment.REPORT_SETTINGS
+
+
+def test_a_long_run_asks_for_a_confirmation_and_the_instructor_can_forbid_it(app_demo, empty_runs):
+    from weather_core import jobs
+    from weather_core.jobs import classroom
+
+    holder = empty_runs / "20990101-000000-model_1-busy"  # holds the only slot: the new run waits
+    holder.mkdir()
+    runs.write_json_atomic(holder / "config.json", {"model": "model_1", "epochs": 3, "image_size": 32})
+    runs.write_status(holder, "running", pid=os.getpid(), created=time.time())
+    link = {"model": "model_3", "image_size": "250", "epochs": "400"}
+    at = open_page("pages/train.py", query={**link, "user": "ana"})
+    start = next(b for b in at.button if b.label == i18n.t("train.start"))
+    assert start.disabled and "15" in texts(at.warning)
+    at.checkbox(key="long-run-confirm").check().run()
+    next(b for b in at.button if b.label == i18n.t("train.start")).click().run()
+    assert_clean(at)
+    queued = [r for r in runs.list_runs(empty_runs) if r.state == "queued"]
+    assert len(queued) == 1 and queued[0].config["epochs"] == 400
+    jobs.cancel(queued[0].path)
+    classroom.set_long_runs(15, forbid=True)
+    try:
+        at = open_page("pages/train.py", query={**link, "user": "ben"})
+        assert next(b for b in at.button if b.label == i18n.t("train.start")).disabled
+        assert "15" in texts(at.error)  # refused, with the limit; and nothing to confirm it with
+        assert i18n.t("train.long_confirm", minutes=1).split(":")[0] not in [c.label.split(":")[0] for c in at.checkbox]
+    finally:
+        classroom.set_long_runs(15, forbid=False)

@@ -125,6 +125,14 @@ def which_augmentation(key) -> dict:
 
 
 def show_estimate(config, summary):
+    """The time this training should take: nothing when the recipe as it is has a measured time
+    (shown with its figure above: one time per recipe), else the estimate for these settings."""
+    from dataclasses import asdict
+
+    from weather_core.models import recipes
+
+    if not recipes.differences(asdict(config)) and recipes.cross_validated(config.recipe):
+        return
     train_count = sum(summary["splits"]["train"].values())
     seconds = estimate.estimate_seconds(config.model, config.image_size, config.epochs, train_count)
     speed = estimate.images_per_second(config.model, config.image_size)

@@ -25,7 +25,7 @@ from . import ray_backend
 DOUBLE_SUBMIT_SECONDS = 10
 
 
-def start_in_background(config, root=None, owner="", instructor=False, gpus=0) -> Path:
+def start_in_background(config, root=None, owner="", instructor=False, gpus=0, confirmed_long=False) -> Path:
     """Create the run (recording its owner), queue it and let the dispatcher start it when a slot
     is free (what the Train page and `submit` use). Refused, with a message, past the fair-turn caps.
     The same settings from the same owner again within DOUBLE_SUBMIT_SECONDS return the first run."""
@@ -40,7 +40,7 @@ def start_in_background(config, root=None, owner="", instructor=False, gpus=0) -
         twin = _recent_twin(config, root, owner)
         if twin is not None:
             return twin
-        classroom.check_fair_turn(config, owner, root, instructor=instructor)
+        classroom.check_fair_turn(config, owner, root, instructor=instructor, confirmed_long=confirmed_long)
         run_dir = create_run(config, root)
         record = read_json(run_dir / "config.json", {})
         runs.write_json_atomic(run_dir / "config.json", {**record, "owner": owner})

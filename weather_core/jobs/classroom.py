@@ -1,5 +1,6 @@
 """One server for a whole class: the class settings the instructor sets (default dataset, a cap on
-epochs x image size per run), who prepared which dataset, who may stop or delete a run, the
+epochs x image size per run, how long a run may take before it needs a confirmation or is refused),
+who prepared which dataset, who may stop or delete a run, the
 per-owner cap on queued and running trainings, and the leaderboard. Stored in data/classroom.json."""
 
 import hmac
@@ -10,11 +11,21 @@ from pathlib import Path
 from .. import runs, settings
 
 DEMO_DATASET = "demo"
-DEFAULTS = {"default_dataset": None, "max_epoch_pixels": None, "datasets": {}}
+DEFAULTS = {"default_dataset": None, "max_epoch_pixels": None, "datasets": {},
+            # a student's run estimated longer than this asks for a confirmation, or is refused
+            "long_run_minutes": 15, "forbid_long_runs": False}
 
 
 class FairTurnError(ValueError):
     """A training refused by a fair-turn cap; the message says which cap and what to do."""
+
+
+class LongRunError(FairTurnError):
+    """A student's run estimated over the class's time limit, not confirmed: ask, then submit again."""
+
+    def __init__(self, message, minutes, limit):
+        super().__init__(message)
+        self.minutes, self.limit = minutes, limit
 
 
 # ---------------------------------------------------------------------------------------------
@@ -54,6 +65,25 @@ def set_max_epoch_pixels(limit) -> None:
     """Cap epochs x image size (px) of any one run; None or 0 lifts the cap."""
     with _editing() as current:
         current["max_epoch_pixels"] = int(limit) if limit else None
+
+
+def set_long_runs(minutes, forbid) -> None:
+    """A student's run estimated over `minutes` needs a confirmation (or, with `forbid`, is refused)."""
+    with _editing() as current:
+        current["long_run_minutes"] = max(1, int(minutes))
+        current["forbid_long_runs"] = bool(forbid)
+
+
+def estimated_minutes(config) -> float:
+    """The training's expected wall time on this kind of machine (training.estimate), in minutes."""
+    from .. import data
+    from ..training import estimate
+
+    try:
+        train_count = sum(data.load_summary(config.data)["splits"]["train"].values())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return 0.0  # no summary to count from: the run itself will say what is wrong
+    return estimate.estimate_seconds(config.model, config.image_size, config.epochs, train_count) / 60
 
 
 # ---------------------------------------------------------------------------------------------
@@ -129,12 +159,23 @@ def require_manage(info, user, instructor=False) -> None:
 # Fair turns
 
 
-def check_fair_turn(config, owner, root=None, instructor=False) -> None:
+def check_fair_turn(config, owner, root=None, instructor=False, confirmed_long=False) -> None:
     """Raise FairTurnError when this run would break a cap: the epochs x image size the instructor
-    allows, or the owner's number of queued and running trainings (settings.max_runs_per_owner)."""
+    allows, the class's time limit (LongRunError while not `confirmed_long`; refused outright where
+    the instructor forbids long runs), or the owner's number of queued and running trainings."""
     if instructor:
         return
-    limit = load()["max_epoch_pixels"]
+    current = load()
+    minutes, most = estimated_minutes(config), current["long_run_minutes"]
+    if isinstance(most, (int, float)) and minutes > most:
+        if current["forbid_long_runs"]:
+            raise FairTurnError(f"this training would take about {minutes:.0f} min, over the class's limit of "
+                                f"{most:g} min set by the instructor: use fewer epochs, smaller images or "
+                                "a quicker model")
+        if not confirmed_long:
+            raise LongRunError(f"this training would take about {minutes:.0f} min, over the class's "
+                               f"{most:g} min: confirm to start it", minutes, most)
+    limit = current["max_epoch_pixels"]
     if limit and config.epochs * config.image_size > limit:
         raise FairTurnError(
             f"{config.epochs} epochs x {config.image_size} px = {config.epochs * config.image_size} is over "
