@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.ui import formatting, i18n
+from pages.ui import formatting, i18n, widgets
 from pages.ui.i18n import t
 from weather_core.runs import comparison
 from weather_core.models import report
@@ -128,7 +128,11 @@ def show(chosen):
     labels = names(chosen)
     overlay(chosen, labels)
     st.header(t("compare.final"))
-    st.dataframe(final_table(chosen, labels), hide_index=True)
+    table = final_table(chosen, labels)
+    st.dataframe(table, hide_index=True)
+    pd = widgets.import_pandas()
+    st.download_button(t("compare.csv"), pd.DataFrame(table).to_csv(index=False), file_name="compare.csv",
+                       mime="text/csv", icon=":material/download:", on_click="ignore", key="compare-csv")
     st.header(t("compare.settings"))
     differing, rows = differences(chosen, labels)
     if len(chosen) < 2:

@@ -312,6 +312,8 @@ def test_compare_overlays_two_runs_and_their_differences(trained_run, empty_runs
     assert list(settings.columns) == ["name", "lr"]
     assert sorted(settings["lr"]) == sorted([lr, "0.01"])
     assert "91.25 %" in reported.to_string()
+    csv = next(b for b in at.get("download_button") if b.proto.label == i18n.t("compare.csv"))
+    assert csv.proto.label  # the final scores as a CSV, for grading
     n = runs.read_json(first / "status.json")["test_n"]
     note = i18n.t("compare.test_note", n=n, point=100 / n)  # the runs' own count of test photos
     assert note in texts(at.caption) and i18n.t("compare.stars") in texts(at.caption)
