@@ -10,6 +10,7 @@ from pages.ui.i18n import t
 from weather_core.training import estimate
 
 RUN_KEY = "train_run"
+NOTICE_KEY = "train_notice"  # a message for the next run of the page (Start reruns it)
 
 
 def start(config, confirmed_long=False):
@@ -23,7 +24,8 @@ def start(config, confirmed_long=False):
         st.query_params["run"] = run_dir.name
         # A second click returns the run already queued: it is the student's own, not "another".
         if busy and run_dir.name not in busy:
-            st.info(t("train.will_queue", n=len(busy)))
+            st.session_state[NOTICE_KEY] = t("train.will_queue", n=len(busy))
+        st.rerun()  # the page redraws around the new run: its curves first, the form folded
 
 
 def long_run_guard(config):
@@ -153,21 +155,34 @@ def show_run(run_dir):
         results(info)
 
 
+def training_now(run_dirs) -> bool:
+    from weather_core import runs
+
+    return any(runs.load_run(run_dir).state in runs.ACTIVE for run_dir in run_dirs)
+
+
 st.title(t("train.title"))
 st.markdown(t("train.intro"))
+notice = st.session_state.pop(NOTICE_KEY, None)
+if notice:
+    st.info(notice)
 prepared, summary = session.load_active_summary()
-if summary:
-    with st.container(border=True):
-        st.caption(t("train.on_dataset", name=formatting.plain(session.dataset_label(prepared))))
-        config = train_form.choose_config(prepared)
-        if config is not None:
-            train_form.show_estimate(config, summary)
-            allowed, confirmed = long_run_guard(config)
-            if st.button(t("train.start"), type="primary", disabled=not allowed):
-                start(config, confirmed)
-            train_form.share(config)
-    ablation.section(config, on_queue=lambda dirs: st.session_state.update({RUN_KEY: str(dirs[0])}))
 shown = runs_to_show()
+# While a run trains, its live curves come first on a projected screen and the form folds away.
+busy = training_now(shown)
+form_area = st.expander(t("train.new_run"), icon=":material/tune:") if busy and summary else st.container()
+if summary:
+    with form_area:
+        with st.container(border=True):
+            st.caption(t("train.on_dataset", name=formatting.plain(session.dataset_label(prepared))))
+            config = train_form.choose_config(prepared)
+            if config is not None:
+                train_form.show_estimate(config, summary)
+                allowed, confirmed = long_run_guard(config)
+                if st.button(t("train.start"), type="primary", disabled=not allowed):
+                    start(config, confirmed)
+                train_form.share(config)
+        ablation.section(config, on_queue=lambda dirs: st.session_state.update({RUN_KEY: str(dirs[0])}))
 for run in shown:
     show_run(run)
 if not shown:

@@ -241,6 +241,9 @@ def test_a_double_click_on_start_queues_one_run_and_follows_it(app_demo, empty_r
     assert queued[0].run_id in texts(at.header)
     # the second click returned the student's own queued run: nothing calls it "another training"
     assert i18n.t("train.will_queue", n=2) not in texts(at.info)
+    # while it waits or trains, the form is folded away under its run's progress and curves
+    folded = next(e for e in at.expander if e.label == i18n.t("train.new_run"))
+    assert i18n.t("train.start") in [b.label for b in folded.button]
 
 
 def test_train_page_finds_a_students_finished_run_after_a_reload(app_demo, empty_runs):
