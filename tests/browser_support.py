@@ -39,6 +39,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
 SERVER_START_TIMEOUT = 90  # seconds until /_stcore/health answers
 PAGE_TIMEOUT = 60_000  # ms: a page's first render on a loaded 2-core machine
+# Every expect() waits this long unless told otherwise (Playwright's 5 s default failed a check on a
+# 2-core machine busy with other test workers, while a fragment redrew its table).
+expect.set_options(timeout=20_000)
 
 
 # ---------------------------------------------------------------------------------------------

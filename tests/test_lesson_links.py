@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from pages.ui import i18n
-from support import ROOT, assert_clean, open_page
+from support import ROOT, assert_clean, open_page, texts
 from weather_core.models import recipes
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -57,3 +57,36 @@ def test_each_readme_lesson_link_opens_what_the_readme_says(app_demo, link):
         assert values[i18n.t("augment.rotation")] == float(query["rotation"])
         assert values[i18n.t("augment.shear")] == float(query["shear"])
         assert tuple(values[i18n.t("augment.brightness")]) == tuple(float(v) for v in query["brightness"].split(","))
+
+
+def share_link(address=None):
+    """The Train page's share box link for a browser that reached the server at `address`."""
+    from streamlit.testing.v1 import AppTest
+
+    from support import APP, TIMEOUT
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if address:
+        at.context = {"url": address}
+    at.run()
+    at.switch_page("pages/train.py").run()
+    assert_clean(at)
+    share = next(e for e in at.expander if e.label == i18n.t("lesson.share"))
+    return share.code[0].value, texts(share.caption)
+
+
+def test_the_share_link_is_one_students_can_open(app_demo):
+    from weather_core.jobs import classroom
+
+    link, help_text = share_link("http://localhost:8501/train")  # the teacher's own machine
+    assert link.startswith("/train?recipe=quick") and help_text == i18n.t("lesson.share_help")
+    link, help_text = share_link("http://10.1.2.3:8501/train")
+    assert link.startswith("http://10.1.2.3:8501/train?") and help_text == i18n.t("lesson.share_full")
+    classroom.set_public_address("https://school.example/weather/")
+    try:
+        assert share_link("http://localhost:8501/train")[0].startswith("https://school.example/weather/train?")
+    finally:
+        classroom.set_public_address("")
+    for bad in ("school.example", "ftp://x", "http://a b", "https://x/?q=1"):
+        with pytest.raises(ValueError, match="not a web address"):
+            classroom.set_public_address(bad)

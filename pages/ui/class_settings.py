@@ -27,6 +27,13 @@ def _long_picked():
     classroom.set_long_runs(st.session_state["class_long_pick"], st.session_state["class_forbid_pick"])
 
 
+def _address_picked():
+    from weather_core.jobs import classroom
+
+    with widgets.shown_errors():
+        classroom.set_public_address(st.session_state["class_address_pick"])
+
+
 def panel():
     """Nothing for a student; the instructor's two settings, applied to the whole server at once."""
     from pages.ui import session
@@ -42,6 +49,7 @@ def panel():
     st.session_state["class_cap_pick"] = int(current["max_epoch_pixels"] or 0)
     st.session_state["class_long_pick"] = int(current["long_run_minutes"])
     st.session_state["class_forbid_pick"] = bool(current["forbid_long_runs"])
+    st.session_state["class_address_pick"] = current["public_address"] or ""
     with st.sidebar.expander(t("classset.title"), icon=":material/school:"):
         st.selectbox(t("classset.default_dataset"), ids, key="class_default_pick", on_change=_default_picked)
         most = RANGES["epochs"][1] * RANGES["image_size"][1]  # epochs x pixels of the largest training
@@ -50,3 +58,5 @@ def panel():
         st.number_input(t("classset.long_minutes"), 1, 24 * 60, step=5, key="class_long_pick",
                         on_change=_long_picked, help=t("classset.long_minutes_help"))
         st.toggle(t("classset.forbid_long"), key="class_forbid_pick", on_change=_long_picked)
+        st.text_input(t("classset.address"), key="class_address_pick", on_change=_address_picked,
+                      placeholder="http://10.0.0.5:8501", help=t("classset.address_help"))

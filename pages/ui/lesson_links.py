@@ -109,25 +109,41 @@ def url(page, values) -> str:
         query["dataset"] = classroom.dataset_id(active)  # a fresh browser opens on the same photos
     if i18n.language() != "en":
         query["lang"] = i18n.language()  # the class opens the link in the instructor's language
-    return f"{server_address()}/{page}?{urlencode(query)}"
+    base = base_path()
+    return f"{server_address() or base}/{page}?{urlencode(query)}"
+
+
+def base_path() -> str:
+    """The server's sub-path behind a proxy (server.baseUrlPath: '/weather'), '' at the root."""
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}" if base else ""
 
 
 def server_address() -> str:
-    """scheme://host:port[/base path] as the browser reached this server ('' when unknown, as in tests)."""
+    """The address lesson links start with: the class's public address when the instructor set
+    one, else scheme://host:port[/base path] as this browser reached the server; '' (a link
+    relative to the server) when neither is usable by others: unknown, or this machine's own
+    loopback address, which on a student's laptop would be the student's machine."""
     from urllib.parse import urlsplit
 
+    from weather_core.jobs import classroom
+
+    public = classroom.load().get("public_address")
+    if isinstance(public, str) and public:
+        return public
     try:
-        address = st.context.url or ""
+        parts = urlsplit(st.context.url or "")
     except Exception:  # noqa: BLE001  (no browser behind this session)
         return ""
-    parts = urlsplit(address)
-    if not parts.scheme or not parts.netloc:
+    host = parts.hostname or ""
+    if not parts.scheme or not parts.netloc or host in ("localhost", "::1") or host.startswith("127."):
         return ""
-    return f"{parts.scheme}://{parts.netloc}"
+    return f"{parts.scheme}://{parts.netloc}{base_path()}"  # behind a proxy: its sub-path too
 
 
 def share(page, values):
     """An expander with the lesson link for the current values."""
+    link = url(page, values)
     with st.expander(t("lesson.share"), icon=":material/share:"):
-        st.caption(t("lesson.share_help"))
-        st.code(url(page, values), language="text")
+        st.caption(t("lesson.share_help") if link.startswith("/") else t("lesson.share_full"))
+        st.code(link, language="text")

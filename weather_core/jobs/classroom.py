@@ -13,7 +13,9 @@ from .. import runs, settings
 DEMO_DATASET = "demo"
 DEFAULTS = {"default_dataset": None, "max_epoch_pixels": None, "datasets": {},
             # a student's run estimated longer than this asks for a confirmation, or is refused
-            "long_run_minutes": 15, "forbid_long_runs": False}
+            "long_run_minutes": 15, "forbid_long_runs": False,
+            # the address students reach the server at, for lesson links ("" = as the browser sees it)
+            "public_address": ""}
 
 
 class FairTurnError(ValueError):
@@ -72,6 +74,21 @@ def set_long_runs(minutes, forbid) -> None:
     with _editing() as current:
         current["long_run_minutes"] = max(1, int(minutes))
         current["forbid_long_runs"] = bool(forbid)
+
+
+def set_public_address(address) -> None:
+    """The server's address as students reach it (https://school.example/weather): lesson links
+    start with it. "" goes back to the address each browser used."""
+    from urllib.parse import urlsplit
+
+    address = (address or "").strip().rstrip("/")
+    parts = urlsplit(address)
+    if address and (parts.scheme not in ("http", "https") or not parts.netloc or " " in address
+                    or len(address) > 300 or parts.query or parts.fragment):
+        raise ValueError(f"not a web address: {address[:80]!r} (e.g. http://10.0.0.5:8501 or "
+                         "https://school.example/weather)")
+    with _editing() as current:
+        current["public_address"] = address
 
 
 def estimated_minutes(config) -> float:
