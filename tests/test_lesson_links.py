@@ -49,6 +49,11 @@ def test_each_readme_lesson_link_opens_what_the_readme_says(app_demo, link):
         wanted.update({key: query[key] for key in ("model",) if key in query})
         assert train_form(at) == wanted
         assert at.radio[0].value == query.get("recipe", recipes.DEFAULT_RECIPE)
+        recipe = recipes.RECIPES[at.radio[0].value]
+        changed = [key for key in recipe if key in ("model", *TRAIN_NUMBERS) and key in query
+                   and str(query[key]) != str(recipe[key])]
+        if changed:  # the link says it is no recipe, and what it changes
+            assert i18n.t("train.link_custom", recipe=at.radio[0].value, changed=", ".join(changed)) in texts(at.caption)
     elif page == "models":
         assert at.selectbox[0].value == query["model"]
         assert int(query["image_size"]) in [n.value for n in at.number_input]

@@ -102,12 +102,35 @@ def choose_config(prepared):
     if image_size < MODELS[model].min_image_size:
         st.error(t("train.too_small", model=model, size=MODELS[model].min_image_size))
         return None
-    return TrainConfig(data=str(prepared), model=model, epochs=int(epochs), batch_size=int(batch_size),
+    config = TrainConfig(data=str(prepared), model=model, epochs=int(epochs), batch_size=int(batch_size),
                        image_size=int(image_size), learning_rate=float(rate), augment=augment,
                        reduce_lr=reduce_lr and schedule == "constant", seed=int(seed), flip=flip,
                        lr_schedule=schedule, label_smoothing=float(smoothing), crop=crop,
                        jitter=v["jitter"] if crop else 0.0, ema=ema, tta=tta, augment_settings=augment_settings,
                        warmup_epochs=v["warmup_epochs"] if schedule == "cosine" else 0, recipe=recipe)
+    if any(link.raw(name) is not None for name in LINK_SETTINGS):
+        st.caption(recipe_match(config))
+    return config
+
+
+# The link keys that set training settings: a link with any of them says which recipe it gives.
+LINK_SETTINGS = ("model", "epochs", "batch_size", "image_size", "lr", "learning_rate", "augment", "reduce_lr",
+                 "flip", "crop", "ema", "tta", "schedule", "smoothing")
+
+
+def recipe_match(config) -> str:
+    """Which recipe a lesson link's settings are, exactly; or which recipe they start from and
+    what they change."""
+    from dataclasses import asdict
+
+    from weather_core.models import recipes
+
+    settings = asdict(config)
+    for name in recipes.RECIPES:
+        if not recipes.differences({**settings, "recipe": name}):
+            return t("train.link_is", recipe=t(f"recipe.{name}"))
+    changed = ", ".join(recipes.differences(settings)) or "–"
+    return t("train.link_custom", recipe=config.recipe, changed=changed)
 
 
 def which_augmentation(key) -> dict:
