@@ -28,12 +28,12 @@ def start(config, confirmed_long=False):
         st.rerun()  # the page redraws around the new run: its curves first, the form folded
 
 
-def long_run_guard(config):
+def long_run_guard(config, summary):
     """(may start, confirmed): a student's run estimated over the class's time limit asks for a
     confirmation, or is refused where the instructor forbids long runs (the core checks it too)."""
     from weather_core.jobs import classroom
 
-    limits, minutes = classroom.load(), classroom.estimated_minutes(config)
+    limits, minutes = classroom.load(), classroom.estimated_minutes(config, summary)  # no second read
     if identity.is_instructor() or minutes <= limits["long_run_minutes"]:
         return True, False
     if limits["forbid_long_runs"]:
@@ -178,7 +178,7 @@ if summary:
             config = train_form.choose_config(prepared)
             if config is not None:
                 train_form.show_estimate(config, summary)
-                allowed, confirmed = long_run_guard(config)
+                allowed, confirmed = long_run_guard(config, summary)
                 if st.button(t("train.start"), type="primary", disabled=not allowed):
                     start(config, confirmed)
                 train_form.share(config)

@@ -91,13 +91,15 @@ def set_public_address(address) -> None:
         current["public_address"] = address
 
 
-def estimated_minutes(config) -> float:
-    """The training's expected wall time on this kind of machine (training.estimate), in minutes."""
+def estimated_minutes(config, summary=None) -> float:
+    """The training's expected wall time on this kind of machine (training.estimate), in minutes;
+    `summary`: the dataset's prepared.json when the caller has it already (else it is read)."""
     from .. import data
     from ..training import estimate
 
     try:
-        train_count = sum(data.load_summary(config.data)["splits"]["train"].values())
+        summary = summary if summary is not None else data.load_summary(config.data)
+        train_count = sum(summary["splits"]["train"].values())
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return 0.0  # no summary to count from: the run itself will say what is wrong
     return estimate.estimate_seconds(config.model, config.image_size, config.epochs, train_count) / 60
