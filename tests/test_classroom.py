@@ -93,6 +93,7 @@ def test_per_owner_cap_and_epoch_pixel_cap(class_roots, demo_prepared, monkeypat
 def test_a_long_run_needs_a_confirmation_or_is_refused_where_the_instructor_forbids_it(class_roots, demo_prepared):
     root = class_roots / "runs"
     busy_slot(root)  # the new runs wait: nothing trains here
+    classroom.set_max_epoch_pixels(None)  # the instructor lifted the epochs x pixels ceiling
     long = TrainConfig(data=str(demo_prepared), **{**TINY, "model": "model_3", "image_size": 250, "epochs": 400})
     minutes = classroom.estimated_minutes(long)
     assert minutes > 20 and classroom.DEFAULTS["long_run_minutes"] > classroom.estimated_minutes(

@@ -104,6 +104,29 @@ def test_instructor_sets_the_class_default_dataset(app_demo, demo_prepared, root
     fresh = open_as("pages/train.py", {"user": "cho"})
     assert fresh.sidebar.selectbox[0].value.endswith("class-set")
     classroom.set_default_dataset(None)
+    teacher.sidebar.number_input(key="class_minutes_pick").set_value(45).run()
+    assert classroom.load()["max_run_minutes"] == 45
+    teacher.sidebar.number_input(key="class_minutes_pick").set_value(0).run()  # 0: no limit
+    assert classroom.load()["max_run_minutes"] is None
+    classroom.set_max_run_minutes(classroom.DEFAULTS["max_run_minutes"])
+
+
+def test_a_reclaimed_run_says_why_on_its_card(app_demo, roots):
+    from weather_core import jobs
+
+    sleeper = __import__("subprocess").Popen(["sleep", "60"], start_new_session=True)
+    hung = owned_run(roots / "runs", "20990101-000009-model_1-hung", "ana", state="running", pid=sleeper.pid,
+                     started=time.time())
+    status = runs.read_json(hung / "status.json")
+    runs.write_json_atomic(hung / "status.json", {**status, "updated": time.time() - 3600})
+    try:
+        assert jobs.reclaim_stale(runs.list_runs(roots / "runs")) == [hung]
+        at = open_as("pages/train.py", {"user": "ana", "run": hung.name})
+        assert "no sign of progress for 60 min" in texts(at.error)
+        assert i18n.t("stopped.resume") in labels(at)  # its owner can resume it
+    finally:
+        sleeper.kill()
+        shutil.rmtree(hung)
 
 
 def test_queue_timeline_and_per_owner_cap_message(app_demo, roots, monkeypatch):

@@ -173,6 +173,7 @@ def test_a_long_run_asks_for_a_confirmation_and_the_instructor_can_forbid_it(app
     runs.write_json_atomic(holder / "config.json", {"model": "model_1", "epochs": 3, "image_size": 32})
     runs.write_status(holder, "running", pid=os.getpid(), created=time.time())
     link = {"model": "model_3", "image_size": "250", "epochs": "400"}
+    classroom.set_max_epoch_pixels(None)  # the instructor lifted the epochs x pixels ceiling
     at = open_page("pages/train.py", query={**link, "user": "ana"})
     start = next(b for b in at.button if b.label == i18n.t("train.start"))
     assert start.disabled and "15" in texts(at.warning)
@@ -190,3 +191,4 @@ def test_a_long_run_asks_for_a_confirmation_and_the_instructor_can_forbid_it(app
         assert i18n.t("train.long_confirm", minutes=1).split(":")[0] not in [c.label.split(":")[0] for c in at.checkbox]
     finally:
         classroom.set_long_runs(15, forbid=False)
+        classroom.set_max_epoch_pixels(classroom.DEFAULTS["max_epoch_pixels"])

@@ -71,6 +71,19 @@ def max_runs_per_owner() -> int:
     return max(1, int(os.environ.get("WEATHER_MAX_RUNS_PER_OWNER", "2")))
 
 
+def stale_after_seconds() -> float:
+    """A training whose status.json has not changed for this long is hung: the server stops it and
+    gives its slot to the next run (a live trainer writes it every few seconds)."""
+    return max(30.0, float(os.environ.get("WEATHER_STALE_MINUTES", "10")) * 60)
+
+
+def trainer_threads() -> int | None:
+    """CPU threads one training may use (WEATHER_TRAINER_THREADS; unset: all the machine's cores).
+    Ray reserves this many CPUs per training, so a node never runs more trainings than it has cores."""
+    value = os.environ.get("WEATHER_TRAINER_THREADS")
+    return max(1, int(value)) if value else None
+
+
 def classroom_file() -> Path:
     """The class's settings (default dataset, caps) and who prepared which dataset."""
     return data_root() / "classroom.json"

@@ -1,6 +1,7 @@
 """The instructor's class settings, in the sidebar once the role is unlocked: the dataset every
-student starts on, the cap on epochs x image size of any one run, and how long a student's run may
-take before it asks for a confirmation or is refused (weather_core.jobs.classroom)."""
+student starts on, the cap on epochs x image size of any one run, how long a student's run may
+train, and how long it may be expected to take before it asks for a confirmation or is refused
+(weather_core.jobs.classroom)."""
 
 import streamlit as st
 
@@ -19,6 +20,12 @@ def _cap_picked():
     from weather_core.jobs import classroom
 
     classroom.set_max_epoch_pixels(st.session_state["class_cap_pick"])
+
+
+def _minutes_picked():
+    from weather_core.jobs import classroom
+
+    classroom.set_max_run_minutes(st.session_state["class_minutes_pick"])
 
 
 def _long_picked():
@@ -47,6 +54,7 @@ def panel():
     default = current["default_dataset"] if current["default_dataset"] in ids else classroom.DEMO_DATASET
     st.session_state["class_default_pick"] = default
     st.session_state["class_cap_pick"] = int(current["max_epoch_pixels"] or 0)
+    st.session_state["class_minutes_pick"] = int(current["max_run_minutes"] or 0)
     st.session_state["class_long_pick"] = int(current["long_run_minutes"])
     st.session_state["class_forbid_pick"] = bool(current["forbid_long_runs"])
     st.session_state["class_address_pick"] = current["public_address"] or ""
@@ -55,6 +63,8 @@ def panel():
         most = RANGES["epochs"][1] * RANGES["image_size"][1]  # epochs x pixels of the largest training
         st.number_input(t("classset.cap"), 0, most, step=320, key="class_cap_pick",
                         on_change=_cap_picked, help=t("classset.cap_help"))
+        st.number_input(t("classset.max_minutes"), 0, 7 * 24 * 60, step=30, key="class_minutes_pick",
+                        on_change=_minutes_picked, help=t("classset.max_minutes_help"))
         st.number_input(t("classset.long_minutes"), 1, 24 * 60, step=5, key="class_long_pick",
                         on_change=_long_picked, help=t("classset.long_minutes_help"))
         st.toggle(t("classset.forbid_long"), key="class_forbid_pick", on_change=_long_picked)

@@ -15,6 +15,7 @@ USER_PICK_KEY = "user_pick"  # the sidebar text box's own key
 USER_URL_KEY = "user_url"  # the ?user= value last read from or written to the URL
 INSTRUCTOR_KEY = "instructor"  # session state: True once the secret was given in this session
 SECRET_PICK_KEY = "instructor_secret"
+GUEST_KEY = "guest"  # session state: this session's own name while the user has given none
 
 
 def secrets_section(name) -> dict:
@@ -50,7 +51,22 @@ def current_user() -> str:
     url = clean_name(st.query_params.get("user"))
     if url and url != state.get(USER_URL_KEY):
         state[USER_KEY] = state[USER_URL_KEY] = url
-    return state.get(USER_KEY) or ""
+    return state.get(USER_KEY) or guest_name()
+
+
+def guest_name() -> str:
+    """This session's own name while nobody is named: a blank name is no identity two people share."""
+    import secrets
+
+    if GUEST_KEY not in st.session_state:
+        st.session_state[GUEST_KEY] = f"guest-{secrets.token_hex(2)}"
+    return st.session_state[GUEST_KEY]
+
+
+def single_user() -> bool:
+    """A server where nobody has an identity to prove (no sign-in, no instructor secret): runs
+    with no owner are anyone's there."""
+    return not oidc_configured() and not secrets_section("instructor")
 
 
 def owner() -> dict:

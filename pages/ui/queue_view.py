@@ -44,10 +44,8 @@ def refresh_ray_runs(all_runs) -> bool:
     from weather_core.jobs import ray_backend
     from weather_core import runs
 
-    on_ray = [r for r in all_runs if r.state in runs.ACTIVE and r.status.get("backend") == "ray"]
-    for info in on_ray:
-        ray_backend.refresh(info.path)
-    return bool(on_ray)
+    on_ray = [r.path for r in all_runs if r.state in runs.ACTIVE and r.status.get("backend") == "ray"]
+    return bool(on_ray) and ray_backend.refresh_all(on_ray)
 
 
 @st.fragment(run_every=5)

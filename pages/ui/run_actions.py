@@ -37,17 +37,18 @@ def export(info, where):
 
 
 def may_manage(info) -> bool:
-    """The owner or the instructor; anyone for a run nobody owns (trained before names, or by the CLI)."""
+    """The owner or the instructor; a run nobody owns (trained before names, or by the CLI) is the
+    instructor's, and anyone's on a single-user server."""
     from pages.ui import identity
     from weather_core.jobs import classroom
 
-    return not info.owner or classroom.can_manage(info, identity.current_user(), identity.is_instructor())
+    return classroom.can_manage(info, identity.current_user(), identity.is_instructor(), identity.single_user())
 
 
 def owner_note(info):
     """Whose run this is, and, when it is not this user's, that only they or the instructor may change it."""
-    if info.owner and not may_manage(info):
-        st.caption(t("who.not_yours", owner=info.owner))
+    if not may_manage(info):
+        st.caption(t("who.not_yours", owner=info.owner or t("who.no_owner")))
     elif info.owner:
         st.caption(t("who.owner", owner=info.owner))
 
@@ -78,7 +79,7 @@ def stopped(info, on_discard=None):
     left, right = st.columns(2)
     if left.button(t("stopped.resume"), key=f"resume-{info.run_id}", icon=":material/play_arrow:"):
         with widgets.shown_errors():
-            jobs.resume_in_background(info.path)
+            jobs.resume_in_background(info.path, instructor=identity_is_instructor())
             st.rerun()
     sure = right.checkbox(t("stopped.confirm", run=plain(info.run_id)), key=f"discard-sure-{info.run_id}")
     if right.button(t("stopped.discard"), key=f"discard-{info.run_id}", disabled=not sure,
@@ -89,6 +90,12 @@ def stopped(info, on_discard=None):
                 on_discard(info)
             st.toast(t("stopped.discarded", run=plain(info.run_id)))
             st.rerun()
+
+
+def identity_is_instructor() -> bool:
+    from pages.ui import identity
+
+    return identity.is_instructor()
 
 
 def linked_run():

@@ -3,9 +3,9 @@
 classroom's rules: owners, caps, the leaderboard (classroom). Imports every layer below the CLI."""
 
 from .background import (acquire_slot, cancel, discard, dispatch, dispatch_if_needed, kill, launch,
-                         main_worker, queue_position, resume_in_background, start_in_background,
-                         wait_for_slot, waiting_runs)
+                         main_worker, queue_position, reclaim_stale, resume_in_background,
+                         start_in_background, wait_for_slot, waiting_runs)
 
 __all__ = ["acquire_slot", "cancel", "discard", "dispatch", "dispatch_if_needed", "kill", "launch",
-           "main_worker", "queue_position", "resume_in_background", "start_in_background",
+           "main_worker", "queue_position", "reclaim_stale", "resume_in_background", "start_in_background",
            "wait_for_slot", "waiting_runs"]

@@ -4,7 +4,6 @@ is free: when a run is queued, resumed or cancelled, when a worker ends, and whe
 Also: resume, cancel, kill, discard, the training slots, and the worker's entry point."""
 
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -13,8 +12,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .. import runs, settings
-from ..runs import ACTIVE, list_runs, pid_alive, read_json, resolve_run
+from ..runs import ACTIVE, list_runs, read_json, resolve_run
 from . import ray_backend
+from .watchdog import kill, reclaim_stale
 
 
 # ---------------------------------------------------------------------------------------------
@@ -43,7 +43,8 @@ def start_in_background(config, root=None, owner="", instructor=False, gpus=0, c
         classroom.check_fair_turn(config, owner, root, instructor=instructor, confirmed_long=confirmed_long)
         run_dir = create_run(config, root)
         record = read_json(run_dir / "config.json", {})
-        runs.write_json_atomic(run_dir / "config.json", {**record, "owner": owner})
+        limit = None if instructor else classroom.load()["max_run_minutes"]
+        runs.write_json_atomic(run_dir / "config.json", {**record, "owner": owner, "max_minutes": limit})
     if ray_backend.address():
         ray_backend.submit(run_dir, gpus=gpus)  # Ray queues it: one job per run
         return run_dir
@@ -68,16 +69,25 @@ def _recent_twin(config, root, owner) -> Path | None:
     return None
 
 
-def resume_in_background(run_dir) -> Path:
-    """Continue an interrupted, failed or cancelled run from its last saved epoch (back in the queue)."""
+def resume_in_background(run_dir, instructor=False) -> Path:
+    """Continue an interrupted, failed or cancelled run from its last saved epoch (back in the queue).
+    A resumed run counts against its owner's cap like a new one (the instructor resumes past it)."""
+    from filelock import FileLock
+
+    from . import classroom
+
     run_dir = Path(run_dir)
-    state = runs.current_state(run_dir)
-    if state not in ("interrupted", "failed", "cancelled"):
-        raise ValueError(f"only a stopped run can be resumed (this one is {state})")
-    (run_dir / "cancel").unlink(missing_ok=True)
-    runs.remove_leftovers(run_dir)
-    runs.write_status(run_dir, "queued", created=time.time(), resumed_from=len(runs.read_metrics(run_dir)),
-                      waiting=True, pid=None, backend="local", job_id=None)
+    with FileLock(run_dir.parent / ".submit.lock"):
+        state = runs.current_state(run_dir)
+        if state not in ("interrupted", "failed", "cancelled"):
+            raise ValueError(f"only a stopped run can be resumed (this one is {state})")
+        owner = runs.load_run(run_dir).owner
+        if owner and not instructor:  # a run with no owner is the instructor's (classroom.can_manage)
+            classroom.check_owner_cap(owner, run_dir.parent)
+        (run_dir / "cancel").unlink(missing_ok=True)
+        runs.remove_leftovers(run_dir)
+        runs.write_status(run_dir, "queued", created=time.time(), resumed_from=len(runs.read_metrics(run_dir)),
+                          waiting=True, pid=None, backend="local", job_id=None, error=None, started=None)
     if ray_backend.address():
         _resubmit(run_dir)
         return run_dir
@@ -168,7 +178,10 @@ def dispatch(root=None) -> list:
 
 
 def dispatch_if_needed(all_runs, root=None) -> list:
-    """The server's on-demand dispatch (a page poll): only when a run waits and a slot looks free."""
+    """The server's on-demand dispatch (a page poll): stale runs are reclaimed first, then waiting
+    runs start, only when one waits and a slot looks free."""
+    if reclaim_stale(all_runs):
+        return dispatch(root)
     waiting = any(runs.is_waiting(r) for r in all_runs)
     busy = sum(1 for r in all_runs if r.state in ACTIVE and not runs.is_waiting(r))
     if waiting and busy < settings.max_concurrent_trainings():
@@ -183,13 +196,6 @@ def _launch_worker(run_dir):
         runs.write_status(run_dir, "failed", waiting=False, error=f"could not start the trainer: {error}")
         return
     runs.write_status(run_dir, "queued", waiting=False, position=0, pid=process.pid)
-
-
-def kill(run_dir):
-    """Stop a run's process now (used by tests and by 'discard')."""
-    pid = (read_json(Path(run_dir) / "status.json", {}) or {}).get("pid")
-    if pid_alive(pid):
-        os.killpg(os.getpgid(int(pid)), signal.SIGKILL)
 
 
 def discard(run_dir, root=None):

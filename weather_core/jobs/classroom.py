@@ -11,7 +11,9 @@ from pathlib import Path
 from .. import runs, settings
 
 DEMO_DATASET = "demo"
-DEFAULTS = {"default_dataset": None, "max_epoch_pixels": None, "datasets": {},
+# Every student's run has limits by default: epochs x image size at most the report's own recipe
+# (50 x 250), and two hours of wall clock; the instructor raises or lifts them.
+DEFAULTS = {"default_dataset": None, "max_epoch_pixels": 12500, "max_run_minutes": 120, "datasets": {},
             # a student's run estimated longer than this asks for a confirmation, or is refused
             "long_run_minutes": 15, "forbid_long_runs": False,
             # the address students reach the server at, for lesson links ("" = as the browser sees it)
@@ -67,6 +69,13 @@ def set_max_epoch_pixels(limit) -> None:
     """Cap epochs x image size (px) of any one run; None or 0 lifts the cap."""
     with _editing() as current:
         current["max_epoch_pixels"] = int(limit) if limit else None
+
+
+def set_max_run_minutes(minutes) -> None:
+    """A student's run still training after this many minutes is stopped (it can be resumed);
+    None or 0 lifts the limit for runs started afterwards."""
+    with _editing() as current:
+        current["max_run_minutes"] = max(1, int(minutes)) if minutes else None
 
 
 def set_long_runs(minutes, forbid) -> None:
@@ -162,14 +171,17 @@ def is_allowed_login(login, allowed) -> bool:
     return bool(login) and str(login).strip().lower() in {str(a).strip().lower() for a in allowed or ()}
 
 
-def can_manage(info, user, instructor=False) -> bool:
+def can_manage(info, user, instructor=False, single_user=False) -> bool:
     """Only a run's owner or the instructor may cancel, resume or discard it. A run without an owner
-    (trained before owners were recorded, or from the command line) is the instructor's."""
-    return instructor or (bool(user) and info.owner == user)
+    (trained before owners were recorded, or from the command line) is the instructor's, and
+    anyone's only on a single-user server (nobody has an identity there)."""
+    if instructor or (single_user and not info.owner):
+        return True
+    return bool(user) and info.owner == user
 
 
-def require_manage(info, user, instructor=False) -> None:
-    if not can_manage(info, user, instructor):
+def require_manage(info, user, instructor=False, single_user=False) -> None:
+    if not can_manage(info, user, instructor, single_user):
         raise PermissionError(f"run {info.run_id} belongs to {info.owner or 'the instructor'}; "
                               "only its owner or the instructor can change it")
 
@@ -185,6 +197,11 @@ def check_fair_turn(config, owner, root=None, instructor=False, confirmed_long=F
     if instructor:
         return
     current = load()
+    limit = current["max_epoch_pixels"]
+    if limit and config.epochs * config.image_size > limit:
+        raise FairTurnError(
+            f"{config.epochs} epochs x {config.image_size} px = {config.epochs * config.image_size} is over "
+            f"the class limit of {limit} set by the instructor: use fewer epochs or smaller images")
     minutes, most = estimated_minutes(config), current["long_run_minutes"]
     if isinstance(most, (int, float)) and minutes > most:
         if current["forbid_long_runs"]:
@@ -194,15 +211,19 @@ def check_fair_turn(config, owner, root=None, instructor=False, confirmed_long=F
         if not confirmed_long:
             raise LongRunError(f"this training would take about {minutes:.0f} min, over the class's "
                                f"{most:g} min: confirm to start it", minutes, most)
-    limit = current["max_epoch_pixels"]
-    if limit and config.epochs * config.image_size > limit:
-        raise FairTurnError(
-            f"{config.epochs} epochs x {config.image_size} px = {config.epochs * config.image_size} is over "
-            f"the class limit of {limit} set by the instructor: use fewer epochs or smaller images")
+    check_owner_cap(owner, root)
+
+
+def check_owner_cap(owner, root=None) -> None:
+    """Raise FairTurnError when `owner` already has the cap's number of queued and running trainings
+    (a new run or a resumed one). Callers hold the runs folder's submit lock, so parallel
+    submissions are counted one after the other."""
+    if not owner:
+        raise FairTurnError("sign in or claim a name before training: runs need an owner on a shared server")
     cap = settings.max_runs_per_owner()
     mine = [r for r in runs.list_runs(root) if r.state in runs.ACTIVE and r.owner == owner]
     if len(mine) >= cap:
-        raise FairTurnError(f"{owner or 'you'} already has {len(mine)} trainings queued or running (the "
+        raise FairTurnError(f"{owner} already has {len(mine)} trainings queued or running (the "
                             f"limit is {cap}): wait for one to finish or cancel one")
 
 

@@ -13,7 +13,10 @@ from pathlib import Path
 from .. import runs, settings
 
 ENV_ADDRESS = "WEATHER_RAY_ADDRESS"
-FORWARDED = ("WEATHER_DATA_DIR", "WEATHER_RUNS_DIR", "WEATHER_CACHE_DIR", "WEATHER_CACHE_MB")
+FORWARDED = ("WEATHER_DATA_DIR", "WEATHER_RUNS_DIR", "WEATHER_CACHE_DIR", "WEATHER_CACHE_MB",
+             "WEATHER_TRAINER_THREADS")
+# A training without WEATHER_TRAINER_THREADS uses every core of its node: reserve a whole node's
+# worth (Ray caps a request at what the node has only if told so; 1 CPU let 16 trainings share 16 cores).
 
 
 def address() -> str | None:
@@ -38,7 +41,7 @@ def submit_as(run_dir, job_name, gpus=0) -> str:
               f"worker {shlex.quote(str(run_dir))} >> {log} 2>&1"
     env = {name: os.environ[name] for name in FORWARDED if name in os.environ}
     job_id = client().submit_job(
-        entrypoint=command, submission_id=job_name, entrypoint_num_cpus=1,
+        entrypoint=command, submission_id=job_name, entrypoint_num_cpus=cpus_per_training(),
         entrypoint_num_gpus=gpus or None, runtime_env={"env_vars": {**env, "WEATHER_RAY_JOB": "1"}},
         metadata={"run_dir": str(run_dir), "owner": str(runs.read_json(run_dir / "config.json", {}).get("owner", ""))})
     runs.write_status(run_dir, "queued", backend="ray", job_id=job_id, pid=None, waiting=False)
@@ -51,29 +54,40 @@ def stop(run_dir) -> None:
         client().stop_job(status["job_id"])
 
 
-def job_state(job_id) -> str | None:
-    """Ray's word for a job: PENDING, RUNNING, STOPPED, SUCCEEDED, FAILED (None if unknown)."""
-    try:
-        return str(client().get_job_status(job_id).value)
-    except Exception:  # noqa: BLE001  (head unreachable, job unknown: the run folder still says)
-        return None
+def cpus_per_training() -> int:
+    """The CPUs Ray reserves for one training: the threads its trainer will use
+    (settings.trainer_threads), else this machine's core count, taken as a node's."""
+    return settings.trainer_threads() or os.cpu_count() or 1
 
 
 def refresh(run_dir) -> str:
     """The run's state, with Ray's answer for a job that ended before its worker wrote one."""
-    run_dir = Path(run_dir)
-    status = runs.read_json(run_dir / "status.json", {}) or {}
-    state = runs.state_of(status)
-    if state in runs.ACTIVE and status.get("job_id"):
-        ray_state = job_state(status["job_id"])
+    refresh_all([Path(run_dir)])
+    return runs.current_state(run_dir)
+
+
+def refresh_all(run_dirs) -> bool:
+    """Ray's view of the given active runs, from one job listing (not one per run): stopped or
+    failed jobs end their runs, pending ones get their place in Ray's queue. True if any was on Ray."""
+    on_ray = [(Path(d), runs.read_json(Path(d) / "status.json", {}) or {}) for d in run_dirs]
+    on_ray = [(d, s) for d, s in on_ray if runs.state_of(s) in runs.ACTIVE and s.get("job_id")]
+    if not on_ray:
+        return False
+    try:
+        listing = client().list_jobs()
+    except Exception:  # noqa: BLE001  (head unreachable: the run folders still say)
+        return True
+    states = {j.submission_id: str(j.status.value) for j in listing}
+    positions = pending_positions(listing)
+    for run_dir, status in on_ray:
+        ray_state = states.get(status["job_id"])
         if ray_state == "STOPPED":
             runs.write_status(run_dir, "cancelled", error="stopped through Ray")
         elif ray_state == "FAILED":
             runs.write_status(run_dir, "failed", error="the Ray job failed (see log.txt)")
-        elif ray_state == "PENDING":
-            runs.write_status(run_dir, "queued", position=pending_position(status["job_id"]))
-        return runs.current_state(run_dir)
-    return state
+        elif ray_state == "PENDING" and status.get("position") != positions.get(status["job_id"]):
+            runs.write_status(run_dir, "queued", position=positions.get(status["job_id"]))
+    return True
 
 
 def logs(run_dir) -> str:
@@ -84,12 +98,8 @@ def logs(run_dir) -> str:
         return ""
 
 
-def pending_position(job_id) -> int | None:
-    """How many of the cluster's pending jobs were submitted before this one (None if not pending)."""
-    try:
-        jobs = client().list_jobs()
-    except Exception:  # noqa: BLE001
-        return None
-    pending = sorted((j for j in jobs if str(j.status.value) == "PENDING"), key=lambda j: j.start_time or 0)
-    ids = [j.submission_id for j in pending]
-    return ids.index(job_id) if job_id in ids else None
+def pending_positions(listing) -> dict:
+    """{job id: how many of the cluster's pending jobs were submitted before it} for the pending jobs
+    of one `list_jobs()` answer."""
+    pending = sorted((j for j in listing if str(j.status.value) == "PENDING"), key=lambda j: j.start_time or 0)
+    return {j.submission_id: position for position, j in enumerate(pending)}

@@ -5,6 +5,8 @@ import os
 import platform
 from pathlib import Path
 
+from .. import settings
+
 
 def cpu_has_bf16() -> bool:
     try:
@@ -29,6 +31,10 @@ def setup_device(mixed_precision=True):
     import keras
     import tensorflow as tf
 
+    threads = settings.trainer_threads()
+    if threads:  # what Ray reserved for this training (ray_backend.cpus_per_training)
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(min(2, threads))
     gpus = tf.config.list_physical_devices("GPU")
     for gpu in gpus:
         tf.config.experimental.set_memory_growth(gpu, True)
@@ -39,6 +45,6 @@ def setup_device(mixed_precision=True):
     keras.mixed_precision.set_global_policy(policy)
     strategy = tf.distribute.MirroredStrategy() if len(gpus) > 1 else tf.distribute.get_strategy()
     device = {"type": "GPU" if gpus else "CPU", "gpus": names, "precision": policy,
-              "replicas": strategy.num_replicas_in_sync, "cpu_count": os.cpu_count(),
+              "replicas": strategy.num_replicas_in_sync, "cpu_count": os.cpu_count(), "threads": threads,
               "machine": platform.machine(), "platform": platform.platform()}
     return strategy, device
