@@ -2,6 +2,8 @@
 #   docker build -t weather-classroom .
 #   docker run -d --name weather -p 8501:8501 \
 #     -v weather-data:/srv/weather/data -v weather-runs:/srv/weather/runs weather-classroom
+# Secrets (sign-in, instructor secret) are mounted at run time, never built in (.dockerignore):
+#     -v /etc/weather/secrets.toml:/srv/weather/.streamlit/secrets.toml:ro
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -28,7 +30,8 @@ ENV WEATHER_DATA_DIR=/srv/weather/data \
 VOLUME ["/srv/weather/data", "/srv/weather/runs"]
 
 EXPOSE 8501
+# Under a proxy's sub-path (-e STREAMLIT_SERVER_BASE_URL_PATH=weather) the check follows it.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4).read() != b'ok')"]
+    CMD ["python", "-m", "weather_core", "health"]
 # weather-classroom-app = `streamlit run app.py` with the classroom's .streamlit/config.toml.
 CMD ["weather-classroom-app", "--server.address=0.0.0.0", "--server.port=8501"]

@@ -91,16 +91,18 @@ def stop(process):
 
 
 @contextlib.contextmanager
-def streamlit_server(log, env=None, extra_args=(), before_healthy=None):
+def streamlit_server(log, env=None, extra_args=(), before_healthy=None, base=""):
     """`streamlit run app.py` on a free port, logging to `log`; yields its URL once healthy and
-    stops it afterwards. `before_healthy()` runs while the server starts (a training, say)."""
+    stops it afterwards. `before_healthy()` runs while the server starts (a training, say);
+    `base`: the sub-path the server is told it lives under (server.baseUrlPath), in the URL too."""
     port = free_port()
+    extra_args = [*extra_args, "--server.baseUrlPath", base] if base else extra_args
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                "--server.headless", "true", "--browser.gatherUsageStats", "false", *extra_args]
     with open(log, "wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env or dict(os.environ), stdout=out,
                                    stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}{'/' + base.strip('/') if base else ''}"
     try:
         if before_healthy:
             before_healthy()

@@ -229,3 +229,12 @@ def test_docker_image_builds_starts_and_reports_healthy():
         assert "/_stcore/health" in " ".join(inspect["Config"]["Healthcheck"]["Test"])
     finally:
         subprocess.run(["docker", "rm", "-f", name], capture_output=True, timeout=120)
+
+
+def test_secrets_stay_out_of_git_and_of_the_image():
+    """secrets.toml is ignored by git and by `docker build` (the Dockerfile's COPY . would bake it in)."""
+    ignored = subprocess.run(["git", "check-ignore", "-q", ".streamlit/secrets.toml"], cwd=ROOT)
+    assert ignored.returncode == 0
+    patterns = [line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()]
+    assert ".streamlit/secrets.toml" in patterns
+    assert "secrets.toml:ro" in (ROOT / "Dockerfile").read_text()  # the README's read-only mount

@@ -200,8 +200,9 @@ def run_export(args):
 
 def _job_commands(commands):
     from .job_commands import add_cancel, add_status, add_submit
+    from .server_commands import add_server_commands
 
-    for add in (add_submit, add_status, add_cancel):
+    for add in (add_submit, add_status, add_cancel, add_server_commands):
         add(commands)
 
 
