@@ -19,12 +19,11 @@ navigation = st.navigation([st.Page(page.path, title=t(page.title_key), icon=pag
                                     default=page is nav.HOME) for page in nav.PAGES])
 i18n.language_sidebar()  # English / 한국어, kept in the URL as ?lang=
 style.apply(i18n.language(), style.projector_sidebar())  # labels wrap; Korean breaks between words
-identity.sidebar()  # who is at this tab (kept in the URL as ?user=), and the instructor unlock
+identity.sidebar()  # who is at this tab (a signed cookie, never the URL), and the instructor unlock
 class_settings.panel()  # the instructor's: the class's default dataset, the cap per run
 # Reserve the sidebar slot now, fill it after the page ran: a page may change the active dataset.
 dataset_slot = st.sidebar.container()
 session.link_note()  # a lesson link's ?dataset= this server does not have
 navigation.run()
 session.dataset_sidebar(dataset_slot)
-identity.keep_in_url()
 session.keep_in_url()  # ?dataset=<id>: a reload opens on the same photos

@@ -175,4 +175,4 @@ def test_ray_reserves_the_trainers_cores_and_lists_jobs_once_per_poll(class_root
     assert [runs.read_json(d / "status.json").get("position") for d in dirs[:2]] == [1, 2]
     assert runs.current_state(dirs[2]) == "failed"
     monkeypatch.delenv("WEATHER_TRAINER_THREADS")
-    assert ray_backend.cpus_per_training() == os.cpu_count()
+    assert ray_backend.cpus_per_training() == ray_backend.DEFAULT_TRAINER_THREADS

@@ -253,7 +253,7 @@ def test_train_page_finds_a_students_finished_run_after_a_reload(app_demo, empty
         run_dir = _fake_run(empty_runs, run_id, "finished", pid=None, finished=time.time())
         config = runs.read_json(run_dir / "config.json")
         runs.write_json_atomic(run_dir / "config.json", {**config, "owner": owner})
-    at = open_page("pages/train.py", query={"user": "ana"})
+    at = open_page("pages/train.py", user="ana")
     assert i18n.t("train.on_dataset", name=i18n.t("sidebar.demo")) in texts(at.caption)  # the form's dataset
     assert "20990101-000001-model_1-mine" in texts(at.header)
     assert "20990101-000002-model_1-them" not in texts(at.header)

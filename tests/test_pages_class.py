@@ -16,11 +16,15 @@ pytestmark = pytest.mark.usefixtures("roots")  # this module's own data, runs an
 
 
 def open_as(page, params=(), secrets=None, **state):
-    """A fresh browser session on `page` with URL query parameters, secrets.toml and session state."""
+    """A fresh browser session on `page` with URL query parameters, secrets.toml and session state;
+    params' "user" is who the session already is (a name it proved with its PIN), not a URL value."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in dict(params).items():
+    params = dict(params)
+    if "user" in params:
+        state = {"user": params.pop("user"), **state}
+    for key, value in params.items():
         at.query_params[key] = value
     for section, values in (secrets or {}).items():
         at.secrets[section] = values
@@ -52,8 +56,8 @@ def test_only_the_owner_or_the_instructor_can_cancel(app_demo, roots):
     ben = open_as("pages/train.py", {"user": "ben", "run": run_dir.name})
     assert i18n.t("train.cancel") not in labels(ben)
     assert i18n.t("who.not_yours", owner="ana") in texts(ben.caption)
-    ana = open_as("pages/train.py", {"user": "ana"})  # a reload: the name comes back from the URL
-    assert ana.sidebar.text_input[0].value == "ana"
+    ana = open_as("pages/train.py", {"user": "ana"})
+    assert i18n.t("who.signed_in", name="ana") in texts(ana.sidebar.caption)
     assert run_dir.name in texts(ana.header)
     next(b for b in ana.button if b.label == i18n.t("train.cancel")).click().run()
     assert runs.current_state(run_dir) == "cancelled"  # a waiting run stops at once
@@ -74,7 +78,7 @@ def test_stopped_run_resume_and_discard_are_owner_or_instructor_only(app_demo, r
     assert i18n.t("stopped.discard") not in labels(teacher)
     wrong = next(w for w in teacher.sidebar.text_input if w.label == i18n.t("who.instructor_secret"))
     wrong.input("guess").run()
-    assert i18n.t("who.instructor_refused") in texts(teacher.sidebar.caption)
+    assert i18n.t("who.instructor_refused") in texts(teacher.sidebar.error)
     secret = next(w for w in teacher.sidebar.text_input if w.label == i18n.t("who.instructor_secret"))
     secret.input("correct horse battery").run()
     assert_clean(teacher)

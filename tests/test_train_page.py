@@ -174,7 +174,7 @@ def test_a_long_run_asks_for_a_confirmation_and_the_instructor_can_forbid_it(app
     runs.write_status(holder, "running", pid=os.getpid(), created=time.time())
     link = {"model": "model_3", "image_size": "250", "epochs": "400"}
     classroom.set_max_epoch_pixels(None)  # the instructor lifted the epochs x pixels ceiling
-    at = open_page("pages/train.py", query={**link, "user": "ana"})
+    at = open_page("pages/train.py", query=link, user="ana")
     start = next(b for b in at.button if b.label == i18n.t("train.start"))
     assert start.disabled and "15" in texts(at.warning)
     at.checkbox(key="long-run-confirm").check().run()
@@ -185,7 +185,7 @@ def test_a_long_run_asks_for_a_confirmation_and_the_instructor_can_forbid_it(app
     jobs.cancel(queued[0].path)
     classroom.set_long_runs(15, forbid=True)
     try:
-        at = open_page("pages/train.py", query={**link, "user": "ben"})
+        at = open_page("pages/train.py", query=link, user="ben")
         assert next(b for b in at.button if b.label == i18n.t("train.start")).disabled
         assert "15" in texts(at.error)  # refused, with the limit; and nothing to confirm it with
         assert i18n.t("train.long_confirm", minutes=1).split(":")[0] not in [c.label.split(":")[0] for c in at.checkbox]

@@ -1,7 +1,7 @@
 """The instructor's class settings, in the sidebar once the role is unlocked: the dataset every
 student starts on, the cap on epochs x image size of any one run, how long a student's run may
-train, and how long it may be expected to take before it asks for a confirmation or is refused
-(weather_core.jobs.classroom)."""
+train, how long it may be expected to take before it asks for a confirmation or is refused
+(weather_core.jobs.classroom), and freeing a name whose PIN was forgotten (weather_core.jobs.names)."""
 
 import streamlit as st
 
@@ -32,6 +32,14 @@ def _long_picked():
     from weather_core.jobs import classroom
 
     classroom.set_long_runs(st.session_state["class_long_pick"], st.session_state["class_forbid_pick"])
+
+
+def _reset_pin():
+    from weather_core.jobs import names
+
+    name = st.session_state.get("class_reset_pick")
+    if name and names.reset(name):
+        st.toast(t("classset.reset_done", name=name))
 
 
 def _address_picked():
@@ -70,3 +78,15 @@ def panel():
         st.toggle(t("classset.forbid_long"), key="class_forbid_pick", on_change=_long_picked)
         st.text_input(t("classset.address"), key="class_address_pick", on_change=_address_picked,
                       placeholder="http://10.0.0.5:8501", help=t("classset.address_help"))
+        _names_section()
+
+
+def _names_section():
+    """Free a claimed name whose PIN its student forgot (they claim it again with a new one)."""
+    from weather_core.jobs import names
+
+    claimed = names.claimed_names()
+    if not claimed:
+        return
+    st.selectbox(t("classset.reset_name"), claimed, key="class_reset_pick", help=t("classset.reset_help"))
+    st.button(t("classset.reset"), key="class_reset", on_click=_reset_pin, icon=":material/lock_reset:")

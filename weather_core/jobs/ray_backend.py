@@ -13,10 +13,10 @@ from pathlib import Path
 from .. import runs, settings
 
 ENV_ADDRESS = "WEATHER_RAY_ADDRESS"
-FORWARDED = ("WEATHER_DATA_DIR", "WEATHER_RUNS_DIR", "WEATHER_CACHE_DIR", "WEATHER_CACHE_MB",
-             "WEATHER_TRAINER_THREADS")
-# A training without WEATHER_TRAINER_THREADS uses every core of its node: reserve a whole node's
-# worth (Ray caps a request at what the node has only if told so; 1 CPU let 16 trainings share 16 cores).
+FORWARDED = ("WEATHER_DATA_DIR", "WEATHER_RUNS_DIR", "WEATHER_CACHE_DIR", "WEATHER_CACHE_MB")
+# A training reserves as many CPUs as its trainer uses threads: WEATHER_TRAINER_THREADS, 2 unless
+# set. Ray used to reserve 1 while TensorFlow took every core, so a 16-core node ran 16 at once.
+DEFAULT_TRAINER_THREADS = 2
 
 
 def address() -> str | None:
@@ -40,6 +40,7 @@ def submit_as(run_dir, job_name, gpus=0) -> str:
     command = f"cd {shlex.quote(str(settings.PROJECT_ROOT))} && {shlex.quote(sys.executable)} -m weather_core " \
               f"worker {shlex.quote(str(run_dir))} >> {log} 2>&1"
     env = {name: os.environ[name] for name in FORWARDED if name in os.environ}
+    env["WEATHER_TRAINER_THREADS"] = str(cpus_per_training())  # what it reserves is what it uses
     job_id = client().submit_job(
         entrypoint=command, submission_id=job_name, entrypoint_num_cpus=cpus_per_training(),
         entrypoint_num_gpus=gpus or None, runtime_env={"env_vars": {**env, "WEATHER_RAY_JOB": "1"}},
@@ -55,9 +56,8 @@ def stop(run_dir) -> None:
 
 
 def cpus_per_training() -> int:
-    """The CPUs Ray reserves for one training: the threads its trainer will use
-    (settings.trainer_threads), else this machine's core count, taken as a node's."""
-    return settings.trainer_threads() or os.cpu_count() or 1
+    """The CPUs Ray reserves for one training, and the threads its trainer is told to use."""
+    return settings.trainer_threads() or DEFAULT_TRAINER_THREADS
 
 
 def refresh(run_dir) -> str:
