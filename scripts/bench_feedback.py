@@ -20,7 +20,7 @@ from weather_core.training import TrainConfig
 
 def seconds_to_first_points(prepared, runs_root, timeout=300):
     started = time.monotonic()
-    run_dir = Path(jobs.start_in_background(TrainConfig(data=str(prepared)), root=runs_root))
+    run_dir = Path(jobs.start_in_background(TrainConfig(data=str(prepared)), root=runs_root, owner="bench"))
     progress, metrics = run_dir / "progress.jsonl", run_dir / "metrics.jsonl"
     first_point = None
     while time.monotonic() - started < timeout:

@@ -91,11 +91,12 @@ def stop(process):
 
 
 @contextlib.contextmanager
-def streamlit_server(log, env=None, extra_args=(), before_healthy=None, base=""):
+def streamlit_server(log, env=None, extra_args=(), before_healthy=None, base="", port=None):
     """`streamlit run app.py` on a free port, logging to `log`; yields its URL once healthy and
     stops it afterwards. `before_healthy()` runs while the server starts (a training, say);
-    `base`: the sub-path the server is told it lives under (server.baseUrlPath), in the URL too."""
-    port = free_port()
+    `base`: the sub-path the server is told it lives under (server.baseUrlPath), in the URL too;
+    `port`: a port picked beforehand (free_port), when its address must be written somewhere first."""
+    port = port or free_port()
     extra_args = [*extra_args, "--server.baseUrlPath", base] if base else extra_args
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                "--server.headless", "true", "--browser.gatherUsageStats", "false", *extra_args]

@@ -74,7 +74,7 @@ def test_two_trainings_started_at_once_run_one_at_a_time(demo_prepared, empty_ru
     def start(seed):
         barrier.wait()
         try:  # two seeds: the same settings twice within seconds would be one run (a double click)
-            started.append(jobs.start_in_background(replace(config, seed=seed)))
+            started.append(jobs.start_in_background(replace(config, seed=seed), owner="ana"))
         except Exception as error:  # reported below
             failures.append(error)
 
@@ -95,8 +95,8 @@ def test_two_trainings_started_at_once_run_one_at_a_time(demo_prepared, empty_ru
 
         assert wait_for(watch, timeout=240), [runs.current_state(r) for r in started]
         queued = next(r for r in started if runs.current_state(r) == "queued")
-        # a page reload is a new session: the queue lives in the runs root, not in the session
-        at = open_page("pages/train.py")
+        # a page reload is a new session (ana's cookie names her): the queue lives in the runs root
+        at = open_page("pages/train.py", user="ana")
         shown = next(r for r in started if r.name in texts(at.header))
         if shown == queued:
             assert "queue" in texts(at.info).lower()

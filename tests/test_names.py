@@ -2,6 +2,7 @@
 tokens that keep an identity across reloads (weather_core.jobs.names)."""
 
 import json
+import socket
 
 import pytest
 
@@ -97,3 +98,39 @@ def test_tokens_name_their_holder_and_cannot_be_forged_or_outlive_a_reset(data_r
     assert names.name_from_token(role, secret="s3cret") == names.INSTRUCTOR
     assert names.name_from_token(role, secret="changed") == ""
     assert (data_root / ".server_key").stat().st_mode & 0o077 == 0  # the signing key is the server's only
+
+
+def test_sign_in_problem_says_in_one_line_why_sign_in_cannot_work(tmp_path):
+    import http.server
+    import threading
+
+    from weather_core.jobs import sign_in
+
+    class Discovery(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            body = b'{"authorization_endpoint": "x"}' if self.path.startswith("/good") else b"<html>"
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Discovery)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    here = f"http://127.0.0.1:{server.server_port}"
+    try:
+        assert sign_in.problem({"server_metadata_url": f"{here}/good"}) == ""
+        assert sign_in.problem({"school": {"server_metadata_url": f"{here}/good"}}) == ""  # [auth.school]
+        assert "no OpenID Connect discovery document" in sign_in.problem({"server_metadata_url": f"{here}/bad"})
+        assert "names no server_metadata_url" in sign_in.problem({"client_id": "x"})
+    finally:
+        server.shutdown()
+    closed = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    assert "does not answer" in sign_in.problem({"server_metadata_url": f"{closed}/.well-known/x"})
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -144,7 +144,7 @@ def test_bad_configs_are_refused_before_anything_runs(demo_prepared, tmp_path):
 @pytest.mark.slow  # trains in a subprocess
 def test_cancel_stops_after_the_current_epoch_and_keeps_the_model(demo_prepared, tmp_path):
     config = TrainConfig(data=str(demo_prepared), **{**TINY, "epochs": 200})
-    run_dir = jobs.start_in_background(config, tmp_path)
+    run_dir = jobs.start_in_background(config, tmp_path, owner="ana")
     try:
         assert wait_for(lambda: len(runs.read_metrics(run_dir)) >= 1)
         runs.request_cancel(run_dir)
@@ -158,7 +158,7 @@ def test_cancel_stops_after_the_current_epoch_and_keeps_the_model(demo_prepared,
 @pytest.mark.slow  # trains in a subprocess
 def test_killed_training_shows_interrupted_and_keeps_its_files(demo_prepared, tmp_path):
     config = TrainConfig(data=str(demo_prepared), **{**TINY, "epochs": 200})
-    run_dir = jobs.start_in_background(config, tmp_path)
+    run_dir = jobs.start_in_background(config, tmp_path, owner="ana")
     assert wait_for(lambda: len(runs.read_metrics(run_dir)) >= 1)
     jobs.kill(run_dir)
     assert wait_for(lambda: runs.current_state(run_dir) == "interrupted", timeout=30)
@@ -168,11 +168,12 @@ def test_killed_training_shows_interrupted_and_keeps_its_files(demo_prepared, tm
 
 @pytest.mark.slow  # trains in a subprocess
 def test_second_training_waits_in_the_queue(demo_prepared, tmp_path):
-    first = jobs.start_in_background(TrainConfig(data=str(demo_prepared), **{**TINY, "epochs": 200}), tmp_path)
+    first = jobs.start_in_background(TrainConfig(data=str(demo_prepared), **{**TINY, "epochs": 200}), tmp_path,
+                                   owner="ana")
     second = None
     try:
         assert wait_for(lambda: runs.current_state(first) == "running")
-        second = jobs.start_in_background(TrainConfig(data=str(demo_prepared), **TINY), tmp_path)
+        second = jobs.start_in_background(TrainConfig(data=str(demo_prepared), **TINY), tmp_path, owner="ben")
         assert wait_for(lambda: runs.read_json(second / "status.json").get("position") == 0, timeout=60)
         assert runs.current_state(second) == "queued" and not runs.read_metrics(second)
         runs.request_cancel(first)
@@ -188,7 +189,7 @@ def test_interrupted_run_resumes_from_its_last_epoch(demo_prepared, tmp_path):
     # model_3 at 64 px: slow enough per epoch that the kill lands mid-run.
     config = TrainConfig(data=str(demo_prepared), **{**TINY, "epochs": 3, "model": "model_3",
                                                      "image_size": 64, "batch_size": 8})
-    run_dir = jobs.start_in_background(config, tmp_path)
+    run_dir = jobs.start_in_background(config, tmp_path, owner="ana")
     assert wait_for(lambda: len(runs.read_metrics(run_dir)) >= 1)
     jobs.kill(run_dir)
     assert wait_for(lambda: runs.current_state(run_dir) == "interrupted", timeout=30)

@@ -183,6 +183,8 @@ def _instructor_box():
     if is_instructor():
         st.caption(t("who.instructor_on"))
         return
+    if oidc_configured() and not sign_in_problem() and secrets_section("instructor").get("logins"):
+        return  # the instructor signs in; the allow-list makes them the instructor
     if _secret() or names.instructor_claimed():
         st.text_input(t("who.instructor_secret"), type="password", key=SECRET_PICK, on_change=_secret_given)
     elif is_local():

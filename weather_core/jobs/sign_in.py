@@ -45,9 +45,13 @@ def _provider_problem(url) -> str:
     host = urlsplit(url).netloc or url[:60]
     try:
         with urllib.request.urlopen(url, timeout=3) as response:
-            document = json.loads(response.read(1_000_000))
+            body = response.read(1_000_000)
     except (OSError, ValueError) as error:
         return f"the sign-in provider at {host} does not answer ({type(error).__name__})"
+    try:
+        document = json.loads(body)
+    except ValueError:
+        document = None
     if not isinstance(document, dict) or "authorization_endpoint" not in document:
         return f"the sign-in provider at {host} sent no OpenID Connect discovery document"
     return ""
