@@ -20,10 +20,12 @@ navigation = st.navigation([st.Page(page.path, title=t(page.title_key), icon=pag
 i18n.language_sidebar()  # English / 한국어, kept in the URL as ?lang=
 style.apply(i18n.language(), style.projector_sidebar())  # labels wrap; Korean breaks between words
 identity.sidebar()  # who is at this tab (a signed cookie, never the URL), and the instructor unlock
-class_settings.panel()  # the instructor's: the class's default dataset, the cap per run
-# Reserve the sidebar slot now, fill it after the page ran: a page may change the active dataset.
+# Reserve the sidebar slots now, fill them after the page ran: a page may prepare a dataset (the
+# class settings list it at once) or change the active one.
+class_slot = st.sidebar.container()
 dataset_slot = st.sidebar.container()
 session.link_note()  # a lesson link's ?dataset= this server does not have
 navigation.run()
+class_settings.panel(class_slot)  # the instructor's: the class's default dataset, caps, names
 session.dataset_sidebar(dataset_slot)
 session.keep_in_url()  # ?dataset=<id>: a reload opens on the same photos

@@ -93,6 +93,16 @@ def curves(infos, labels=None):
     right.plotly_chart(live_charts.live_curves(series, "loss"), key=f"loss-{key}", alt=t("alt.curves_loss"))
 
 
+def starting(info) -> bool:
+    """A queued run whose trainer has a slot and is loading: not waiting for anyone."""
+    from weather_core import runs, settings
+
+    if runs.is_waiting(info) or info.status.get("backend") == "ray" or info.status.get("position"):
+        return False
+    running = sum(1 for r in runs.list_runs() if r.state == "running" and r.path != info.path)
+    return running < settings.max_concurrent_trainings()
+
+
 @st.fragment(run_every=2)
 def live(run_dir):
     from weather_core import runs
@@ -100,7 +110,9 @@ def live(run_dir):
     info = runs.load_run(run_dir)
     if info.state not in runs.ACTIVE:
         st.rerun()  # the whole page redraws with the final results
-    if info.state == "queued":
+    if info.state == "queued" and starting(info):
+        st.info(t("train.starting"))
+    elif info.state == "queued":
         st.info(t("train.queued", position=info.status.get("position", 0)))
     else:
         progress(info)

@@ -41,11 +41,12 @@ def test_compare_curves_one_legend_entry_and_colour_per_run_and_one_line_key():
 def test_test_bars_carry_one_standard_error_and_the_report_figures():
     fig = compare_charts.test_bars([("a", 0.9, 130), ("b", 0.5, 100), ("c", None, None)], [("Model 3", 0.9812)])
     first, second, third, report = fig.data
-    assert first.error_y.array[0] == pytest.approx(math.sqrt(0.9 * 0.1 / 130))  # 0.0263
-    assert second.error_y.array[0] == pytest.approx(0.05)
-    assert third.error_y.visible is False
+    assert first.error_x.array[0] == pytest.approx(math.sqrt(0.9 * 0.1 / 130))  # 0.0263
+    assert second.error_x.array[0] == pytest.approx(0.05)
+    assert third.error_x.visible is False
     assert first.marker.color != second.marker.color
-    assert list(report.x) == ["Model 3"] and report.y[0] == 0.9812
+    assert list(report.y) == ["Model 3"] and report.x[0] == 0.9812
+    assert {trace.orientation for trace in fig.data} == {"h"}  # names on the left: they never overlap
 
 
 def test_standard_error():

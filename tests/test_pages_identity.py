@@ -137,3 +137,8 @@ def test_a_run_with_no_owner_is_the_instructors_once_anyone_has_an_identity(app_
         assert i18n.t("who.not_yours", owner=i18n.t("who.no_owner")) in texts(student.caption)
     finally:
         busy.joinpath("config.json").unlink()
+
+
+def test_only_a_loopback_browser_counts_as_the_server_machine():
+    assert all(identity._loopback(a) for a in (None, "localhost", "127.0.0.1", "::1", "::ffff:127.0.0.1"))
+    assert not any(identity._loopback(a) for a in ("10.0.0.5", "::ffff:10.0.0.5", "school.example", ""))

@@ -53,7 +53,7 @@ def test_compare_four_runs_names_colours_and_error_bars(trained_run, empty_runs)
     p, n = status["test_accuracy"], status["test_n"]
     bars = [trace for trace in tested["data"] if trace.get("name") in legend[:4]]
     assert len(bars) == 4
-    assert bars[0]["error_y"]["array"][0] == pytest.approx((p * (1 - p) / n) ** 0.5)
+    assert bars[0]["error_x"]["array"][0] == pytest.approx((p * (1 - p) / n) ** 0.5)
     assert any(trace["name"] == i18n.t("compare.report_bars") for trace in tested["data"])  # model_1: ~87-90 %
 
 

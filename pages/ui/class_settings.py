@@ -49,8 +49,9 @@ def _address_picked():
         classroom.set_public_address(st.session_state["class_address_pick"])
 
 
-def panel():
-    """Nothing for a student; the instructor's two settings, applied to the whole server at once."""
+def panel(slot):
+    """Nothing for a student; the instructor's settings, applied to the whole server at once, drawn
+    into `slot` (a sidebar container)."""
     from pages.ui import session
     from weather_core.jobs import classroom
     from weather_core.training import RANGES
@@ -66,7 +67,7 @@ def panel():
     st.session_state["class_long_pick"] = int(current["long_run_minutes"])
     st.session_state["class_forbid_pick"] = bool(current["forbid_long_runs"])
     st.session_state["class_address_pick"] = current["public_address"] or ""
-    with st.sidebar.expander(t("classset.title"), icon=":material/school:"):
+    with slot.expander(t("classset.title"), icon=":material/school:"):
         st.selectbox(t("classset.default_dataset"), ids, key="class_default_pick", on_change=_default_picked)
         most = RANGES["epochs"][1] * RANGES["image_size"][1]  # epochs x pixels of the largest training
         st.number_input(t("classset.cap"), 0, most, step=320, key="class_cap_pick",

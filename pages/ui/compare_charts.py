@@ -59,23 +59,26 @@ def curves(series, metric, references=()):
 
 def test_bars(runs, reported=()):
     """Test accuracy per run [(name, accuracy, n)] with +-1 standard error, then the report's
-    figures [(label, value)] as grey bars (measured on its validation set: no error bar)."""
+    figures [(label, value)] as grey bars (measured on its validation set: no error bar). Bars lie
+    flat, names on the left: long run names never overlap, at any width or number of runs."""
     from weather_core.runs.comparison import standard_error
 
     fig = go.Figure()
     for index, (name, accuracy, n) in enumerate(runs):
         error = standard_error(accuracy, n)
-        fig.add_trace(go.Bar(x=[name], y=[accuracy], name=name, marker_color=run_colour(index),
-                             error_y=dict(type="data", array=[error or 0], visible=error is not None),
+        fig.add_trace(go.Bar(y=[name], x=[accuracy], name=name, orientation="h", marker_color=run_colour(index),
+                             error_x=dict(type="data", array=[error or 0], visible=error is not None),
                              text=[f"{accuracy:.1%}" if accuracy is not None else "–"],
-                             textposition="inside", showlegend=False))
+                             textposition="inside", insidetextanchor="start", showlegend=False))
     if reported:
-        fig.add_trace(go.Bar(x=[label for label, _ in reported], y=[value for _, value in reported],
-                             marker_color=REPORT_COLOUR, name=t("compare.report_bars"),
-                             text=[f"{value:.1%}" for _, value in reported], textposition="inside"))
-    fig.update_layout(title=t("compare.test_chart"), height=420, margin=dict(l=10, r=10, t=45, b=10),
+        fig.add_trace(go.Bar(y=[label for label, _ in reported], x=[value for _, value in reported],
+                             orientation="h", marker_color=REPORT_COLOUR, name=t("compare.report_bars"),
+                             text=[f"{value:.1%}" for _, value in reported], textposition="inside",
+                             insidetextanchor="start"))
+    bars = len(runs) + len(reported)
+    fig.update_layout(title=t("compare.test_chart"), height=110 + 42 * bars, margin=dict(l=10, r=10, t=45, b=10),
                       showlegend=bool(reported), bargap=0.3,
-                      legend=dict(orientation="h", yanchor="top", y=-0.15, x=1.0, xanchor="right"))
-    fig.update_yaxes(range=[0, 1.05], tickformat=".0%", title=t("chart.accuracy"))
-    fig.update_xaxes(tickangle=0, automargin=True)
+                      legend=dict(orientation="h", yanchor="top", y=-0.25, x=1.0, xanchor="right"))
+    fig.update_xaxes(range=[0, 1.05], tickformat=".0%", title=t("chart.accuracy"))
+    fig.update_yaxes(autorange="reversed", automargin=True)  # the first run on top, as in the table
     return fig

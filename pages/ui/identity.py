@@ -103,14 +103,31 @@ def _secret():
 
 
 def is_local() -> bool:
-    """The browser runs on the server's own machine (no proxy in between): only there may someone
-    become the instructor without a secret."""
+    """The browser runs on the server's own machine, with no proxy in between: only there may
+    someone become the instructor without a secret. Streamlit gives no IP address for a loopback
+    connection; the page's own address must be the loopback too, and no proxy header present."""
+    from urllib.parse import urlsplit
+
     try:
-        ip, headers = st.context.ip_address, st.context.headers
+        ip, headers, url = st.context.ip_address, st.context.headers, st.context.url
     except Exception:  # noqa: BLE001
         return False
     forwarded = any(headers.get(h) for h in ("X-Forwarded-For", "Forwarded", "X-Real-Ip")) if headers else False
-    return ip in ("127.0.0.1", "::1") and not forwarded
+    host = urlsplit(url or "").hostname or ""
+    return _loopback(ip) and _loopback(host) and not forwarded
+
+
+def _loopback(address) -> bool:
+    """None (Streamlit's word for a loopback client), localhost, 127.x, ::1 or ::ffff:127.x."""
+    import ipaddress
+
+    if address is None or address == "localhost":
+        return True
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return parsed.is_loopback or bool(getattr(parsed, "ipv4_mapped", None) and parsed.ipv4_mapped.is_loopback)
 
 
 # ---------------------------------------------------------------------------------------------

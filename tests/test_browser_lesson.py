@@ -1,0 +1,151 @@
+"""The lesson as a class lives it, in Chromium at the projector's 1920x1080: the teacher, on the
+server's own machine, becomes the instructor, prepares the real photos and makes them the class
+default; a student in a fresh browser lands on them, double-clicks Start on a lesson link, gets one
+run, sees its live curves on the first screen, switches pages and reloads, and finds the run again
+with its results. Then Compare with four runs at 1366 px. Skipped without chromium or without the
+real photos (../shared/datasets/mwd)."""
+
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from browser_support import assert_no_error, chromium, expect, settle, streamlit_server
+from pages.ui.i18n import EN
+from support import copy_run, wait_for
+from weather_core import runs, settings
+
+pytestmark = pytest.mark.browser
+
+PROJECTOR = {"width": 1920, "height": 1080}
+LAPTOP = {"width": 1366, "height": 768}
+TIMEOUT = 150_000  # ms: the server's first TensorFlow import and the real photos' first decode
+SHOTS = Path(os.environ.get("WEATHER_SCREENSHOTS_DIR") or "")
+TINY_LINK = "model=model_1&epochs=1&image_size=32&batch_size=32&augment=0"
+
+
+@pytest.fixture(scope="module")
+def lesson_server(tmp_path_factory):
+    if not settings.shared_photos().is_dir():
+        pytest.skip(f"the real photos are not at {settings.shared_photos()}")
+    base = tmp_path_factory.mktemp("lesson")
+    env = {**os.environ, "WEATHER_DATA_DIR": str(base / "data"), "WEATHER_RUNS_DIR": str(base / "runs"),
+           "WEATHER_CACHE_DIR": str(base / "cache"), "WEATHER_MAX_TRAININGS": "1"}
+    with streamlit_server(base / "server.log", env=env) as url:
+        yield url, base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as launched:
+        yield launched
+
+
+def tab_at(browser, url, viewport):
+    context = browser.new_context(viewport=viewport)
+    context.set_default_timeout(TIMEOUT)
+    tab = context.new_page()
+    tab.goto(url, wait_until="domcontentloaded")
+    expect(tab.locator("h1").first).to_be_visible()
+    settle(tab)
+    return tab
+
+
+def sidebar(tab):
+    return tab.locator('[data-testid="stSidebar"]')
+
+
+def pick(tab, label, option):
+    """Choose `option` in the select box labelled `label`."""
+    box = tab.get_by_role("combobox", name=label)
+    box.scroll_into_view_if_needed()
+    box.click()
+    try:
+        tab.get_by_role("option", name=option).click(timeout=10_000)
+    except Exception:
+        tab.screenshot(path="/tmp/pick.png")
+        raise
+    settle(tab)
+
+
+def test_the_class_flow_from_the_teachers_real_photos_to_a_students_finished_run(lesson_server, browser):
+    url, base = lesson_server
+    teacher = tab_at(browser, f"{url}/dataset", PROJECTOR)
+    sidebar(teacher).get_by_text(EN["who.become_instructor"]).click()
+    passphrase = sidebar(teacher).get_by_label(EN["who.new_passphrase"])
+    passphrase.fill("a class of thirty")
+    passphrase.press("Enter")
+    expect(sidebar(teacher).get_by_text(EN["who.instructor_on"])).to_be_visible()
+
+    teacher.get_by_text(EN["dataset.source.folder"]).click()  # the real photos' folder is offered
+    settle(teacher)
+    teacher.get_by_role("button", name=EN["dataset.run"]).click()
+    expect(teacher.get_by_text(re.compile(r"Sorted and split \d+ photos"))).to_be_visible()
+    prepared = [p.name for p in (base / "data" / "prepared").iterdir() if (p / "prepared.json").is_file()]
+    assert len(prepared) == 1
+    sidebar(teacher).get_by_text(EN["classset.title"], exact=True).click()
+    pick(teacher, EN["classset.default_dataset"], prepared[0])
+    assert wait_for(lambda: (runs.read_json(base / "data" / "classroom.json") or {}).get("default_dataset")
+                    == prepared[0], timeout=20)
+
+    student = tab_at(browser, f"{url}/train?{TINY_LINK}", PROJECTOR)  # a lesson link, no dataset in it
+    expect(student).to_have_url(re.compile(f"dataset={re.escape(prepared[0])}"))  # lands on the real photos
+    expect(sidebar(student).get_by_label(EN["who.instructor_secret"])).to_be_visible()  # claimed: a passphrase now
+    expect(sidebar(student).get_by_text(EN["who.become_instructor"])).to_have_count(0)
+    student.get_by_role("button", name=EN["train.start"]).dblclick()
+    settle(student)
+    started = runs.list_runs(base / "runs")
+    assert len(started) == 1, [r.run_id for r in started]  # one click, one run
+    run = started[0]
+    assert run.owner.startswith("guest-") and run.config["data"].endswith(prepared[0])
+    expect(student.get_by_text(run.run_id).first).to_be_visible()
+    expect(student.get_by_text(EN["train.queued"].split("{")[0][:20])).to_have_count(0)  # never "another's"
+
+    chart = student.get_by_role("figure", name=EN["alt.curves_accuracy"]).first  # the live curves, on the first screen
+    expect(chart).to_be_visible()
+    assert chart.bounding_box()["y"] < PROJECTOR["height"] - 200, chart.bounding_box()
+    if SHOTS.parts:
+        student.screenshot(path=str(SHOTS / "train_live_1920.png"))
+
+    student.locator('[data-testid="stSidebarNav"]').get_by_text("5 Compare", exact=True).click()
+    settle(student)
+    student.locator('[data-testid="stSidebarNav"]').get_by_text("4 Train", exact=True).click()
+    settle(student)
+    expect(student.get_by_text(run.run_id).first).to_be_visible()
+    deadline = time.monotonic() + 600
+    while runs.current_state(run.path) in runs.ACTIVE and time.monotonic() < deadline:
+        time.sleep(2)
+    assert runs.current_state(run.path) == "finished", (run.path / "log.txt").read_text()[-1500:]
+    student.reload(wait_until="domcontentloaded")  # the next morning: same browser, same run
+    settle(student)
+    expect(student.get_by_text(run.run_id).first).to_be_visible()
+    expect(student.get_by_text(EN["train.test_accuracy"]).first).to_be_visible()
+    assert_no_error(student)
+
+
+def test_compare_with_four_runs_is_readable_at_1366_px(lesson_server, browser, one_epoch_run):
+    url, base = lesson_server
+    ids = []
+    for index in range(4):
+        copied = copy_run(one_epoch_run, base / "runs", f"20990101-00000{index}-model_1-cmp{index}")
+        ids.append(copied.name)
+    try:
+        tab = tab_at(browser, f"{url}/compare?runs={','.join(ids)}", LAPTOP)
+        expect(tab.get_by_text(EN["compare.final"], exact=True)).to_be_visible()
+        settle(tab)
+        for frame in tab.locator('[data-testid="stDataFrame"], [data-testid="stTable"]').all():
+            box = frame.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= LAPTOP["width"], box  # no table cut off
+        labels = [t.bounding_box() for t in tab.locator(".xtick text, .ytick text").all() if t.is_visible()]
+        for i, a in enumerate(labels):  # axis labels of the same chart never overlap
+            for b in labels[i + 1:]:
+                overlap = (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+                           and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+                assert not overlap, (a, b)
+        assert_no_error(tab)
+    finally:
+        for run_id in ids:
+            shutil.rmtree(base / "runs" / run_id, ignore_errors=True)
