@@ -60,7 +60,7 @@ bench: install
 
 # The README's pictures: the browser test, writing its screenshots into docs/screenshots/.
 screenshots: install-dev browser-deps
-	WEATHER_SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/test_browser.py
+	WEATHER_SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/test_browser.py tests/test_browser_lesson.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -53,7 +53,10 @@ def live_curves(series, metric):
     # Whole epochs only on the axis: a tick at 0.5 reads as "half an epoch was validated".
     fig.update_xaxes(title=t("chart.epoch"), tickmode="linear", tick0=0, dtick=_tick_step(series),
                      rangemode="tozero")
-    fig.update_yaxes(title=title, tickformat=".0%" if metric == "accuracy" else None)
+    if metric == "accuracy":  # 0 to 100 % from the first point: no "-50 %" while the chart is empty
+        fig.update_yaxes(title=title, tickformat=".0%", range=[0, 1.02])
+    else:
+        fig.update_yaxes(title=title, rangemode="tozero")
     return fig
 
 
