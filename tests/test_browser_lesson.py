@@ -49,7 +49,7 @@ def tab_at(browser, url, viewport):
     context.set_default_timeout(TIMEOUT)
     tab = context.new_page()
     tab.goto(url, wait_until="domcontentloaded")
-    expect(tab.locator("h1").first).to_be_visible()
+    expect(tab.locator("h1").first).to_be_visible(timeout=TIMEOUT)
     settle(tab)
     return tab
 
@@ -78,12 +78,12 @@ def test_the_class_flow_from_the_teachers_real_photos_to_a_students_finished_run
     passphrase = sidebar(teacher).get_by_label(EN["who.new_passphrase"])
     passphrase.fill("a class of thirty")
     passphrase.press("Enter")
-    expect(sidebar(teacher).get_by_text(EN["who.instructor_on"])).to_be_visible()
+    expect(sidebar(teacher).get_by_text(EN["who.instructor_on"])).to_be_visible(timeout=TIMEOUT)
 
     teacher.get_by_text(EN["dataset.source.folder"]).click()  # the real photos' folder is offered
     settle(teacher)
     teacher.get_by_role("button", name=EN["dataset.run"]).click()
-    expect(teacher.get_by_text(re.compile(r"Sorted and split \d+ photos"))).to_be_visible()
+    expect(teacher.get_by_text(re.compile(r"Sorted and split \d+ photos"))).to_be_visible(timeout=TIMEOUT)
     prepared = [p.name for p in (base / "data" / "prepared").iterdir() if (p / "prepared.json").is_file()]
     assert len(prepared) == 1
     sidebar(teacher).get_by_text(EN["classset.title"], exact=True).click()
@@ -92,8 +92,8 @@ def test_the_class_flow_from_the_teachers_real_photos_to_a_students_finished_run
                     == prepared[0], timeout=20)
 
     student = tab_at(browser, f"{url}/train?{TINY_LINK}", PROJECTOR)  # a lesson link, no dataset in it
-    expect(student).to_have_url(re.compile(f"dataset={re.escape(prepared[0])}"))  # lands on the real photos
-    expect(sidebar(student).get_by_label(EN["who.instructor_secret"])).to_be_visible()  # claimed: a passphrase now
+    expect(student).to_have_url(re.compile(f"dataset={re.escape(prepared[0])}"), timeout=TIMEOUT)  # lands on the real photos
+    expect(sidebar(student).get_by_label(EN["who.instructor_secret"])).to_be_visible(timeout=TIMEOUT)  # claimed: a passphrase now
     expect(sidebar(student).get_by_text(EN["who.become_instructor"])).to_have_count(0)
     student.get_by_role("button", name=EN["train.start"]).dblclick()
     settle(student)
@@ -101,11 +101,11 @@ def test_the_class_flow_from_the_teachers_real_photos_to_a_students_finished_run
     assert len(started) == 1, [r.run_id for r in started]  # one click, one run
     run = started[0]
     assert run.owner.startswith("guest-") and run.config["data"].endswith(prepared[0])
-    expect(student.get_by_text(run.run_id).first).to_be_visible()
+    expect(student.get_by_text(run.run_id).first).to_be_visible(timeout=TIMEOUT)
     expect(student.get_by_text(EN["train.queued"].split("{")[0][:20])).to_have_count(0)  # never "another's"
 
     chart = student.get_by_role("figure", name=EN["alt.curves_accuracy"]).first  # the live curves, on the first screen
-    expect(chart).to_be_visible()
+    expect(chart).to_be_visible(timeout=TIMEOUT)
     assert chart.bounding_box()["y"] < PROJECTOR["height"] - 200, chart.bounding_box()
     if SHOTS.parts:  # the README's picture: wait for a few points of the curves first
         wait_for(lambda: len(runs.read_progress(run.path)) >= 3 or runs.current_state(run.path) not in runs.ACTIVE,
@@ -117,15 +117,15 @@ def test_the_class_flow_from_the_teachers_real_photos_to_a_students_finished_run
     settle(student)
     student.locator('[data-testid="stSidebarNav"]').get_by_text("4 Train", exact=True).click()
     settle(student)
-    expect(student.get_by_text(run.run_id).first).to_be_visible()
+    expect(student.get_by_text(run.run_id).first).to_be_visible(timeout=TIMEOUT)
     deadline = time.monotonic() + 600
     while runs.current_state(run.path) in runs.ACTIVE and time.monotonic() < deadline:
         time.sleep(2)
     assert runs.current_state(run.path) == "finished", (run.path / "log.txt").read_text()[-1500:]
     student.reload(wait_until="domcontentloaded")  # the next morning: same browser, same run
     settle(student)
-    expect(student.get_by_text(run.run_id).first).to_be_visible()
-    expect(student.get_by_text(EN["train.test_accuracy"]).first).to_be_visible()
+    expect(student.get_by_text(run.run_id).first).to_be_visible(timeout=TIMEOUT)
+    expect(student.get_by_text(EN["train.test_accuracy"]).first).to_be_visible(timeout=TIMEOUT)
     assert_no_error(student)
 
 
@@ -137,7 +137,7 @@ def test_compare_with_four_runs_is_readable_at_1366_px(lesson_server, browser, o
         ids.append(copied.name)
     try:
         tab = tab_at(browser, f"{url}/compare?runs={','.join(ids)}", LAPTOP)
-        expect(tab.get_by_text(EN["compare.final"], exact=True)).to_be_visible()
+        expect(tab.get_by_text(EN["compare.final"], exact=True)).to_be_visible(timeout=TIMEOUT)
         settle(tab)
         for frame in tab.locator('[data-testid="stDataFrame"], [data-testid="stTable"]').all():
             box = frame.bounding_box()
@@ -162,6 +162,6 @@ TRUNCATED = """() => [...document.querySelectorAll('[data-testid="stMain"] [data
 def test_the_train_forms_choices_are_not_cut_at_1366_px(lesson_server, browser):
     url, _ = lesson_server
     tab = tab_at(browser, f"{url}/train?recipe=report", LAPTOP)  # the longest model name
-    expect(tab.get_by_role("button", name=EN["train.start"])).to_be_visible()
+    expect(tab.get_by_role("button", name=EN["train.start"])).to_be_visible(timeout=TIMEOUT)
     assert tab.evaluate(TRUNCATED) == []
 
