@@ -136,13 +136,13 @@ def heading(key, texts=EN) -> str:
     return re.sub(r":material/[a-z_]+:\s*", "", texts[key]).strip()
 
 
-def open_tab(browser, url):
+def open_tab(browser, url, viewport=VIEWPORT, timeout=PAGE_TIMEOUT):
     """A fresh browser context (no shared session or storage) on `url`, its first heading shown."""
-    context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(PAGE_TIMEOUT)
+    context = browser.new_context(viewport=viewport)
+    context.set_default_timeout(timeout)
     tab = context.new_page()
     tab.goto(url, wait_until="domcontentloaded")
-    expect(tab.locator("h1").first).to_be_visible(timeout=PAGE_TIMEOUT)
+    expect(tab.locator("h1").first).to_be_visible(timeout=timeout)
     settle(tab)
     assert_no_error(tab)
     return tab

@@ -61,12 +61,15 @@ def wait_for(predicate, timeout=180, every=0.3):
     return False
 
 
-def open_page(page, query=None, **state):
+def open_page(page, query=None, secrets=None, **state):
     """A fresh session: app.py runs, then switches to `page` (as a click in the sidebar does),
-    with `query` as the URL's parameters (a lesson link) and `state` in session state."""
+    with `query` as the URL's parameters (a lesson link), `secrets` as secrets.toml's sections and
+    `state` in session state."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for section, values in (secrets or {}).items():
+        at.secrets[section] = values
     for key, value in state.items():
         at.session_state[key] = value
     at.run()
@@ -178,3 +181,16 @@ def expected_split(n, ratio):
     if len(ratio) == 2:
         return {"train": train, "val": n - train}
     return {"train": train, "val": val, "test": n - train - val}
+
+
+def owned_run(root, name, owner, state="queued", **status):
+    """A run folder of `owner` in `state` (no training behind it): for pages that list or manage runs."""
+    from weather_core import runs
+
+    run_dir = Path(root) / name
+    run_dir.mkdir(parents=True)
+    runs.write_json_atomic(run_dir / "config.json", {"model": "model_1", "epochs": 3, "image_size": 32,
+                                                     "owner": owner, "recipe": "quick"})
+    runs.write_status(run_dir, state, created=time.time(), **status)
+    return run_dir
+

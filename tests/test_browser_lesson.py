@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import assert_no_error, chromium, expect, settle, streamlit_server
+from browser_support import assert_no_error, chromium, expect, open_tab, settle, streamlit_server
 from pages.ui.i18n import EN
 from support import copy_run, wait_for
 from weather_core import runs, settings
@@ -44,16 +44,6 @@ def browser():
         yield launched
 
 
-def tab_at(browser, url, viewport):
-    context = browser.new_context(viewport=viewport)
-    context.set_default_timeout(TIMEOUT)
-    tab = context.new_page()
-    tab.goto(url, wait_until="domcontentloaded")
-    expect(tab.locator("h1").first).to_be_visible(timeout=TIMEOUT)
-    settle(tab)
-    return tab
-
-
 def sidebar(tab):
     return tab.locator('[data-testid="stSidebar"]')
 
@@ -73,7 +63,7 @@ def pick(tab, label, option):
 
 def test_the_class_flow_from_the_teachers_real_photos_to_a_students_finished_run(lesson_server, browser):
     url, base = lesson_server
-    teacher = tab_at(browser, f"{url}/dataset", PROJECTOR)
+    teacher = open_tab(browser, f"{url}/dataset", PROJECTOR, TIMEOUT)
     sidebar(teacher).get_by_text(EN["who.become_instructor"]).click()
     passphrase = sidebar(teacher).get_by_label(EN["who.new_passphrase"])
     passphrase.fill("a class of thirty")
@@ -91,7 +81,7 @@ def test_the_class_flow_from_the_teachers_real_photos_to_a_students_finished_run
     assert wait_for(lambda: (runs.read_json(base / "data" / "classroom.json") or {}).get("default_dataset")
                     == prepared[0], timeout=20)
 
-    student = tab_at(browser, f"{url}/train?{TINY_LINK}", PROJECTOR)  # a lesson link, no dataset in it
+    student = open_tab(browser, f"{url}/train?{TINY_LINK}", PROJECTOR, TIMEOUT)  # a lesson link, no dataset in it
     expect(student).to_have_url(re.compile(f"dataset={re.escape(prepared[0])}"), timeout=TIMEOUT)  # lands on the real photos
     expect(sidebar(student).get_by_label(EN["who.instructor_secret"])).to_be_visible(timeout=TIMEOUT)  # claimed: a passphrase now
     expect(sidebar(student).get_by_text(EN["who.become_instructor"])).to_have_count(0)
@@ -136,7 +126,7 @@ def test_compare_with_four_runs_is_readable_at_1366_px(lesson_server, browser, o
         copied = copy_run(one_epoch_run, base / "runs", f"20990101-00000{index}-model_1-cmp{index}")
         ids.append(copied.name)
     try:
-        tab = tab_at(browser, f"{url}/compare?runs={','.join(ids)}", LAPTOP)
+        tab = open_tab(browser, f"{url}/compare?runs={','.join(ids)}", LAPTOP, TIMEOUT)
         expect(tab.get_by_text(EN["compare.final"], exact=True)).to_be_visible(timeout=TIMEOUT)
         settle(tab)
         for frame in tab.locator('[data-testid="stDataFrame"], [data-testid="stTable"]').all():
@@ -161,7 +151,7 @@ TRUNCATED = """() => [...document.querySelectorAll('[data-testid="stMain"] [data
 
 def test_the_train_forms_choices_are_not_cut_at_1366_px(lesson_server, browser):
     url, _ = lesson_server
-    tab = tab_at(browser, f"{url}/train?recipe=report", LAPTOP)  # the longest model name
+    tab = open_tab(browser, f"{url}/train?recipe=report", LAPTOP, TIMEOUT)  # the longest model name
     expect(tab.get_by_role("button", name=EN["train.start"])).to_be_visible(timeout=TIMEOUT)
     assert tab.evaluate(TRUNCATED) == []
 

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from pages.ui import i18n
-from support import APP, TIMEOUT, assert_clean, texts
+from support import APP, TIMEOUT, assert_clean, owned_run, texts
 from weather_core.jobs import classroom
 from weather_core import runs, settings
 
@@ -34,15 +34,6 @@ def open_as(page, params=(), secrets=None, **state):
     at.switch_page(page).run()
     assert_clean(at)
     return at
-
-
-def owned_run(root, name, owner, state="queued", **status):
-    run_dir = root / name
-    run_dir.mkdir(parents=True)
-    runs.write_json_atomic(run_dir / "config.json", {"model": "model_1", "epochs": 3, "image_size": 32,
-                                                     "owner": owner, "recipe": "quick"})
-    runs.write_status(run_dir, state, created=time.time(), **status)
-    return run_dir
 
 
 def labels(at):

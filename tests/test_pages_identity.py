@@ -4,13 +4,11 @@ instructor role is claimed on the server's own machine and its passphrase thrott
 instructor frees a forgotten PIN, and a run with no owner is the instructor's once identities exist."""
 
 import os
-import time
 
 import pytest
 
 from pages.ui import i18n, identity
-from support import APP, TIMEOUT, assert_clean, texts
-from weather_core import runs
+from support import assert_clean, open_page, owned_run, texts
 from weather_core.jobs import names
 
 pytestmark = pytest.mark.usefixtures("roots")
@@ -18,18 +16,9 @@ pytestmark = pytest.mark.usefixtures("roots")
 
 def session(page="pages/train.py", query=None, cookies=None, secrets=None, monkeypatch=None):
     """A fresh browser: `cookies` are what it sends (AppTest cannot send any; the test patches them in)."""
-    from streamlit.testing.v1 import AppTest
-
     if monkeypatch is not None:
         monkeypatch.setattr(identity, "_cookie", lambda name: (cookies or {}).get(name, ""))
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for section, values in (secrets or {}).items():
-        at.secrets[section] = values
-    at.run()
-    at.query_params.update(query or {})
-    at.switch_page(page).run()
-    assert_clean(at)
-    return at
+    return open_page(page, query=query, secrets=secrets)
 
 
 def claim(at, name, pin):
@@ -38,15 +27,6 @@ def claim(at, name, pin):
     next(b for b in at.sidebar.button if b.label == i18n.t("who.use_name")).click().run()
     assert_clean(at)
     return at
-
-
-def run_of(root, name, owner, state="queued", **status):
-    run_dir = root / name
-    run_dir.mkdir(parents=True)
-    runs.write_json_atomic(run_dir / "config.json", {"model": "model_1", "epochs": 3, "image_size": 32,
-                                                     "owner": owner})
-    runs.write_status(run_dir, state, created=time.time(), **status)
-    return run_dir
 
 
 def labels(at):
@@ -59,7 +39,7 @@ def test_a_name_is_claimed_with_a_pin_and_a_borrowed_name_changes_nothing(app_de
     assert guest in texts(first.sidebar.markdown) + texts(first.sidebar.caption)  # everyone has a name
     claim(first, "ana", "4711")
     assert i18n.t("who.signed_in", name="ana") in texts(first.sidebar.caption) and names.is_claimed("ana")
-    stopped = run_of(roots / "runs", "20990101-000010-model_1-ana", "ana", state="cancelled", pid=None)
+    stopped = owned_run(roots / "runs", "20990101-000010-model_1-ana", "ana", state="cancelled", pid=None)
 
     ben = session(query={"run": stopped.name, "user": "ana"}, monkeypatch=monkeypatch)  # ana's URL, copied
     assert i18n.t("who.signed_in", name="ana") not in texts(ben.sidebar.caption)
@@ -129,7 +109,7 @@ def test_the_instructor_frees_a_forgotten_pin(app_demo, monkeypatch):
 
 
 def test_a_run_with_no_owner_is_the_instructors_once_anyone_has_an_identity(app_demo, roots, monkeypatch):
-    busy = run_of(roots / "runs", "20990101-000011-model_1-cli", "", state="running", pid=os.getpid())
+    busy = owned_run(roots / "runs", "20990101-000011-model_1-cli", "", state="running", pid=os.getpid())
     try:
         names.sign_in("fay", "1357")  # identities exist on this server now
         student = session(query={"run": busy.name}, monkeypatch=monkeypatch)
