@@ -6,7 +6,7 @@ too) and the time per training.
 Each training is the CLI's own (`python -m weather_core train --recipe NAME --seed S --json`) in a
 subprocess, on one fold's train/val/test split, so the figures are what a user gets. Time is the
 training's wall clock from its status.json. Results are merged into --out (default
-weather_core/models/recipe_results.json) after every training, which the Train page reads. `--lever NAME
+weather_core/training/recipe_results.json) after every training, which the Train page reads. `--lever NAME
 --set "--image-size 96"` measures a recipe with changed options under `levers`, for the lever chart.
 
 Run:  .venv/bin/python -m scripts.bench_recipes --recipes quick best --seeds 1 2 3
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from weather_core import data, runs, settings
 from weather_core.data import folds
-from weather_core.models import recipes
+from weather_core.training import recipes
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_PHOTOS = settings.shared_photos()

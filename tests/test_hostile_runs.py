@@ -197,7 +197,7 @@ def test_bug_8_a_link_cannot_inject_markdown_into_the_warning(trained_run):
 def test_every_label_naming_a_value_goes_through_plain():
     """The locale texts no longer wrap user values in code spans a newline can break."""
     for table in (i18n.EN, i18n.KO):
-        for key in ("lesson.ignored", "lesson.clamped", "ablation.row", "compare.unknown_runs"):
+        for key in ("lesson.ignored", "lesson.out_of_range", "ablation.row", "compare.unknown_runs"):
             assert "`{" not in table[key], key
 
 

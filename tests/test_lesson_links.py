@@ -8,7 +8,7 @@ import pytest
 
 from pages.ui import i18n
 from support import ROOT, assert_clean, open_page, texts
-from weather_core.models import recipes
+from weather_core.training import recipes
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SECTION = README.split("### Lesson links", 1)[1].split("###", 1)[0]

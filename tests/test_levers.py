@@ -11,7 +11,8 @@ import pytest
 
 from pages.ui import i18n
 from weather_core import runs, training
-from weather_core.models import augment, build, recipes, summary
+from weather_core.models import augment, build, summary
+from weather_core.training import recipes
 from weather_core.data.images import open_rgb
 from weather_core.training.evaluation import most_confused
 from weather_core.use import export, inference

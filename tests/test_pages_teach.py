@@ -13,7 +13,7 @@ import pytest
 
 from pages.ui import charts, i18n, lesson_links
 from weather_core import jobs, runs, training
-from weather_core.models import recipes
+from weather_core.training import recipes
 from support import assert_clean, copy_run, open_page, run_data_at, shown, texts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,20 +202,27 @@ def test_lesson_link_sets_the_train_form(app_demo):
     assert at.select_slider[0].value == 0.001
     shared = next(c.value for c in at.code if c.value.startswith("/train?"))
     shared_values = {k: v[0] for k, v in parse_qs(shared.split("?", 1)[1]).items()}
-    # The link repeats every setting of the form: the query's, and the recipe's for the rest.
+    # The link repeats every setting a link can set: the query's (`lr` under its one name now), and
+    # the recipe's for the rest.
     quick = recipes.RECIPES["quick"]
-    assert shared_values == {**query, "reduce_lr": "0", "recipe": "quick", "flip": str(int(quick["flip"])),
-                             "schedule": quick["lr_schedule"], "smoothing": str(quick["label_smoothing"]),
+    given = {key: value for key, value in query.items() if key != "lr"}
+    assert shared_values == {**given, "learning_rate": "0.001", "reduce_lr": "0", "recipe": "quick",
+                             "flip": str(int(quick["flip"])), "schedule": quick["lr_schedule"],
+                             "smoothing": str(quick["label_smoothing"]),
+                             "warmup_epochs": str(quick["warmup_epochs"]), "jitter": str(quick["jitter"]),
+                             "mixup": str(quick["mixup"]), "early_stopping": "0",
                              **{lever: str(int(quick[lever])) for lever in ("crop", "ema", "tta")}}
 
     at = open_page("pages/train.py", query=dict(epochs="5000", batch_size="lots", model="model_9",
                                                  lr="0.5", augment="maybe"))
-    assert labelled(at.number_input, "train.epochs").value == 1000  # clamped
-    defaults = training.DEFAULTS
+    defaults = training.DEFAULTS  # out of range is refused, never clamped (issue 30): the recipe's value stays
+    assert labelled(at.number_input, "train.epochs").value == defaults["epochs"]
     assert labelled(at.number_input, "train.batch_size").value == defaults["batch_size"]  # ignored
-    assert at.selectbox[0].value == defaults["model"] and at.select_slider[0].value == 0.01
+    assert at.selectbox[0].value == defaults["model"]
+    assert at.select_slider[0].value == defaults["learning_rate"]
     warning = texts(at.warning)
-    for part in ('epochs="5000"', 'batch_size="lots"', 'model="model_9"', 'lr="0.5"', 'augment="maybe"'):
+    for part in ('epochs="5000"', 'batch_size="lots"', 'model="model_9"', 'lr="0.5"', 'augment="maybe"',
+                 "1..1000", "1e-05..0.01"):
         assert part in warning
 
 
@@ -254,8 +261,8 @@ def test_lesson_parsing_never_fails():
     at.query_params.update(n="7.5", f="-2", pair="2.5,9", on="OFF", c="b", nan="nan")
     at.run()
     assert_clean(at)
-    assert at.session_state["values"] == (5, 0.0, (2.5, 3.0), False, "b", 3)
-    assert len(at.session_state["notes"]) == 4  # n ignored, f clamped, pair clamped, nan ignored
+    assert at.session_state["values"] == (5, 0.5, (1.0, 2.0), False, "b", 3)
+    assert len(at.session_state["notes"]) == 4  # n ignored, f and pair out of range, nan ignored
     assert lesson_links.url("train", {"augment": True, "lr": 0.001}) == "/train?augment=1&lr=0.001"
 
 

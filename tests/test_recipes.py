@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from weather_core.models import recipes
+from weather_core.training import recipes
 from weather_core import runs, settings, training
 from weather_core.training import TrainConfig
 

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from pages.ui import i18n
-from weather_core.models import recipes
+from weather_core.training import recipes
 from weather_core import runs
 from support import assert_clean, open_page, texts
 

@@ -54,7 +54,7 @@ def panel(slot):
     into `slot` (a sidebar container)."""
     from pages.ui import session
     from weather_core.jobs import classroom
-    from weather_core.training import RANGES
+    from weather_core.training import value_range
 
     if not identity.is_instructor():
         return
@@ -69,7 +69,7 @@ def panel(slot):
     st.session_state["class_address_pick"] = current["public_address"] or ""
     with slot.expander(t("classset.title"), icon=":material/school:"):
         st.selectbox(t("classset.default_dataset"), ids, key="class_default_pick", on_change=_default_picked)
-        most = RANGES["epochs"][1] * RANGES["image_size"][1]  # epochs x pixels of the largest training
+        most = value_range("epochs")[1] * value_range("image_size")[1]  # epochs x pixels of the largest training
         st.number_input(t("classset.cap"), 0, most, step=320, key="class_cap_pick",
                         on_change=_cap_picked, help=t("classset.cap_help"))
         st.number_input(t("classset.max_minutes"), 0, 7 * 24 * 60, step=30, key="class_minutes_pick",

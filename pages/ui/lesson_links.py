@@ -1,6 +1,7 @@
 """Lesson links: an instructor's URL (`/train?model=model_3&epochs=50`) sets a page's initial widget
-values, so a whole class starts alike. Each value is validated: out of range is clamped, nonsense
-is ignored, and both are named in one small warning; a page never fails on its URL."""
+values, so a whole class starts alike. Each value is validated: nonsense, or a number out of its
+range, is refused (the page's own value stays) and named, with the range, in one small warning; a
+page never fails on its URL."""
 
 import math
 from urllib.parse import urlencode
@@ -46,13 +47,14 @@ class Lesson:
             self._ignore(name, raw)
             return default
         value = int(value) if integer else value
-        clamped = min(max(value, low), high)
-        if clamped != value:
-            self.notes.append(t("lesson.clamped", name=name, value=_shown(raw), used=clamped))
-        return clamped
+        if not low <= value <= high:
+            self.notes.append(t("lesson.out_of_range", name=name, value=_shown(raw), low=f"{low:g}",
+                                high=f"{high:g}"))
+            return default
+        return value
 
     def numbers(self, name, default, low, high):
-        """A 'low,high' pair of floats (a range slider), each clamped, in order."""
+        """A 'low,high' pair of floats (a range slider), in order."""
         raw = self.raw(name)
         if raw is None:
             return default
@@ -64,11 +66,11 @@ class Lesson:
         if len(values) != 2 or not all(map(math.isfinite, values)):
             self._ignore(name, raw)
             return default
-        clamped = tuple(sorted(min(max(v, low), high) for v in values))
-        if clamped != tuple(values):
-            self.notes.append(t("lesson.clamped", name=name, value=_shown(raw),
-                                used=f"{clamped[0]},{clamped[1]}"))
-        return clamped
+        if not all(low <= v <= high for v in values):
+            self.notes.append(t("lesson.out_of_range", name=name, value=_shown(raw), low=f"{low:g}",
+                                high=f"{high:g}"))
+            return default
+        return tuple(sorted(values))
 
     def choice(self, name, options, default):
         raw = self.raw(name)
@@ -91,6 +93,22 @@ class Lesson:
             return raw.lower() in TRUE
         self._ignore(name, raw)
         return default
+
+    def setting(self, setting, default, choices=None):
+        """A training setting (a row of weather_core's settings table) under its link key or an
+        old one (`lr` for `learning_rate`); `choices` for texts the table does not list (model)."""
+        key = next((k for k in (setting.link, *setting.old_keys) if k and self.raw(k) is not None), None)
+        if key is None:
+            return default
+        if setting.kind is bool:
+            return self.flag(key, default)
+        if setting.kind is str:
+            return self.choice(key, list(choices or setting.choices), default)
+        return self.number(key, default, setting.low, setting.high, integer=setting.kind is int)
+
+    def sets_any(self, settings) -> bool:
+        """Whether the link gives any of these settings (a link that does says which recipe it is)."""
+        return any(self.raw(k) is not None for s in settings if s.link for k in (s.link, *s.old_keys))
 
     def show(self):
         if self.notes:

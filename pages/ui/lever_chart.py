@@ -35,7 +35,7 @@ def figure(levers):
 
 def section():
     """The chart in an expander under the recipe picker, or nothing when no lever was measured."""
-    from weather_core.models import recipes
+    from weather_core.training import recipes
 
     levers = recipes.levers()
     if not levers:

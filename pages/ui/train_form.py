@@ -10,36 +10,20 @@ from weather_core.training import estimate
 RATES = [1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2]
 
 
-def initial_values(lesson_link, recipe):
-    """The form's starting values: the recipe's, overridden by the URL's valid parameters."""
+def initial_values(link, recipe):
+    """The form's starting values, one per setting of the table: the recipe's, with the lesson
+    link's valid values on top (an invalid or out-of-range one is refused, with a note)."""
     from weather_core.models import MODELS
-    from weather_core.models.recipes import resolve
-    from weather_core.training import DEFAULTS, LR_SCHEDULES, RANGES
+    from weather_core.training import DEFAULTS, SETTINGS, recipes
 
-    d = {**DEFAULTS, **resolve(recipe)}
-    return dict(
-        model=lesson_link.choice("model", list(MODELS), d["model"]),
-        epochs=lesson_link.number("epochs", d["epochs"], *RANGES["epochs"]),
-        batch_size=lesson_link.number("batch_size", d["batch_size"], *RANGES["batch_size"]),
-        image_size=lesson_link.number("image_size", d["image_size"], *RANGES["image_size"]),
-        # `lr` as in the CLI; `learning_rate` as config.json says: a link may use either.
-        lr=lesson_link.number("learning_rate" if lesson_link.raw("learning_rate") else "lr",
-                              d["learning_rate"], RATES[0], RATES[-1], integer=False),
-        seed=lesson_link.number("seed", d["seed"], 0, 2**31 - 1),
-        augment=lesson_link.flag("augment", d["augment"]),
-        reduce_lr=lesson_link.flag("reduce_lr", d["reduce_lr"]),
-        flip=lesson_link.flag("flip", d["flip"]),
-        crop=lesson_link.flag("crop", d["crop"]), ema=lesson_link.flag("ema", d["ema"]),
-        tta=lesson_link.flag("tta", d["tta"]), jitter=d["jitter"] or 0.1,
-        lr_schedule=lesson_link.choice("schedule", list(LR_SCHEDULES), d["lr_schedule"]),
-        label_smoothing=lesson_link.number("smoothing", d["label_smoothing"], 0.0, 0.5, integer=False),
-        warmup_epochs=d["warmup_epochs"],
-    )
+    start = {**DEFAULTS, **recipes.resolve(recipe)}
+    return {s.name: link.setting(s, start[s.name], choices=list(MODELS) if s.name == "model" else None)
+            for s in SETTINGS if s.name != "recipe"}
 
 
 def choose_recipe(link):
     """The recipe picker with what each recipe measured (scripts/bench_recipes.py's file)."""
-    from weather_core.models import recipes
+    from weather_core.training import recipes
 
     names = list(recipes.RECIPES)
     chosen = link.choice("recipe", names, recipes.DEFAULT_RECIPE)
@@ -63,59 +47,57 @@ def measured_text(figure) -> str:
 def choose_config(prepared):
     """The settings widgets; returns a TrainConfig, or None (with an error) when they do not fit."""
     from weather_core.models import MODELS
-    from weather_core.training import LR_SCHEDULES, RANGES, TrainConfig
+    from weather_core.training import BY_NAME, TrainConfig, value_range
 
     link = lesson_links.Lesson()
     recipe = choose_recipe(link)
     v = initial_values(link, recipe)
-    key = f"{recipe}-"  # a recipe change starts the widgets afresh from its values
-    names = list(MODELS)
+    key = f"{recipe}-"  # a recipe change starts the widgets afresh from its values (keys: setting names)
+
+    def number(column, name, **extra):
+        return column.number_input(t(f"train.{name}"), *value_range(name), v[name], key=key + name, **extra)
+
+    def checkbox(column, name, **extra):
+        return column.checkbox(t(f"train.{name}"), v[name], key=key + name, **extra)
+
+    names, schedules = list(MODELS), list(BY_NAME["lr_schedule"].choices)
     cols = st.columns([2, 1, 1, 1])  # model titles are long; a selectbox's value cannot wrap
     model = cols[0].selectbox(t("train.model"), names, index=names.index(v["model"]),
                               format_func=i18n.model_title, key=key + "model")
-    epochs = cols[1].number_input(t("train.epochs"), *RANGES["epochs"], v["epochs"], key=key + "epochs")
-    batch_size = cols[2].number_input(t("train.batch_size"), *RANGES["batch_size"], v["batch_size"],
-                                      key=key + "batch")
-    image_size = cols[3].number_input(t("train.image_size"), *RANGES["image_size"], v["image_size"],
-                                      key=key + "size")
+    epochs, batch_size, image_size = (number(col, name) for col, name in
+                                      zip(cols[1:], ("epochs", "batch_size", "image_size")))
     cols = st.columns(4)
-    rate = cols[0].select_slider(t("train.learning_rate"), sorted({*RATES, v["lr"]}), v["lr"],
-                                 key=key + "lr")
-    schedule = cols[1].selectbox(t("train.lr_schedule"), LR_SCHEDULES,
-                                 index=LR_SCHEDULES.index(v["lr_schedule"]),
-                                 format_func=lambda name: t(f"train.schedule_{name}"), key=key + "schedule")
-    smoothing = cols[2].number_input(t("train.label_smoothing"), 0.0, 0.5, float(v["label_smoothing"]),
-                                     step=0.05, key=key + "smoothing", help=t("train.label_smoothing_help"))
-    seed = cols[3].number_input(t("train.seed"), 0, 2**31 - 1, v["seed"], key=key + "seed")
+    low, high = value_range("learning_rate")
+    rates = sorted({rate for rate in RATES if low <= rate <= high} | {v["learning_rate"]})
+    rate = cols[0].select_slider(t("train.learning_rate"), rates, v["learning_rate"], key=key + "learning_rate")
+    schedule = cols[1].selectbox(t("train.lr_schedule"), schedules, index=schedules.index(v["lr_schedule"]),
+                                 format_func=lambda name: t(f"train.schedule_{name}"), key=key + "lr_schedule")
+    smoothing = number(cols[2], "label_smoothing", step=0.05, help=t("train.label_smoothing_help"))
+    seed = number(cols[3], "seed")
     cols = st.columns(4)
-    flip = cols[0].checkbox(t("train.flip"), v["flip"], key=key + "flip", help=t("train.flip_help"))
-    augment = cols[1].checkbox(t("train.augment"), v["augment"], key=key + "augment")
+    flip = checkbox(cols[0], "flip", help=t("train.flip_help"))
+    augment = checkbox(cols[1], "augment")
     reduce_lr = cols[2].checkbox(t("train.reduce_lr"), v["reduce_lr"] and schedule == "constant",
                                  help=t("train.reduce_lr_help"), disabled=schedule != "constant",
                                  key=key + "reduce_lr")
-    crop = cols[3].checkbox(t("train.crop"), v["crop"], key=key + "crop", help=t("train.crop_help"))
+    crop = checkbox(cols[3], "crop", help=t("train.crop_help"))
     cols = st.columns(4)
-    ema = cols[0].checkbox(t("train.ema"), v["ema"], key=key + "ema", help=t("train.ema_help"))
-    tta = cols[1].checkbox(t("train.tta"), v["tta"], key=key + "tta", help=t("train.tta_help"))
+    ema = checkbox(cols[0], "ema", help=t("train.ema_help"))
+    tta = checkbox(cols[1], "tta", help=t("train.tta_help"))
     augment_settings = which_augmentation(key) if augment else {}
     link.show()
     if image_size < MODELS[model].min_image_size:
         st.error(t("train.too_small", model=model, size=MODELS[model].min_image_size))
         return None
-    config = TrainConfig(data=str(prepared), model=model, epochs=int(epochs), batch_size=int(batch_size),
-                       image_size=int(image_size), learning_rate=float(rate), augment=augment,
-                       reduce_lr=reduce_lr and schedule == "constant", seed=int(seed), flip=flip,
-                       lr_schedule=schedule, label_smoothing=float(smoothing), crop=crop,
-                       jitter=v["jitter"] if crop else 0.0, ema=ema, tta=tta, augment_settings=augment_settings,
-                       warmup_epochs=v["warmup_epochs"] if schedule == "cosine" else 0, recipe=recipe)
-    if any(link.raw(name) is not None for name in LINK_SETTINGS):
+    chosen = dict(model=model, epochs=int(epochs), batch_size=int(batch_size), image_size=int(image_size),
+                  learning_rate=float(rate), lr_schedule=schedule, label_smoothing=float(smoothing),
+                  seed=int(seed), flip=flip, augment=augment, reduce_lr=reduce_lr and schedule == "constant",
+                  crop=crop, ema=ema, tta=tta, jitter=(v["jitter"] or 0.1) if crop else 0.0,
+                  warmup_epochs=v["warmup_epochs"] if schedule == "cosine" else 0)
+    config = TrainConfig(data=str(prepared), **{**v, **chosen}, augment_settings=augment_settings, recipe=recipe)
+    if link.sets_any(BY_NAME.values()):
         st.caption(recipe_match(config))
     return config
-
-
-# The link keys that set training settings: a link with any of them says which recipe it gives.
-LINK_SETTINGS = ("model", "epochs", "batch_size", "image_size", "lr", "learning_rate", "augment", "reduce_lr",
-                 "flip", "crop", "ema", "tta", "schedule", "smoothing")
 
 
 def recipe_match(config) -> str:
@@ -123,7 +105,7 @@ def recipe_match(config) -> str:
     what they change."""
     from dataclasses import asdict
 
-    from weather_core.models import recipes
+    from weather_core.training import recipes
 
     settings = asdict(config)
     for name in recipes.RECIPES:
@@ -152,7 +134,7 @@ def show_estimate(config, summary):
     (shown with its figure above: one time per recipe), else the estimate for these settings."""
     from dataclasses import asdict
 
-    from weather_core.models import recipes
+    from weather_core.training import recipes
 
     if not recipes.differences(asdict(config)) and recipes.cross_validated(config.recipe):
         return
@@ -163,9 +145,10 @@ def show_estimate(config, summary):
 
 
 def share(config):
-    """The lesson link that opens this form with `config`'s settings."""
-    lesson_links.share("train", dict(
-        recipe=config.recipe, model=config.model, epochs=config.epochs, batch_size=config.batch_size,
-        image_size=config.image_size, augment=config.augment, reduce_lr=config.reduce_lr,
-        lr=config.learning_rate, seed=config.seed, flip=config.flip, schedule=config.lr_schedule,
-        smoothing=config.label_smoothing, crop=config.crop, ema=config.ema, tta=config.tta))
+    """The lesson link that opens this form with `config`'s settings: every setting a link can set."""
+    from dataclasses import asdict
+
+    from weather_core.training import SETTINGS
+
+    values = asdict(config)
+    lesson_links.share("train", {s.link: values[s.name] for s in SETTINGS if s.link})

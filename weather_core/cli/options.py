@@ -11,59 +11,41 @@ def print_json(payload) -> None:
 
 
 def add_train_options(parser):
-    """The training settings `train` and `submit` share."""
+    """The training settings `train` and `submit` share: one option per row of the settings table
+    (runs/training_settings.py), given or None, so the recipe's value stays."""
     from ..models import MODEL_ALIASES, MODELS
-    from ..models.recipes import DEFAULT_RECIPE, RECIPES
-    from ..training import LR_SCHEDULES
+    from ..training import SETTINGS, recipes
 
     parser.add_argument("--data", required=True, help="a `prepare` output folder or a split folder")
-    parser.add_argument("--recipe", choices=list(RECIPES), default=DEFAULT_RECIPE,
-                        help="named settings (default %(default)s); options below override them")
-    parser.add_argument("--model", choices=[*MODELS, *MODEL_ALIASES])
-    parser.add_argument("--epochs", type=int)
-    parser.add_argument("--batch-size", type=int)
-    parser.add_argument("--image-size", type=int)
-    parser.add_argument("--lr", "--learning-rate", dest="lr", type=float,
-                        help="learning rate (peak rate for cosine); config.json calls it learning_rate")
-    parser.add_argument("--lr-schedule", choices=LR_SCHEDULES)
-    parser.add_argument("--warmup-epochs", type=int)
-    parser.add_argument("--label-smoothing", type=float)
-    _on_off(parser, "reduce-lr", "the report's ReduceLROnPlateau (constant schedule only)")
-    _on_off(parser, "augment", "the report's augmentation on the training split")
-    _on_off(parser, "flip", "random horizontal flips of training photos")
-    _on_off(parser, "crop", "random-resized crops of training photos (scale 0.3-1, aspect 3/4-4/3)")
-    parser.add_argument("--jitter", type=float, help="brightness and contrast jitter with --crop, +-")
-    _on_off(parser, "ema", "score and keep a moving average of the weights")
-    _on_off(parser, "tta", "test-time flip: average each photo's and its mirror's prediction")
-    parser.add_argument("--mixup", type=float, help="mixup: blend pairs of training photos and their labels, "
-                        "weights drawn from Beta(a, a) (0 = off, 0.2 is usual)")
-    parser.add_argument("--early-stopping", type=int, default=0, metavar="PATIENCE")
-    parser.add_argument("--seed", type=int, default=123)
-    parser.add_argument("--no-mixed-precision", dest="mixed_precision", action="store_false",
-                        default=True, help="train in float32 even where mixed precision pays")
+    choices = {"recipe": list(recipes.RECIPES), "model": [*MODELS, *MODEL_ALIASES]}
+    for setting in SETTINGS:
+        if setting.flag is None:
+            continue
+        flags = [setting.flag, *(f"--{old}" for old in setting.old_keys)]
+        if setting.kind is bool:
+            _on_off(parser, setting.flag[2:], setting.help, setting.name)
+        else:
+            shown = f"{setting.help} ({setting.range_text()})" if setting.low is not None else setting.help
+            parser.add_argument(*flags, dest=setting.name, default=None, help=shown,
+                                type=setting.kind, choices=choices.get(setting.name) or setting.choices or None)
     parser.add_argument("--runs", default=None, help="runs root (default: $WEATHER_RUNS_DIR or runs/)")
 
 
-def _on_off(parser, name, help_text):
-    dest = name.replace("-", "_")
+def _on_off(parser, name, help_text, dest):
     parser.add_argument(f"--{name}", dest=dest, action="store_true", default=None, help=help_text)
     parser.add_argument(f"--no-{name}", dest=dest, action="store_false")
 
 
 def config_from(args):
-    """The TrainConfig that `train` / `submit` options describe (recipe first, options on top)."""
-    from ..models.recipes import resolve
-    from ..training import TrainConfig
+    """The TrainConfig that `train` / `submit` options describe: the recipe's settings, the
+    table's defaults for the rest, the options given on top."""
+    from ..training import DEFAULTS, SETTINGS, TrainConfig, recipes
 
-    settings = resolve(args.recipe, model=args.model, epochs=args.epochs,
-                       batch_size=args.batch_size, image_size=args.image_size,
-                       learning_rate=args.lr, lr_schedule=args.lr_schedule,
-                       warmup_epochs=args.warmup_epochs, label_smoothing=args.label_smoothing,
-                       reduce_lr=args.reduce_lr, augment=args.augment, flip=args.flip,
-                       crop=args.crop, jitter=args.jitter, ema=args.ema, tta=args.tta,
-                       mixup=args.mixup)
-    return TrainConfig(data=args.data, early_stopping=args.early_stopping, seed=args.seed,
-                       mixed_precision=args.mixed_precision, **settings)
+    given = {s.name: getattr(args, s.name) for s in SETTINGS if s.flag and s.name != "recipe"}
+    recipe = args.recipe or DEFAULTS["recipe"]
+    settings = recipes.resolve(recipe, **{k: v for k, v in given.items() if k in recipes.RECIPES[recipe]})
+    per_run = {k: DEFAULTS[k] if v is None else v for k, v in given.items() if k not in settings}
+    return TrainConfig(data=args.data, **settings, **per_run)
 
 
 def run_path(run):

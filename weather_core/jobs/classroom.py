@@ -237,7 +237,7 @@ def leaderboard(all_runs, dataset=None) -> list:
     dataset and recipe (`custom` when its settings differ from the recipe: `changed` names them),
     has its score's standard error and says whether it is `tied` with the top: within one standard
     error of the difference, sqrt(se_top^2 + se^2), a gap its test split cannot tell."""
-    from ..models import recipes
+    from ..training import recipes
     from ..runs.comparison import standard_error
 
     done = [r for r in all_runs if r.finished and isinstance(r.test_accuracy, (int, float))

@@ -6,8 +6,8 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
-from ..training import estimate
 from .. import runs, settings
+from ..training import DEFAULTS, estimate
 
 FALLBACK_TRAIN_COUNT = 600  # a prepared.json that cannot be read: about the real dataset's train split
 
@@ -34,7 +34,8 @@ def expected_seconds(info) -> float:
     """A whole run's expected wall time (epochs already done by a resumed run not counted)."""
     config = info.config
     try:
-        total = estimate.estimate_seconds(config.get("model", "model_1"), int(config.get("image_size", 128)),
+        total = estimate.estimate_seconds(config.get("model", DEFAULTS["model"]),
+                                          int(config.get("image_size", DEFAULTS["image_size"])),
                                           int(config.get("epochs", 1)), train_count(config))
     except (TypeError, ValueError, KeyError):
         return 0.0

@@ -1,6 +1,6 @@
 """Models and what feeds them: the registry of builders (registry), the report's facts (report),
-the named recipes and their measured figures (recipes), augmentation layers (augment), the tf.data
-input pipeline (pipeline) and device set-up (device). Imports only data, runs and the base."""
+augmentation layers (augment), the tf.data input pipeline (pipeline) and device set-up (device).
+Imports only data, runs and the base."""
 
 from .registry import (DEFAULT_IMAGE_SIZE, MODEL_ALIASES, MODELS, ModelInfo, build, canonical,
                        fresh_names, layer_table, summary)

@@ -6,7 +6,7 @@ At 250x250x3 each builder reproduces the report's summary table exactly (the rep
 from dataclasses import dataclass
 
 from . import report
-from .recipes import value_range
+from ..runs.training_settings import value_range
 
 DEFAULT_IMAGE_SIZE = report.IMAGE_SIZE
 

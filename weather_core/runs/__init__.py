@@ -1,6 +1,6 @@
-"""The run-folder format, and nothing else: a run's files (store), what a run folder is and reading
-it without following links (files), checks on what a run's JSON may hold (checks), listing runs
-(index) and comparing their settings (comparison). Imports only the base (settings, atomic)."""
+"""The run-folder format: a run's files (store), reading a run folder without following links (files),
+the training settings a config.json holds (training_settings), checks on a run's JSON (checks),
+listing runs (index), comparing their settings (comparison). Imports only the base."""
 
 from ..atomic import file_mode
 from .files import is_run_folder, own_file, read_own_bytes, read_run_json

@@ -3,15 +3,14 @@ or hostile file becomes a one-line problem ("model is not a text"), never a cras
 
 import math
 
+from .training_settings import SETTINGS
+
 TEXT, WHOLE, NUMBER, FLAG, TEXTS, TABLE = "a text", "a whole number", "a number", "true or false", \
     "a list of texts", "a table"
 CONFIG_KINDS = {
-    "model": TEXT, "data": TEXT, "recipe": TEXT, "lr_schedule": TEXT,
-    "image_size": WHOLE, "epochs": WHOLE, "batch_size": WHOLE, "seed": WHOLE, "early_stopping": WHOLE,
-    "warmup_epochs": WHOLE, "learning_rate": NUMBER, "label_smoothing": NUMBER, "jitter": NUMBER, "mixup": NUMBER,
-    "augment": FLAG, "reduce_lr": FLAG, "flip": FLAG, "crop": FLAG, "ema": FLAG, "tta": FLAG,
-    "mixed_precision": FLAG,
-    "class_names": TEXTS, "callbacks": TEXTS, "split": TABLE, "augment_settings": TABLE, "device": TABLE, "packages": TABLE,
+    **{s.name: {str: TEXT, int: WHOLE, float: NUMBER, bool: FLAG}[s.kind] for s in SETTINGS},
+    "data": TEXT, "class_names": TEXTS, "callbacks": TEXTS, "split": TABLE, "augment_settings": TABLE,
+    "device": TABLE, "packages": TABLE,
 }
 
 

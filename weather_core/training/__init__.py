@@ -1,10 +1,11 @@
-"""Training a run: its settings (config: TrainConfig, ranges, create_run), the fit itself (fit),
-the callback that writes the run folder as it goes (callback), the test-split score (evaluation)
-and time estimates (estimate). Imports use, models, data, runs and the base; never jobs."""
+"""Training a run: its settings (config, and the named recipes with their measured figures), the fit
+(fit), the callback that writes the run folder as it goes (callback), the test-split score
+(evaluation) and time estimates (estimate). Imports use, models, data, runs, the base; never jobs."""
 
-from .config import (DEFAULTS, LR_SCHEDULES, RANGES, TENSORBOARD_DIR, TrainConfig, create_run,
-                     package_versions, value_range)
+from ..runs.training_settings import BY_NAME, DEFAULTS, SETTINGS, value_range
+from . import recipes
+from .config import TENSORBOARD_DIR, TrainConfig, create_run, package_versions
 from .fit import run_training, train
 
-__all__ = ["DEFAULTS", "LR_SCHEDULES", "RANGES", "TENSORBOARD_DIR", "TrainConfig", "create_run",
-           "package_versions", "run_training", "train", "value_range"]
+__all__ = ["BY_NAME", "DEFAULTS", "SETTINGS", "TENSORBOARD_DIR", "TrainConfig", "create_run",
+           "package_versions", "recipes", "run_training", "train", "value_range"]

@@ -1,5 +1,5 @@
-"""A training's settings: TrainConfig (defaults from the `quick` recipe, ranges from recipes.py,
-checked once) and the run folder it becomes (create_run), with packages recorded."""
+"""A training's settings: TrainConfig (one field per row of runs/training_settings.py, defaults and
+ranges from there, checked once) and the run folder it becomes (create_run), with packages recorded."""
 
 import platform
 import time
@@ -7,61 +7,53 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from .. import data, runs
-from ..models import recipes
+from ..runs.training_settings import DEFAULTS, problems
+from . import recipes
 
-# The defaults are the `quick` recipe (weather_core/models/recipes.py; figures in README "Recipes").
-DEFAULTS = dict(recipes.RECIPES[recipes.DEFAULT_RECIPE], early_stopping=0, seed=123)
-LR_SCHEDULES = ("constant", "cosine")
 TENSORBOARD_DIR = "tensorboard"  # in each run folder
 
 
 @dataclass
 class TrainConfig:
+    """The settings of one training; what each means: runs/training_settings.py."""
     data: str
     model: str = DEFAULTS["model"]
     epochs: int = DEFAULTS["epochs"]
     batch_size: int = DEFAULTS["batch_size"]
     image_size: int = DEFAULTS["image_size"]
     learning_rate: float = DEFAULTS["learning_rate"]
-    augment: bool = DEFAULTS["augment"]  # the report's augmentation (rotation, shifts, brightness...)
+    augment: bool = DEFAULTS["augment"]
     # with augment: the Augmentation page's settings (augment.AugmentSettings' names); {}: the report's
     augment_settings: dict = field(default_factory=dict)
-    reduce_lr: bool = DEFAULTS["reduce_lr"]  # the report's ReduceLROnPlateau on val_accuracy
-    early_stopping: int = DEFAULTS["early_stopping"]  # patience in epochs; 0 = off
+    reduce_lr: bool = DEFAULTS["reduce_lr"]
+    early_stopping: int = DEFAULTS["early_stopping"]
     seed: int = DEFAULTS["seed"]
-    mixed_precision: bool = True  # where the hardware pays for it (see device.setup_device)
-    lr_schedule: str = DEFAULTS["lr_schedule"]  # constant, or cosine decay after a linear warm-up
+    mixed_precision: bool = DEFAULTS["mixed_precision"]
+    lr_schedule: str = DEFAULTS["lr_schedule"]
     warmup_epochs: int = DEFAULTS["warmup_epochs"]
     label_smoothing: float = DEFAULTS["label_smoothing"]
-    flip: bool = DEFAULTS["flip"]  # random horizontal flips of training photos
-    crop: bool = DEFAULTS["crop"]  # random-resized crops of training photos (models/augment.SkyCrop)
-    jitter: float = DEFAULTS["jitter"]  # brightness and contrast jitter with the crops, at most +-
-    ema: bool = DEFAULTS["ema"]  # score and save an exponential moving average of the weights
-    tta: bool = DEFAULTS["tta"]  # test-time flip: average each photo's and its mirror's prediction
-    mixup: float = DEFAULTS["mixup"]  # mixup's Beta(a, a) for blending pairs of training photos; 0 = off
-    recipe: str = recipes.DEFAULT_RECIPE  # the recipe these settings started from
+    flip: bool = DEFAULTS["flip"]
+    crop: bool = DEFAULTS["crop"]
+    jitter: float = DEFAULTS["jitter"]
+    ema: bool = DEFAULTS["ema"]
+    tta: bool = DEFAULTS["tta"]
+    mixup: float = DEFAULTS["mixup"]
+    recipe: str = DEFAULTS["recipe"]
 
     def validate(self):
+        """Raises ValueError naming the first setting out of its range (nothing is clamped)."""
         from ..models import MODELS, canonical
 
         self.model = canonical(self.model)  # a run folder from before the `_report` names
         if self.model not in MODELS:
             raise ValueError(f"unknown model {self.model!r}; choose from {', '.join(MODELS)}")
-        checks = [(low <= getattr(self, name) <= high, f"{name.replace('_', ' ')} must be {low}..{high}")
-                  for name, (low, high) in RANGES.items()]
-        checks += [(0 < self.learning_rate < 1, "learning rate must be between 0 and 1"),
-                   (self.early_stopping >= 0, "early stopping patience must be >= 0"),
-                   (self.lr_schedule in LR_SCHEDULES,
-                    f"learning-rate schedule must be one of {', '.join(LR_SCHEDULES)}"),
-                   (not (self.reduce_lr and self.lr_schedule == "cosine"),
-                    "ReduceLROnPlateau needs the constant learning-rate schedule, not cosine"),
-                   (0 <= self.warmup_epochs <= 100, "warm-up epochs must be 0..100"),
-                   (0 <= self.label_smoothing < 1, "label smoothing must be 0..1"),
-                   (0 <= self.jitter <= 0.5, "brightness and contrast jitter must be 0..0.5"),
-                   (0 <= self.mixup <= 1, "mixup must be 0..1")]
-        for ok, message in checks:
-            if not ok:
-                raise ValueError(message)
+        if self.recipe not in recipes.RECIPES:
+            raise ValueError(f"unknown recipe {self.recipe!r}; choose from {', '.join(recipes.RECIPES)}")
+        found = problems(asdict(self))
+        if self.reduce_lr and self.lr_schedule == "cosine":
+            found.append("ReduceLROnPlateau needs the constant learning-rate schedule, not cosine")
+        if found:
+            raise ValueError(found[0])
         if self.augment_settings:
             from ..models.augment import REPORT_SETTINGS, settings_from
 
@@ -76,10 +68,6 @@ class TrainConfig:
     def from_dict(cls, values):
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in names})
-
-
-RANGES = recipes.RANGES  # epochs, batch_size, image_size: (lowest, highest)
-value_range = recipes.value_range
 
 
 def package_versions():

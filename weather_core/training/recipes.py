@@ -1,41 +1,32 @@
-"""Named training recipes: one table for the CLI (`train --recipe NAME`) and the Train page, the
-allowed range of the settings a form offers, and the figures scripts/bench_recipes.py measured for
-each (read from its output file, never typed)."""
+"""Named training recipes: what each changes from the settings table's defaults (which are
+`quick`'s), for the CLI (`train --recipe NAME`) and the Train page, and the figures
+scripts/bench_recipes.py measured for each (read from its output file, never typed)."""
 
 import json
 from pathlib import Path
 
-RESULTS_FILE = Path(__file__).resolve().parent / "recipe_results.json"
-DEFAULT_RECIPE = "quick"
-# (lowest, highest) of the settings with a range: TrainConfig checks them, the forms offer them,
-# and a model builder refuses an image size outside them.
-RANGES = {"epochs": (1, 1000), "batch_size": (1, 1024), "image_size": (32, 512)}
+from ..runs.training_settings import DEFAULTS, RECIPE_SETTINGS
 
-RECIPES = {
-    # A lesson's worth: the small separable sky_net at 96 px (cheaper than Model 3 at 64, and more
-    # accurate: bench figures in README "Recipes"), a cosine schedule that needs no
-    # validation-driven drops, label smoothing and horizontal flips (the sky has no left and right).
-    # Random crops and EMA were measured too and cost accuracy on 20 epochs (the lever chart).
-    "quick": dict(model="sky_net", image_size=96, epochs=20, batch_size=16, learning_rate=2e-3,
-                  lr_schedule="cosine", warmup_epochs=1, reduce_lr=False, label_smoothing=0.1,
-                  flip=True, augment=False, crop=False, jitter=0.0, ema=False, tta=False, mixup=0.0),
+RESULTS_FILE = Path(__file__).resolve().parent / "recipe_results.json"
+DEFAULT_RECIPE = DEFAULTS["recipe"]
+
+_CHANGES = {
+    # A lesson's worth, the table's defaults: the small separable sky_net at 96 px (cheaper than
+    # Model 3 at 64, and more accurate: bench figures in README "Recipes"), a cosine schedule that
+    # needs no validation-driven drops, label smoothing and horizontal flips (the sky has no left
+    # and right). Random crops and EMA were measured too and cost accuracy on 20 epochs (the lever chart).
+    "quick": {},
     # The same recipe given more pixels and epochs.
-    "best": dict(model="sky_net", image_size=128, epochs=30, batch_size=16, learning_rate=2e-3,
-                 lr_schedule="cosine", warmup_epochs=1, reduce_lr=False, label_smoothing=0.1,
-                 flip=True, augment=False, crop=False, jitter=0.0, ema=False, tta=False, mixup=0.0),
+    "best": dict(image_size=128, epochs=30),
     # The report's own settings, as it ran them: Model 3 with Keras' BatchNorm momentum, 256 px
     # photos (its tables add up at 250), the generator's batch of 32, its augmentation and
     # ReduceLROnPlateau, 50 epochs.
     "report": dict(model="model_3_report", image_size=250, epochs=50, batch_size=32,
                    learning_rate=1e-3, lr_schedule="constant", warmup_epochs=0, reduce_lr=True,
-                   label_smoothing=0.0, flip=False, augment=True, crop=False, jitter=0.0, ema=False,
-                   tta=False, mixup=0.0),
+                   label_smoothing=0.0, flip=False, augment=True),
 }
-
-
-def value_range(name) -> tuple:
-    """(lowest, highest) allowed value of a ranged setting: epochs, batch_size, image_size."""
-    return RANGES[name]
+RECIPES = {name: {**{key: DEFAULTS[key] for key in RECIPE_SETTINGS}, **changes}
+           for name, changes in _CHANGES.items()}
 
 
 def resolve(name=DEFAULT_RECIPE, **overrides) -> dict:
