@@ -41,7 +41,7 @@ def test_progress_rows_arrive_between_epochs_and_status_names_the_phase(demo_pre
         phases.append(extra.get("phase"))
         return write(run_dir, state, **extra)
 
-    monkeypatch.setattr(runs, "write_status", recording)
+    monkeypatch.setattr(runs.status, "write_status", recording)  # every named transition writes through it
     run_dir, status = training.train(TrainConfig(data=str(demo_prepared), **SMALL), root=tmp_path)
     assert status["state"] == "finished"
     rows = runs.read_progress(run_dir)
@@ -88,7 +88,7 @@ def test_live_status_carries_phase_batch_and_eta(demo_prepared, tmp_path, every_
             statuses.append(result)
         return result
 
-    monkeypatch.setattr(runs, "write_status", recording)
+    monkeypatch.setattr(runs.status, "write_status", recording)  # every named transition writes through it
     training.train(TrainConfig(data=str(demo_prepared), **{**SMALL, "epochs": 2}), root=tmp_path)
     assert statuses and all(s["steps"] == 16 and 1 <= s["batch"] <= 16 for s in statuses)
     early = [s for s in statuses if s["epoch"] == 1 and s["batch"] < run_callback.MIN_ETA_BATCHES]

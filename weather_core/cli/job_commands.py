@@ -27,7 +27,7 @@ def run_submit(args):
     # The instructor's own tool: the per-owner and per-run caps are for the pages' students.
     run_dir = jobs.start_in_background(config_from(args), args.runs, owner=args.owner, instructor=True,
                                        gpus=args.gpus)
-    status = runs.read_json(run_dir / "status.json", {}) or {}
+    status = runs.read_status(run_dir)
     result = {"run_dir": str(run_dir), "backend": status.get("backend") or "local",
               "job_id": status.get("job_id") or run_dir.name}
     if args.json:
@@ -48,7 +48,7 @@ def describe(run_dir) -> dict:
     from ..jobs import ray_backend
     from .. import runs
 
-    if (runs.read_json(run_dir / "status.json", {}) or {}).get("backend") == "ray":
+    if runs.read_status(run_dir).get("backend") == "ray":
         ray_backend.refresh(run_dir)
     info = runs.load_run(run_dir)
     return {"run_dir": str(info.path), "job_id": info.status.get("job_id") or info.run_id,

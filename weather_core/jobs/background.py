@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .. import runs, settings
-from ..runs import ACTIVE, list_runs, read_json, resolve_run
+from ..runs import ACTIVE, list_runs, resolve_run
 from . import ray_backend
 from .watchdog import kill, reclaim_stale
 
@@ -41,14 +41,12 @@ def start_in_background(config, root=None, owner="", instructor=False, gpus=0, c
         if twin is not None:
             return twin
         classroom.check_fair_turn(config, owner, root, instructor=instructor, confirmed_long=confirmed_long)
-        run_dir = create_run(config, root)
-        record = read_json(run_dir / "config.json", {})
         limit = None if instructor else classroom.load()["max_run_minutes"]
-        runs.write_json_atomic(run_dir / "config.json", {**record, "owner": owner, "max_minutes": limit})
+        run_dir = create_run(config, root, owner=owner, max_minutes=limit)
     if ray_backend.address():
         ray_backend.submit(run_dir, gpus=gpus)  # Ray queues it: one job per run
         return run_dir
-    runs.write_status(run_dir, "queued", waiting=True, pid=None)
+    runs.mark_queued(run_dir, waiting=True, pid=None)
     dispatch(root)
     return run_dir
 
@@ -86,8 +84,8 @@ def resume_in_background(run_dir, instructor=False) -> Path:
             classroom.check_owner_cap(owner, run_dir.parent)
         (run_dir / "cancel").unlink(missing_ok=True)
         runs.remove_leftovers(run_dir)
-        runs.write_status(run_dir, "queued", created=time.time(), resumed_from=len(runs.read_metrics(run_dir)),
-                          waiting=True, pid=None, backend="local", job_id=None, error=None, started=None)
+        runs.mark_queued(run_dir, created=time.time(), resumed_from=len(runs.read_metrics(run_dir)),
+                         waiting=True, pid=None, backend="local", job_id=None, error=None, started=None)
     if ray_backend.address():
         _resubmit(run_dir)
         return run_dir
@@ -99,7 +97,7 @@ def _resubmit(run_dir):
     """A resumed run goes back to Ray as a new job (a job id is used once)."""
     import secrets
 
-    runs.write_status(run_dir, "queued", pid=None, waiting=False)
+    runs.mark_queued(run_dir, pid=None, waiting=False)
     ray_backend.submit_as(run_dir, f"{run_dir.name}-resume-{secrets.token_hex(2)}")
 
 
@@ -107,13 +105,13 @@ def cancel(run_dir):
     """Stop a run: a waiting run is cancelled at once, a training one at its next batch."""
     run_dir = Path(run_dir)
     runs.request_cancel(run_dir)
-    if (read_json(run_dir / "status.json", {}) or {}).get("backend") == "ray":
+    if runs.read_status(run_dir).get("backend") == "ray":
         ray_backend.stop(run_dir)
         return
     with _dispatch_lock(run_dir.parent):
         info = runs.load_run(run_dir)
         if runs.is_waiting(info):
-            runs.write_status(run_dir, "cancelled", waiting=False, error="cancelled while queued")
+            runs.mark_cancelled(run_dir, "cancelled while queued")
     dispatch(run_dir.parent)
 
 
@@ -164,7 +162,7 @@ def dispatch(root=None) -> list:
         waiting = []
         for info in waiting_runs(all_runs):
             if runs.cancel_requested(info.path):
-                runs.write_status(info.path, "cancelled", waiting=False, error="cancelled while queued")
+                runs.mark_cancelled(info.path, "cancelled while queued")
             else:
                 waiting.append(info)
         free = max(0, settings.max_concurrent_trainings() - busy)
@@ -173,7 +171,7 @@ def dispatch(root=None) -> list:
             started.append(info.path)
         for position, info in enumerate(waiting[free:]):
             if info.status.get("position") != position:
-                runs.write_status(info.path, "queued", waiting=True, position=position, pid=None)
+                runs.mark_queued(info.path, waiting=True, position=position, pid=None)
     return started
 
 
@@ -193,9 +191,9 @@ def _launch_worker(run_dir):
     try:
         process = launch(["worker", str(run_dir)], run_dir)
     except OSError as error:
-        runs.write_status(run_dir, "failed", waiting=False, error=f"could not start the trainer: {error}")
+        runs.mark_failed(run_dir, f"could not start the trainer: {error}")
         return
-    runs.write_status(run_dir, "queued", waiting=False, position=0, pid=process.pid)
+    runs.mark_queued(run_dir, waiting=False, position=0, pid=process.pid)
 
 
 def discard(run_dir, root=None):
@@ -224,7 +222,7 @@ def wait_for_slot(run_dir):
         slot = acquire_slot(run_dir)
         if slot is not None:
             return slot
-        runs.write_status(run_dir, "queued", position=queue_position(run_dir), pid=os.getpid())
+        runs.mark_queued(run_dir, position=queue_position(run_dir), pid=os.getpid())
         time.sleep(2)
 
 

@@ -44,13 +44,13 @@ def submit_as(run_dir, job_name, gpus=0) -> str:
     job_id = client().submit_job(
         entrypoint=command, submission_id=job_name, entrypoint_num_cpus=cpus_per_training(),
         entrypoint_num_gpus=gpus or None, runtime_env={"env_vars": {**env, "WEATHER_RAY_JOB": "1"}},
-        metadata={"run_dir": str(run_dir), "owner": str(runs.read_json(run_dir / "config.json", {}).get("owner", ""))})
-    runs.write_status(run_dir, "queued", backend="ray", job_id=job_id, pid=None, waiting=False)
+        metadata={"run_dir": str(run_dir), "owner": str(runs.read_config(run_dir).get("owner", ""))})
+    runs.mark_queued(run_dir, backend="ray", job_id=job_id, pid=None, waiting=False)
     return job_id
 
 
 def stop(run_dir) -> None:
-    status = runs.read_json(Path(run_dir) / "status.json", {}) or {}
+    status = runs.read_status(run_dir)
     if status.get("job_id"):
         client().stop_job(status["job_id"])
 
@@ -69,7 +69,7 @@ def refresh(run_dir) -> str:
 def refresh_all(run_dirs) -> bool:
     """Ray's view of the given active runs, from one job listing (not one per run): stopped or
     failed jobs end their runs, pending ones get their place in Ray's queue. True if any was on Ray."""
-    on_ray = [(Path(d), runs.read_json(Path(d) / "status.json", {}) or {}) for d in run_dirs]
+    on_ray = [(Path(d), runs.read_status(d)) for d in run_dirs]
     on_ray = [(d, s) for d, s in on_ray if runs.state_of(s) in runs.ACTIVE and s.get("job_id")]
     if not on_ray:
         return False
@@ -82,16 +82,16 @@ def refresh_all(run_dirs) -> bool:
     for run_dir, status in on_ray:
         ray_state = states.get(status["job_id"])
         if ray_state == "STOPPED":
-            runs.write_status(run_dir, "cancelled", error="stopped through Ray")
+            runs.mark_cancelled(run_dir, "stopped through Ray")
         elif ray_state == "FAILED":
-            runs.write_status(run_dir, "failed", error="the Ray job failed (see log.txt)")
+            runs.mark_failed(run_dir, "the Ray job failed (see log.txt)")
         elif ray_state == "PENDING" and status.get("position") != positions.get(status["job_id"]):
-            runs.write_status(run_dir, "queued", position=positions.get(status["job_id"]))
+            runs.mark_queued(run_dir, position=positions.get(status["job_id"]))
     return True
 
 
 def logs(run_dir) -> str:
-    status = runs.read_json(Path(run_dir) / "status.json", {}) or {}
+    status = runs.read_status(run_dir)
     try:
         return client().get_job_logs(status["job_id"])
     except Exception:  # noqa: BLE001

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from .. import runs, settings
-from ..runs import ACTIVE, pid_alive, read_json
+from ..runs import ACTIVE, pid_alive
 
 
 def stale_reason(info, now=None) -> str | None:
@@ -35,14 +35,14 @@ def reclaim_stale(all_runs, now=None) -> list:
         reason = stale_reason(info, now)
         if reason:
             kill(info.path)
-            runs.write_status(info.path, "failed", waiting=False, error=reason, finished=time.time())
+            runs.mark_failed(info.path, reason, finished=time.time())
             reclaimed.append(info.path)
     return reclaimed
 
 
 def kill(run_dir):
     """Stop a run's process now (used by tests and by 'discard')."""
-    pid = (read_json(Path(run_dir) / "status.json", {}) or {}).get("pid")
+    pid = runs.read_status(run_dir).get("pid")
     if not pid_alive(pid) or int(pid) == os.getpid():
         return
     pid = int(pid)

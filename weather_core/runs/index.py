@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 from .. import settings
-from . import store
+from . import status, store
 
 WATCHED = ("config.json", "status.json", "metrics.jsonl")
 _INDEXES = {}
@@ -40,8 +40,8 @@ class RunIndex:
             if cached is None or cached[0] != signature:
                 cached = (signature, store.load_run(folder))
                 self.reads += 1
-            elif cached[1].state in store.ACTIVE or cached[1].status.get("state") in store.ACTIVE:
-                cached[1].state = store.state_of(cached[1].status)  # a trainer may have died since
+            elif cached[1].state in status.ACTIVE or cached[1].status.get("state") in status.ACTIVE:
+                cached[1].state = status.state_of(cached[1].status)  # a trainer may have died since
                 if not isinstance(cached[1].config, dict) or not cached[1].config:
                     cached[1].state = "damaged"
             fresh[folder.name] = cached

@@ -1,7 +1,8 @@
 """Run folders: one training run = one folder any process can read while it is being written.
 
-config.json, status.json and metrics.jsonl are written here; no TensorFlow is imported, so pages
-can poll runs cheaply. Layout: RUNS_ROOT/<run id>/{config.json, status.json, metrics.jsonl, ...}."""
+config.json (create_run_folder, then one named update), metrics.jsonl and progress.jsonl are
+written here, status.json in status.py; no TensorFlow is imported, so pages can poll runs cheaply.
+Layout: RUNS_ROOT/<run id>/{config.json, status.json, metrics.jsonl, ...}."""
 
 import json
 import math
@@ -14,9 +15,8 @@ from pathlib import Path
 
 from .. import atomic, settings
 from .files import is_run_folder, own_file, read_run_json
+from .status import pid_alive, state_of
 
-STATES = ("queued", "running", "finished", "failed", "cancelled", "interrupted")
-ACTIVE = ("queued", "running")
 BEST_MODEL = "best.keras"
 LAST_MODEL = "last.keras"
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,120}$")
@@ -53,6 +53,25 @@ def new_run_dir(model, root=None) -> Path:
     return run_dir
 
 
+def create_run_folder(record, root=None) -> Path:
+    """A new run folder holding its config.json (the whole record: settings, owner, limits) and a
+    'queued' status: the one place a config.json is written, once."""
+    from .status import mark_queued
+
+    run_dir = new_run_dir(record["model"], root)
+    write_json_atomic(run_dir / "config.json", record)
+    mark_queued(run_dir, created=time.time())  # the trainer's pid comes later
+    return run_dir
+
+
+def record_training_facts(run_dir, device, class_names, split) -> None:
+    """What the worker learns when it starts, added to config.json: the device it trains on, the
+    classes and the files of each split (the one update a config.json gets)."""
+    record = read_json(Path(run_dir) / "config.json", {})
+    write_json_atomic(Path(run_dir) / "config.json",
+                      {**record, "device": device, "class_names": class_names, "split": split})
+
+
 def resolve_run(run, root=None) -> Path:
     """A run id or path, refused unless it is a run folder inside the runs root (no path tricks)."""
     root = Path(root or settings.runs_root()).resolve()
@@ -62,17 +81,6 @@ def resolve_run(run, root=None) -> Path:
     if own_file(candidate, "config.json") is None:
         raise ValueError(f"run {str(run)[:80]!r} not found (no config.json)")
     return candidate.resolve()
-
-
-def write_status(run_dir, state, **extra):
-    assert state in STATES, state
-    status = {"state": state, "updated": time.time(), **extra}
-    previous = read_json(Path(run_dir) / "status.json", {}) or {}
-    for key in ("created", "started", "pid", "backend", "job_id"):
-        if key in previous and key not in status:
-            status[key] = previous[key]
-    write_json_atomic(Path(run_dir) / "status.json", status)
-    return status
 
 
 def append_metrics(run_dir, row):
@@ -116,51 +124,6 @@ def _read_rows(path, epoch_ok):
                 and all(v is None or _finite_number(v) for v in row.values()):
             rows.append(row)
     return rows
-
-
-def pid_alive(pid) -> bool:
-    try:
-        pid = int(pid)
-    except (ValueError, TypeError):
-        return False
-    if pid <= 0:  # 0 and negative pids name process groups, never a trainer (hand-edited status)
-        return False
-    try:
-        os.kill(pid, 0)
-    except (ProcessLookupError, OverflowError):
-        return False
-    except PermissionError:
-        return True
-    # A zombie child of this process counts as dead.
-    try:
-        state = Path(f"/proc/{int(pid)}/stat").read_text().split(")")[-1].split()[0]
-        return state != "Z"
-    except (OSError, IndexError):
-        return True
-
-
-def current_state(run_dir) -> str:
-    """The status as written, except an active run whose process is gone is 'interrupted'."""
-    return state_of(read_json(Path(run_dir) / "status.json"))
-
-
-def state_of(status) -> str:
-    """current_state for a status.json already read. A run waiting in the queue has no process
-    (jobs' dispatcher starts one when a slot frees), so it is 'queued' without a pid."""
-    if not isinstance(status, dict) or status.get("state") not in STATES:
-        return "damaged"
-    if status["state"] == "queued" and status.get("waiting") is True:
-        return "queued"
-    if status["state"] in ACTIVE and status.get("backend") == "ray":
-        return status["state"]  # its worker runs on another machine: Ray knows (ray_backend.refresh)
-    if status["state"] in ACTIVE and not pid_alive(status.get("pid")):
-        return "interrupted"
-    return status["state"]
-
-
-def is_waiting(info) -> bool:
-    """A queued run that no process has picked up yet (it costs nothing while it waits)."""
-    return info.state == "queued" and info.status.get("waiting") is True
 
 
 @dataclass

@@ -54,7 +54,7 @@ def callback_class():
             left = seconds_left(self.epoch_seconds, self.epochs, self.epoch + 1, self.batch,
                                 self.steps, elapsed)
             # after the last epoch's end self.epoch == epochs: the counter stops at the total
-            runs.write_status(self.run_dir, "running", phase=phase, epoch=min(self.epoch + 1, self.epochs),
+            runs.mark_running(self.run_dir, phase=phase, epoch=min(self.epoch + 1, self.epochs),
                               epochs=self.epochs, batch=self.batch, steps=self.steps,
                               eta_seconds=None if left is None else round(left, 1), **extra)
 

@@ -2,7 +2,6 @@
 ranges from there, checked once) and the run folder it becomes (create_run), with packages recorded."""
 
 import platform
-import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -61,7 +60,9 @@ class TrainConfig:
             # only what differs from the report's: a run's config (and Compare) names the changes
             self.augment_settings = {k: list(v) if isinstance(v, tuple) else v
                                      for k, v in chosen.items() if v != report[k]}
-        data.split_dirs(self.data)  # raises DataError when there is nothing to train on
+        splits = data.split_dirs(self.data)  # raises DataError when there is nothing to train on
+        if not data.list_images(splits["train"]) or not data.list_images(splits["val"]):
+            raise data.DataError("the training and validation splits need at least one photo each")
         return self
 
     @classmethod
@@ -82,16 +83,15 @@ def package_versions():
     return found
 
 
-def create_run(config: TrainConfig, root=None) -> Path:
-    """A new run folder holding the config and a 'queued' status; nothing is trained yet."""
+def create_run(config: TrainConfig, root=None, owner="", max_minutes=None) -> Path:
+    """A new run folder holding the whole config (with its owner and the class's time limit, if
+    any) and a 'queued' status, once every check has passed; nothing is trained yet."""
     config.validate()
-    run_dir = runs.new_run_dir(config.model, root)
     record = {**asdict(config), "data": str(Path(config.data).resolve()),
               "optimizer": "adam", "loss": "categorical_crossentropy",
-              "callbacks": _callback_names(config), "packages": package_versions()}
-    runs.write_json_atomic(run_dir / "config.json", record)
-    runs.write_status(run_dir, "queued", created=time.time())  # the trainer's pid comes later
-    return run_dir
+              "callbacks": _callback_names(config), "packages": package_versions(),
+              "owner": owner, "max_minutes": max_minutes}
+    return runs.create_run_folder(record, root)
 
 
 def _callback_names(config):

@@ -27,17 +27,15 @@ def run_training(run_dir, wait_for_slot=None):
     runs.remove_leftovers(run_dir)  # a killed earlier attempt's half-saved model
     slot = wait_for_slot(run_dir) if wait_for_slot else _NoSlot()
     if slot is None:
-        runs.write_status(run_dir, "cancelled", pid=os.getpid(), error="cancelled while queued")
-        return runs.read_json(run_dir / "status.json")
+        return runs.mark_cancelled(run_dir, "cancelled while queued", pid=os.getpid())
     try:
-        runs.write_status(run_dir, "running", started=time.time(), pid=os.getpid(), epoch=0,
-                          phase="loading")
+        runs.mark_running(run_dir, started=time.time(), pid=os.getpid(), epoch=0, phase="loading")
         return _train(run_dir)
     except KeyboardInterrupt:
-        runs.write_status(run_dir, "cancelled", pid=os.getpid(), error="interrupted by the user")
+        runs.mark_cancelled(run_dir, "interrupted by the user", pid=os.getpid())
         raise
     except Exception as error:  # recorded for the pages; the CLI prints it as one line
-        runs.write_status(run_dir, "failed", pid=os.getpid(), error=f"{type(error).__name__}: {error}")
+        runs.mark_failed(run_dir, f"{type(error).__name__}: {error}", pid=os.getpid())
         raise
     finally:
         slot.release()
@@ -50,8 +48,7 @@ def _train(run_dir):
     from .. import models
     from ..models import pipeline
 
-    record = runs.read_json(run_dir / "config.json")
-    config = TrainConfig.from_dict(record)
+    config = TrainConfig.from_dict(runs.read_config(run_dir))
     keras.utils.set_random_seed(config.seed)
     strategy, device = device_setup.setup_device(config.mixed_precision)
 
@@ -63,10 +60,9 @@ def _train(run_dir):
         loaded[name] = pipeline.load_split(folder, config.image_size, class_names, keep=in_use)
     if len(loaded["train"]) == 0 or "val" not in loaded or len(loaded["val"]) == 0:
         raise data.DataError("the training and validation splits need at least one photo each")
-    record.update(device=device, class_names=class_names,
-                  split={name: {"count": len(s), "files": [Path(f).name for f in s.files],
-                                "skipped": s.errors} for name, s in loaded.items()})
-    runs.write_json_atomic(run_dir / "config.json", record)
+    runs.record_training_facts(run_dir, device, class_names, {
+        name: {"count": len(s), "files": [Path(f).name for f in s.files], "skipped": s.errors}
+        for name, s in loaded.items()})
 
     augmenter = _augmenter(config)
     train_ds = pipeline.make_dataset(loaded["train"], config.image_size, config.batch_size,
@@ -115,18 +111,16 @@ def _train(run_dir):
 
     cancelled = runs.cancel_requested(run_dir)
     if cancelled:
-        return runs.write_status(run_dir, "cancelled", finished=time.time(), pid=os.getpid(),
-                                 epochs_done=len(runs.read_metrics(run_dir)))
+        return runs.mark_cancelled(run_dir, finished=time.time(), pid=os.getpid(),
+                                   epochs_done=len(runs.read_metrics(run_dir)))
     result = {"epochs_done": len(runs.read_metrics(run_dir))}
     if "test" in loaded and len(loaded["test"]):
-        runs.write_status(run_dir, "running", phase="testing", epoch=result["epochs_done"],
-                          epochs=config.epochs)
+        runs.mark_running(run_dir, phase="testing", epoch=result["epochs_done"], epochs=config.epochs)
         report = evaluation.evaluate_run(run_dir, split=loaded["test"])
         runs.write_json_atomic(run_dir / "evaluation.json", report)
         result.update(test_accuracy=report["accuracy"], test_loss=report["loss"], test_n=report["n"])
     log_hparams(run_dir, config, result)
-    state = "cancelled" if cancelled else "finished"
-    return runs.write_status(run_dir, state, finished=time.time(), pid=os.getpid(), **result)
+    return runs.mark_finished(run_dir, pid=os.getpid(), **result)
 
 
 def _augmenter(config):
@@ -160,7 +154,7 @@ def _learning_rate(config, steps):
 def train(config: TrainConfig, root=None, wait_for_slot=None):
     """Create and train a run in this process (the CLI's headless path); returns (run_dir, status)."""
     run_dir = create_run(config, root)
-    runs.write_status(run_dir, "queued", pid=os.getpid())
+    runs.mark_queued(run_dir, pid=os.getpid())
     status = run_training(run_dir, wait_for_slot)
     return run_dir, status
 
