@@ -8,12 +8,11 @@ from pages.ui.i18n import t
 PREVIEW_SIZE = 160  # training resizes to a square too; small keeps the preview quick on a CPU
 COUNT = 8
 SEED_KEY = "augment_seed"
-PHOTO_TYPES = ["jpg", "jpeg", "png", "gif", "webp", "bmp"]
 
 
 def pick_image(prepared):
     """(path or bytes, name) of the photo to augment: an upload wins over the training split."""
-    uploaded = st.file_uploader(t("augment.upload"), type=PHOTO_TYPES)
+    uploaded = st.file_uploader(t("augment.upload"), type=widgets.photo_types())
     if uploaded is not None:
         return uploaded.getvalue(), uploaded.name
     files = sorted((prepared / "split" / "train").glob("*/*")) if prepared else []

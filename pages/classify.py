@@ -8,7 +8,6 @@ import streamlit as st
 from pages.ui import formatting, i18n, session, widgets
 from pages.ui.i18n import t
 
-PHOTO_TYPES = ["jpg", "jpeg", "png", "gif", "webp", "bmp"]
 EXAMPLE_KEY = "classify-example"
 
 
@@ -51,7 +50,7 @@ def clicked_example(run):
 
 def photos_to_classify(run):
     """This run's photos, as (name, bytes): the uploads, the camera's shot, a clicked example."""
-    files = st.file_uploader(t("classify.upload"), type=PHOTO_TYPES, accept_multiple_files=True)
+    files = st.file_uploader(t("classify.upload"), type=widgets.photo_types(), accept_multiple_files=True)
     photos = [(f.name, f.getvalue()) for f in files or []]
     # The camera is opt-in: the browser asks for permission only once someone wants it.
     if st.toggle(t("classify.camera_on"), key="camera-on"):

@@ -90,8 +90,10 @@ def prepare(kind, value, ratio, seed, keep_twins_together=True):
 
 
 def thumbnails(prepared):
+    from weather_core import data
+
     st.header(t("dataset.thumbnails"))
-    folders = sorted(p for p in (prepared / "sorted").glob("*") if p.is_dir() and not p.name.startswith("."))
+    folders = sorted(p for p in (prepared / "sorted").glob("*") if p.is_dir() and not data.is_hidden(p.name))
     for folder in folders:
         files = sorted(folder.iterdir())[:THUMBS_PER_CLASS]
         st.caption(i18n.class_label(folder.name))

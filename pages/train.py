@@ -69,9 +69,7 @@ def progress(info):
     if phase == "loading":
         st.progress(0.0, text=t("train.phase_loading"))
         return
-    left = status.get("eta_seconds")
-    if not isinstance(left, (int, float)):
-        left = estimate.remaining_seconds(status, info.metrics, time.time())
+    left = estimate.time_left(status, info.metrics, time.time())
     st.progress(estimate.fraction_done(status), text=t(
         "train.progress", phase=t(f"train.phase_{phase}"), epoch=min(status.get("epoch") or 1, status["epochs"] or 1),
         epochs=status["epochs"], batch=status.get("batch", 0), steps=status.get("steps", "?"),

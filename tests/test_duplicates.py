@@ -35,8 +35,9 @@ def test_groups_find_exact_and_resized_copies_and_nothing_else(tmp_path):
     smaller = resized_copy(originals[1], tmp_path / "cloudy_small.jpg", (80, 60))
     groups = duplicates.find_groups([*originals, exact, smaller])
     assert groups == [
-        {"kind": "exact", "files": sorted([str(originals[0]), str(exact)])},
-        {"kind": "near", "files": sorted([str(originals[1]), str(smaller)])},
+        {"kind": "exact", "files": sorted([str(originals[0]), str(exact)]),
+         "identical": [sorted([str(originals[0]), str(exact)])]},  # the byte-identical ones (health's count)
+        {"kind": "near", "files": sorted([str(originals[1]), str(smaller)]), "identical": []},
     ]
 
 

@@ -291,7 +291,10 @@ def test_progress_and_time_left():
     assert estimate.fraction_done(status) == pytest.approx(1.5 / 4)
     rows = [{"epoch": 1, "seconds": 30.0}]
     assert estimate.remaining_seconds(status, rows, now=200.0) == pytest.approx(2.5 * 30.0)
-    assert estimate.remaining_seconds(status, [], now=175.0) == pytest.approx(75.0 * 2.5 / 1.5)
+    # During the first epoch (no epoch measured yet): its pace per batch, +15 % validation, the
+    # trainer's own rule (estimate.seconds_left): 5 of 10 batches in 75 s, 4 epochs.
+    first = {**status, "epoch": 1}
+    assert estimate.remaining_seconds(first, [], now=175.0) == pytest.approx(75.0 / 5 * 10 * 1.15 * 4 - 75.0)
     assert estimate.remaining_seconds({"epoch": 0, "epochs": 4}, [], now=1.0) is None
 
 

@@ -5,7 +5,8 @@ import pytest
 
 from weather_core.training import callback as run_callback
 from weather_core import runs, training
-from weather_core.training.callback import seconds_left
+from weather_core.training import estimate
+from weather_core.training.estimate import seconds_left
 from weather_core.training import TrainConfig
 
 SMALL = dict(model="model_1", epochs=3, batch_size=2, image_size=32, learning_rate=1e-3)
@@ -91,7 +92,7 @@ def test_live_status_carries_phase_batch_and_eta(demo_prepared, tmp_path, every_
     monkeypatch.setattr(runs.status, "write_status", recording)  # every named transition writes through it
     training.train(TrainConfig(data=str(demo_prepared), **{**SMALL, "epochs": 2}), root=tmp_path)
     assert statuses and all(s["steps"] == 16 and 1 <= s["batch"] <= 16 for s in statuses)
-    early = [s for s in statuses if s["epoch"] == 1 and s["batch"] < run_callback.MIN_ETA_BATCHES]
+    early = [s for s in statuses if s["epoch"] == 1 and s["batch"] < estimate.MIN_ETA_BATCHES]
     timed = [s for s in statuses if s not in early]
     assert early and all(s["eta_seconds"] is None for s in early)  # no guess from the traced batch
     assert all(isinstance(s["eta_seconds"], float) and s["eta_seconds"] >= 0 for s in timed)

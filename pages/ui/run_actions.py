@@ -36,13 +36,20 @@ def export(info, where):
                          key=f"download-{where}-{info.run_id}", icon=":material/download:")
 
 
-def may_manage(info) -> bool:
-    """The owner or the instructor; a run nobody owns (trained before names, or by the CLI) is the
-    instructor's, and anyone's on a single-user server."""
+def who():
+    """This browser's identity as the core's permission rule takes it (classroom.Who)."""
     from pages.ui import identity
     from weather_core.jobs import classroom
 
-    return classroom.can_manage(info, identity.current_user(), identity.is_instructor(), identity.single_user())
+    return classroom.Who(identity.current_user(), identity.is_instructor(), identity.single_user())
+
+
+def may_manage(info) -> bool:
+    """Whether to offer cancel, resume and discard: the core's rule (classroom.can_manage), which
+    jobs enforces again when the button is pressed."""
+    from weather_core.jobs import classroom
+
+    return classroom.can_manage(info, *who())
 
 
 def owner_note(info):
@@ -63,7 +70,7 @@ def cancel(info):
         return  # the owner note under the run's heading says whose it is
     elif st.button(t("train.cancel"), key=f"cancel-{info.run_id}"):
         with widgets.shown_errors():
-            jobs.cancel(info.path)
+            jobs.cancel(info.path, who=who())
             st.caption(t("train.cancel_pending"))
 
 
@@ -79,23 +86,17 @@ def stopped(info, on_discard=None):
     left, right = st.columns(2)
     if left.button(t("stopped.resume"), key=f"resume-{info.run_id}", icon=":material/play_arrow:"):
         with widgets.shown_errors():
-            jobs.resume_in_background(info.path, instructor=identity_is_instructor())
+            jobs.resume_in_background(info.path, who=who())
             st.rerun()
     sure = right.checkbox(t("stopped.confirm", run=plain(info.run_id)), key=f"discard-sure-{info.run_id}")
     if right.button(t("stopped.discard"), key=f"discard-{info.run_id}", disabled=not sure,
                     icon=":material/delete:"):
         with widgets.shown_errors():
-            jobs.discard(info.path)
+            jobs.discard(info.path, who=who())
             if on_discard:
                 on_discard(info)
             st.toast(t("stopped.discarded", run=plain(info.run_id)))
             st.rerun()
-
-
-def identity_is_instructor() -> bool:
-    from pages.ui import identity
-
-    return identity.is_instructor()
 
 
 def linked_run():

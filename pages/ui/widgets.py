@@ -100,3 +100,10 @@ def stage_bars(status, texts):
         bars[stage].progress(done / total if total else 1.0, text=f"{t(f'{texts}.{stage}')} · {done:,}/{total:,}")
 
     return Throttled(report)
+
+
+def photo_types() -> list[str]:
+    """The extensions an upload box accepts: the photo extensions weather_core reads, one list."""
+    from weather_core.data import IMAGE_EXTENSIONS
+
+    return sorted(extension.lstrip(".") for extension in IMAGE_EXTENSIONS)

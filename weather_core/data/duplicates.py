@@ -33,7 +33,8 @@ def _fingerprints(path) -> tuple[str, int]:
 
 
 def find_groups(files, max_distance=NEAR_DISTANCE, progress=None) -> list[dict]:
-    """Groups of two or more files that show the same photo: [{"kind": "exact"|"near", "files": [...]}].
+    """Groups of two or more files that show the same photo: [{"kind": "exact"|"near", "files": [...],
+    "identical": [[...], ...]}], `identical` the group's byte-identical files (same SHA-1), by digest.
 
     `files` are paths of photos that decode; groups hold the paths as given (as str), sorted, and are
     listed largest first. `progress(done, total)` follows the hashing."""
@@ -74,7 +75,12 @@ def find_groups(files, max_distance=NEAR_DISTANCE, progress=None) -> list[dict]:
     for indexes in members.values():
         if len(indexes) > 1:
             kind = "exact" if len({digests[i] for i in indexes}) == 1 else "near"
-            groups.append({"kind": kind, "files": sorted(str(files[i]) for i in indexes)})
+            by_digest = {}
+            for i in indexes:
+                by_digest.setdefault(digests[i], []).append(str(files[i]))
+            identical = sorted(sorted(same) for same in by_digest.values() if len(same) > 1)
+            groups.append({"kind": kind, "files": sorted(str(files[i]) for i in indexes),
+                           "identical": identical})
     return sorted(groups, key=lambda g: (-len(g["files"]), g["files"]))
 
 

@@ -1,5 +1,6 @@
 """Dataset health report for a folder of class sub-folders: counts, balance, sizes, formats,
-modes, unreadable files and exact duplicates. Reads image headers only, unless given a cache."""
+modes, unreadable files and exact duplicates (the groups duplicates.find_groups finds: one rule).
+Reads image headers only, unless given a cache or asked to find the duplicate groups itself."""
 
 import statistics
 from collections import Counter, defaultdict
@@ -7,17 +8,15 @@ from pathlib import Path
 
 from PIL import Image
 
-from .images import DECODE_SIZE, file_digest
-
-# The real format behind each extension people use; anything else is a mismatch worth showing.
-EXTENSION_FORMATS = {
-    ".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".gif": "GIF", ".webp": "WEBP",
-    ".bmp": "BMP", ".tif": "TIFF", ".tiff": "TIFF",
-}
+from .duplicates import find_groups
+from .images import DECODE_SIZE
+from .sorting import EXTENSION_FORMATS, is_hidden
 
 
-def health_report(sorted_dir, cache=None, decode_size=DECODE_SIZE) -> dict:
-    """A JSON-serialisable report on sorted_dir/<class>/*; with a cache, every file is also decoded."""
+def health_report(sorted_dir, cache=None, decode_size=DECODE_SIZE, groups=None) -> dict:
+    """A JSON-serialisable report on sorted_dir/<class>/*; with a cache, every file is also decoded.
+    `groups`: duplicates.find_groups' groups with paths relative to sorted_dir (prepare has them);
+    found here when not given."""
     sorted_dir = Path(sorted_dir)
     files = _class_files(sorted_dir)
     headers, unreadable = {}, {}
@@ -36,6 +35,9 @@ def health_report(sorted_dir, cache=None, decode_size=DECODE_SIZE) -> dict:
     def rel(path):
         return path.relative_to(sorted_dir).as_posix()
 
+    if groups is None:
+        groups = [relative_group(g, sorted_dir) for g in find_groups(list(headers))]
+
     counts = Counter(path.parent.name for path in files)
     return {
         "total_images": len(files),
@@ -51,13 +53,14 @@ def health_report(sorted_dir, cache=None, decode_size=DECODE_SIZE) -> dict:
         "modes": dict(Counter(h["mode"] for h in headers.values()).most_common()),
         "animated": [rel(p) for p, h in headers.items() if h["frames"] > 1],
         "unreadable": [{"file": rel(p), "reason": reason} for p, reason in unreadable.items()],
-        "duplicates": _duplicates(files, rel),
+        "duplicates": sorted((same for g in groups for same in g.get("identical", [])),
+                             key=lambda same: (-len(same), same)),
     }
 
 
 def _class_files(sorted_dir: Path) -> list[Path]:
-    folders = sorted(d for d in sorted_dir.iterdir() if d.is_dir() and not d.name.startswith("."))
-    return [f for d in folders for f in sorted(d.iterdir()) if f.is_file() and not f.name.startswith(".")]
+    folders = sorted(d for d in sorted_dir.iterdir() if d.is_dir() and not is_hidden(d.name))
+    return [f for d in folders for f in sorted(d.iterdir()) if f.is_file() and not is_hidden(f.name)]
 
 
 def _header(path: Path) -> dict:
@@ -124,16 +127,10 @@ def _sizes(headers: dict, rel) -> dict:
     }
 
 
-def _duplicates(files, rel) -> list[list[str]]:
-    """Groups of byte-identical files (same SHA-1), largest groups first."""
-    # Only files of equal size can be identical: hash those alone.
-    by_size = defaultdict(list)
-    for path in files:
-        by_size[path.stat().st_size].append(path)
-    by_digest = defaultdict(list)
-    for same_size in by_size.values():
-        if len(same_size) > 1:
-            for path in same_size:
-                by_digest[file_digest(path)].append(rel(path))
-    groups = [sorted(group) for group in by_digest.values() if len(group) > 1]
-    return sorted(groups, key=lambda group: (-len(group), group))
+def relative_group(group, folder) -> dict:
+    """A find_groups group with its paths relative to `folder` ("cloudy/cloudy1.jpg")."""
+    def rel(name):
+        return Path(name).relative_to(folder).as_posix()
+
+    return {**group, "files": [rel(f) for f in group["files"]],
+            "identical": [[rel(f) for f in same] for same in group.get("identical", [])]}

@@ -13,9 +13,9 @@ from .. import atomic, settings
 from ..exceptions import DataError
 from . import duplicates
 from .archive import extract_zip
-from .health import health_report
+from .health import health_report, relative_group
 from .images import DecodeCache
-from .sorting import (DECODE_SIZE, SortResult, _nothing_sorted, _refuse_overlap, _relative, scan,
+from .sorting import (DECODE_SIZE, SortResult, _nothing_sorted, _refuse_overlap, scan,
                       write_sorted)
 from .splitting import DEFAULT_RATIO, DEFAULT_SEED, SPLITS, check_ratio, split
 
@@ -93,17 +93,16 @@ def _prepare(src, out_dir, ratio, seed, cache, decode_size, keep_twins_together,
 
     sorted_dir = out_dir / "sorted"
     photos = [path for paths in sorted_result.files.values() for path in paths]
-    groups = [{"kind": g["kind"], "files": [_relative(Path(f), sorted_dir) for f in g["files"]]}
-              for g in duplicates.find_groups(photos, progress=counting("hash"))]
+    groups = [relative_group(g, sorted_dir) for g in duplicates.find_groups(photos, progress=counting("hash"))]
     together = [g["files"] for g in groups] if keep_twins_together else ()
     progress("split", 0, len(photos))
     splits = split(sorted_dir, out_dir / "split", ratio, seed, groups=together)
     progress("split", len(photos), len(photos))
     split_of = _split_of_files(out_dir / "split")
     progress("health", 0, len(photos))
-    health = health_report(sorted_dir, cache, decode_size)
+    health = health_report(sorted_dir, cache, decode_size, groups)
     progress("health", len(photos), len(photos))
-    health["duplicates_across_splits"] = _split_leaks(health["duplicates"], split_of)
+    health["duplicates_across_splits"] = _split_leaks([g["files"] for g in groups], split_of)
     health["duplicate_groups"] = [{**g, "splits": [split_of.get(f) for f in g["files"]]}
                                   for g in groups]
     summary = {

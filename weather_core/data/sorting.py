@@ -12,7 +12,12 @@ from .. import CLASSES, settings
 from ..exceptions import DataError
 from .images import DECODE_SIZE, DecodeCache
 
-IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff"}
+# The photo extensions, each with the real format behind it (health shows a file whose format differs).
+EXTENSION_FORMATS = {
+    ".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".gif": "GIF", ".webp": "WEBP",
+    ".bmp": "BMP", ".tif": "TIFF", ".tiff": "TIFF",
+}
+IMAGE_EXTENSIONS = set(EXTENSION_FORMATS)
 SYSTEM_FILES = {"thumbs.db", "desktop.ini", "__macosx"}
 
 
@@ -42,6 +47,7 @@ def class_of(filename) -> str | None:
 
 
 def is_hidden(name: str) -> bool:
+    """The one rule for files and folders nobody means as photos or classes (.DS_Store, Thumbs.db)."""
     return name.startswith(".") or name.lower() in SYSTEM_FILES
 
 

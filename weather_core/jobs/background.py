@@ -67,14 +67,18 @@ def _recent_twin(config, root, owner) -> Path | None:
     return None
 
 
-def resume_in_background(run_dir, instructor=False) -> Path:
+def resume_in_background(run_dir, instructor=False, who=None) -> Path:
     """Continue an interrupted, failed or cancelled run from its last saved epoch (back in the queue).
-    A resumed run counts against its owner's cap like a new one (the instructor resumes past it)."""
+    A resumed run counts against its owner's cap like a new one (the instructor resumes past it).
+    `who` (a classroom.Who, from a page): refused with PermissionError unless they may manage it."""
     from filelock import FileLock
 
     from . import classroom
 
     run_dir = Path(run_dir)
+    if who is not None:
+        classroom.require_manage(runs.load_run(run_dir), *who)
+        instructor = who.instructor
     with FileLock(run_dir.parent / ".submit.lock"):
         state = runs.current_state(run_dir)
         if state not in ("interrupted", "failed", "cancelled"):
@@ -101,9 +105,14 @@ def _resubmit(run_dir):
     ray_backend.submit_as(run_dir, f"{run_dir.name}-resume-{secrets.token_hex(2)}")
 
 
-def cancel(run_dir):
-    """Stop a run: a waiting run is cancelled at once, a training one at its next batch."""
+def cancel(run_dir, who=None):
+    """Stop a run: a waiting run is cancelled at once, a training one at its next batch. `who` (a
+    classroom.Who, from a page): refused with PermissionError unless they may manage it."""
+    from . import classroom
+
     run_dir = Path(run_dir)
+    if who is not None:
+        classroom.require_manage(runs.load_run(run_dir), *who)
     runs.request_cancel(run_dir)
     if runs.read_status(run_dir).get("backend") == "ray":
         ray_backend.stop(run_dir)
@@ -196,11 +205,16 @@ def _launch_worker(run_dir):
     runs.mark_queued(run_dir, waiting=False, position=0, pid=process.pid)
 
 
-def discard(run_dir, root=None):
-    """Delete a stopped run's folder (only inside the runs root)."""
+def discard(run_dir, root=None, who=None):
+    """Delete a stopped run's folder (only inside the runs root). `who` (a classroom.Who, from a
+    page): refused with PermissionError unless they may manage it."""
     import shutil
 
+    from . import classroom
+
     run_dir = resolve_run(Path(run_dir).name, root)
+    if who is not None:
+        classroom.require_manage(runs.load_run(run_dir), *who)
     if runs.current_state(run_dir) in ACTIVE:
         raise ValueError("stop the run before discarding it")
     shutil.rmtree(run_dir)

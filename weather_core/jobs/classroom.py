@@ -7,6 +7,7 @@ import hmac
 import math
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import runs, settings
 
@@ -169,6 +170,13 @@ def secret_matches(given, expected) -> bool:
 
 def is_allowed_login(login, allowed) -> bool:
     return bool(login) and str(login).strip().lower() in {str(a).strip().lower() for a in allowed or ()}
+
+
+class Who(NamedTuple):
+    """Who asks to change a run (a page passes it; the command line is the server's operator)."""
+    user: str = ""
+    instructor: bool = False
+    single_user: bool = False  # nobody on this server has an identity to prove
 
 
 def can_manage(info, user, instructor=False, single_user=False) -> bool:

@@ -45,11 +45,7 @@ def expected_seconds(info) -> float:
 
 def _running_left(info, now) -> float:
     status = {"epochs": info.config.get("epochs"), **info.status}
-    left = estimate.remaining_seconds(status, info.metrics, now)
-    if left is None:
-        started = status.get("started") or now
-        left = max(0.0, expected_seconds(info) - (now - started))
-    return left
+    return estimate.time_left(status, info.metrics, now, expected_seconds(info))
 
 
 def plan(all_runs, now=None, slots=None) -> list:

@@ -7,30 +7,13 @@ import time
 from pathlib import Path
 
 from .. import runs
+from . import estimate
 
 PROGRESS_EVERY = 2.0  # seconds between batch-level progress rows and status updates
 
 
 class TrainingCancelled(Exception):
     """Raised from the callback when a cancel is requested: fit stops at the next batch."""
-
-
-MIN_ETA_BATCHES = 3
-
-
-def seconds_left(epoch_seconds, epochs, epoch, batch, steps, epoch_elapsed):
-    """Time left of a training, from what this run measured so far.
-
-    After the first epoch: the mean epoch duration (validation included) times what is left. During
-    the first: this epoch's pace per batch, with validation guessed at 15 % of an epoch, once
-    MIN_ETA_BATCHES are done (the first batch also traces the model: alone it overstates 10-20x)."""
-    if not epoch_seconds and batch < min(MIN_ETA_BATCHES, steps):
-        return None
-    if epoch_seconds:
-        per_epoch = sum(epoch_seconds) / len(epoch_seconds)
-        return max(0.0, per_epoch * (epochs - epoch + 1) - epoch_elapsed)
-    per_epoch = epoch_elapsed / batch * steps * 1.15
-    return max(0.0, per_epoch * (epochs - epoch + 1) - epoch_elapsed)
 
 
 def callback_class():
@@ -51,7 +34,7 @@ def callback_class():
 
         def _status(self, phase, **extra):
             elapsed = time.time() - self.epoch_start
-            left = seconds_left(self.epoch_seconds, self.epochs, self.epoch + 1, self.batch,
+            left = estimate.seconds_left(self.epoch_seconds, self.epochs, self.epoch + 1, self.batch,
                                 self.steps, elapsed)
             # after the last epoch's end self.epoch == epochs: the counter stops at the total
             runs.mark_running(self.run_dir, phase=phase, epoch=min(self.epoch + 1, self.epochs),

@@ -1,5 +1,6 @@
-"""How long a training run takes on the 2-core CPU, before it starts (measured throughputs) and while it
-runs (status.json and the epochs so far)."""
+"""How long a training run takes on the 2-core CPU: before it starts (measured throughputs), and the
+one rule for the time left while it runs (seconds_left: the trainer writes it, pages and the queue's
+timeline fall back on it through time_left)."""
 
 from ..models import canonical
 
@@ -35,6 +36,24 @@ def estimate_seconds(model, image_size, epochs, train_count) -> float:
     return STARTUP_SECONDS + epochs * per_epoch
 
 
+MIN_ETA_BATCHES = 3
+
+
+def seconds_left(epoch_seconds, epochs, epoch, batch, steps, epoch_elapsed):
+    """Time left of a training, from what this run measured so far.
+
+    After the first epoch: the mean epoch duration (validation included) times what is left. During
+    the first: this epoch's pace per batch, with validation guessed at 15 % of an epoch, once
+    MIN_ETA_BATCHES are done (the first batch also traces the model: alone it overstates 10-20x)."""
+    if not epoch_seconds and batch < min(MIN_ETA_BATCHES, steps):
+        return None
+    if epoch_seconds:
+        per_epoch = sum(epoch_seconds) / len(epoch_seconds)
+    else:
+        per_epoch = epoch_elapsed / batch * steps * VALIDATION_OVERHEAD
+    return max(0.0, per_epoch * (epochs - epoch + 1) - epoch_elapsed)
+
+
 def fraction_done(status) -> float:
     """How much of a run is done, from status.json's epoch/epochs and batch/steps."""
     epoch, epochs, steps = status.get("epoch") or 0, status.get("epochs") or 1, status.get("steps") or 1
@@ -44,12 +63,31 @@ def fraction_done(status) -> float:
 
 
 def remaining_seconds(status, rows, now) -> float | None:
-    """Training time left: the mean epoch so far times the epochs left (or extrapolated from the
-    start time before the first epoch ended); None when nothing is known yet."""
-    done, epochs = fraction_done(status), status.get("epochs") or 1
-    if rows:
-        return epochs * (1 - done) * sum(r.get("seconds") or 0 for r in rows) / len(rows)
-    if done and status.get("started"):
-        return (now - status["started"]) * (1 - done) / done
-    return None
+    """seconds_left for a run read from its folder (status.json's epoch, batch and steps, the
+    epochs' measured seconds): the current epoch's elapsed time is the share of its batches done
+    (after an epoch) or the time since the start (during the first); None when nothing is known."""
+    epoch, steps = status.get("epoch") or 0, status.get("steps") or 1
+    batch = min(status.get("batch") or 0, steps)
+    if not epoch:
+        return None
+    seconds = [r.get("seconds") or 0 for r in rows]
+    if seconds:
+        elapsed = sum(seconds) / len(seconds) * batch / steps
+    elif status.get("started"):
+        elapsed = now - status["started"]
+    else:
+        return None
+    return seconds_left(seconds, status.get("epochs") or 1, epoch, batch, steps, elapsed)
 
+
+def time_left(status, rows, now, expected_seconds=None) -> float | None:
+    """What a page or the queue shows as a running training's time left: the trainer's own ETA when
+    it wrote one, else remaining_seconds, else the estimate made before it started, less the time
+    since it started (None when there is none)."""
+    left = status.get("eta_seconds")
+    if isinstance(left, (int, float)) and not isinstance(left, bool):
+        return float(left)
+    left = remaining_seconds(status, rows, now)
+    if left is None and expected_seconds is not None:
+        left = max(0.0, expected_seconds - (now - (status.get("started") or now)))
+    return left
