@@ -27,12 +27,14 @@ MY_SETTINGS_KEY = "my_augmentation"  # session state: what the Train form offers
 
 
 def choose_settings():
-    from weather_core.models.augment import RANGES, REPORT_SETTINGS as s
+    from weather_core.models import augment
+
+    ranges, s = augment.RANGES, augment.REPORT_SETTINGS
 
     link = lesson_links.Lesson()  # a lesson link may set the sliders: ?rotation=0&brightness=0.8,1.2&flip=0
 
     def slider(column, label, name, link_name, step):
-        low, high = RANGES[name]
+        low, high = ranges[name]
         return column.slider(t(label), low, high, float(link.number(link_name, getattr(s, name), low, high,
                                                                     integer=False)), step)
 
@@ -43,8 +45,8 @@ def choose_settings():
         rotation_degrees=slider(left, "augment.rotation", "rotation_degrees", "rotation", 1.0),
         width_shift=slider(right, "augment.width_shift", "width_shift", "width_shift", 0.05),
         height_shift=slider(right, "augment.height_shift", "height_shift", "height_shift", 0.05),
-        brightness=tuple(right.slider(t("augment.brightness"), *RANGES["brightness"],
-                                      link.numbers("brightness", tuple(s.brightness), *RANGES["brightness"]), 0.05)),
+        brightness=tuple(right.slider(t("augment.brightness"), *ranges["brightness"],
+                                      link.numbers("brightness", tuple(s.brightness), *ranges["brightness"]), 0.05)),
         horizontal_flip=st.checkbox(t("augment.flip"), link.flag("flip", s.horizontal_flip)),
     )
     link.show()
@@ -56,7 +58,7 @@ def choose_settings():
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def original(source):
-    from weather_core.data.images import decode
+    from weather_core.data import decode
 
     return decode(source, PREVIEW_SIZE)
 

@@ -67,9 +67,9 @@ def choose_cell(run, report, counts):
 
 def confused_pairs(report):
     """One line per pair of classes the run mixes up most, with both directions."""
-    from weather_core.training.evaluation import most_confused
+    from weather_core.use import evaluation
 
-    pairs = most_confused(report)
+    pairs = evaluation.most_confused(report)
     if not pairs:
         st.success(t("errors.no_confusion"), icon=":material/check_circle:")
         return

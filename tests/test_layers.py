@@ -1,13 +1,18 @@
 """weather_core's layers: every import (function bodies included) runs down the stack
-cli -> jobs -> training -> use -> models -> data -> runs -> base, never up, and no modules import
-each other in a cycle. Also the size rules a newcomer relies on."""
+cli -> jobs -> training -> use -> models -> {data, runs} -> base, never up nor sideways (data and
+runs are siblings: neither imports the other), and no modules import each other in a cycle. Pages
+use a subpackage's public names only, nothing is imported by a string, and no private name is used
+outside its module. Also the size rules a newcomer relies on."""
 
 import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "weather_core"
 PAGES = PACKAGE.parent / "pages"
-LAYERS = ["base", "runs", "data", "models", "use", "training", "jobs", "cli"]  # bottom first
+# Each subpackage's rank: a module imports only lower ranks (or its own subpackage). Equal ranks
+# are siblings that never import each other. The README's diagram draws this table.
+RANK = {"base": 0, "runs": 1, "data": 1, "models": 2, "use": 3, "training": 4, "jobs": 5, "cli": 6}
+LAYERS = list(RANK)
 BASE_MODULES = {"weather_core", "weather_core.settings", "weather_core.exceptions", "weather_core.atomic"}
 
 
@@ -37,12 +42,18 @@ def imported(name: str, path: Path, known) -> set[str]:
     return {t for t in targets if t.split(".")[0] == "weather_core"}
 
 
-def layer_of(module: str) -> int:
+def subpackage(module: str) -> str:
     if module in BASE_MODULES:
-        return 0
+        return "base"
     if module == "weather_core.__main__":
-        return len(LAYERS)  # the entry point sits above the CLI
-    return LAYERS.index(module.split(".")[1])
+        return "main"
+    return module.split(".")[1]
+
+
+def layer_of(module: str) -> int:
+    if module == "weather_core.__main__":
+        return max(RANK.values()) + 1  # the entry point sits above the CLI
+    return RANK[subpackage(module)]
 
 
 def graph() -> dict[str, set[str]]:
@@ -55,10 +66,79 @@ def test_every_module_belongs_to_a_layer():
         assert name == "weather_core.__main__" or name in BASE_MODULES or name.split(".")[1] in LAYERS, name
 
 
-def test_no_import_runs_up_a_layer():
-    upward = [f"{module} imports {target}" for module, targets in graph().items()
-              for target in targets if layer_of(target) > layer_of(module)]
-    assert upward == []
+def test_no_import_runs_up_a_layer_or_sideways():
+    wrong = [f"{module} imports {target}" for module, targets in graph().items() for target in targets
+             if subpackage(target) != subpackage(module) and layer_of(target) >= layer_of(module)]
+    assert wrong == []
+
+
+def test_the_readme_draws_the_layers_as_they_are():
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    drawn = readme.split("```mermaid", 1)[1].split("```", 1)[0]
+    arrows = {tuple(part.strip().split()[0] for part in line.split("-->"))
+              for line in drawn.splitlines() if "-->" in line and line.count("-->") == 1}
+    wanted = {(a, b) for a in RANK for b in RANK if RANK[a] == RANK[b] + 1}
+    assert arrows == wanted
+
+
+def python_files():
+    for root in (PACKAGE, PAGES):
+        yield from root.rglob("*.py")
+    yield PACKAGE.parent / "app.py"
+
+
+def public_names(package: str) -> set[str]:
+    init = PACKAGE.parent / package.replace(".", "/") / "__init__.py"
+    for node in ast.parse(init.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "__all__" for t in node.targets):
+            return set(ast.literal_eval(node.value))
+    return set()
+
+
+def test_pages_use_only_a_subpackages_public_names():
+    wrong = []
+    for path in [*PAGES.rglob("*.py"), PACKAGE.parent / "app.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                wrong += [f"{path.name}: import {a.name}" for a in node.names
+                          if a.name.startswith("weather_core.") and a.name not in BASE_MODULES]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("weather_core."):
+                if node.module in BASE_MODULES:
+                    continue
+                if node.module.count(".") != 1:
+                    wrong.append(f"{path.name}: from {node.module} (past the subpackage)")
+                    continue
+                wrong += [f"{path.name}: {node.module}.{a.name}" for a in node.names
+                          if a.name not in public_names(node.module)]
+    assert wrong == []
+
+
+def test_nothing_is_imported_by_a_string():
+    found = [f"{path.relative_to(PACKAGE.parent)}:{node.lineno}" for path in python_files()
+             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.Call) and (getattr(node.func, "attr", None) == "import_module"
+                                                or getattr(node.func, "id", None) == "__import__")]
+    assert found == []
+
+
+def test_no_private_name_is_used_outside_its_module():
+    found = []
+    for path in python_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        ours = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and (
+            n.level or (n.module or "").split(".")[0] in ("weather_core", "pages"))]
+        ours += [n for n in ast.walk(tree) if isinstance(n, ast.Import)
+                 and any(a.name.split(".")[0] in ("weather_core", "pages") for a in n.names)]
+        modules_here = {a.asname or a.name.split(".")[0] for n in ours for a in n.names}  # our modules
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                found += [f"{path.name}: from {node.module} import {a.name}" for a in node.names
+                          if a.name.startswith("_") and not a.name.startswith("__")]
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and node.value.id in modules_here and node.attr.startswith("_") \
+                    and not node.attr.startswith("__"):
+                found.append(f"{path.name}:{node.lineno} {node.value.id}.{node.attr}")
+    assert found == []
 
 
 def test_the_checker_sees_an_upward_import_inside_a_function(tmp_path):

@@ -14,7 +14,7 @@ from weather_core import runs, training
 from weather_core.models import augment, build, summary
 from weather_core.training import recipes
 from weather_core.data.images import open_rgb
-from weather_core.training.evaluation import most_confused
+from weather_core.use.evaluation import most_confused
 from weather_core.use import export, inference
 from support import assert_clean, copy_run, open_page, run_data_at, texts
 

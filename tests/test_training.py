@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from weather_core.models import device
-from weather_core.training import evaluation, callback as run_callback
+from weather_core.training import callback as run_callback
+from weather_core.use import evaluation
 from weather_core.use import inference
 from weather_core import jobs, runs, training
 from weather_core.training import TrainConfig

@@ -61,11 +61,11 @@ def test_bars(runs, reported=()):
     """Test accuracy per run [(name, accuracy, n)] with +-1 standard error, then the report's
     figures [(label, value)] as grey bars (measured on its validation set: no error bar). Bars lie
     flat, names on the left: long run names never overlap, at any width or number of runs."""
-    from weather_core.runs.comparison import standard_error
+    from weather_core.runs import comparison
 
     fig = go.Figure()
     for index, (name, accuracy, n) in enumerate(runs):
-        error = standard_error(accuracy, n)
+        error = comparison.standard_error(accuracy, n)
         fig.add_trace(go.Bar(y=[name], x=[accuracy], name=name, orientation="h", marker_color=run_colour(index),
                              error_x=dict(type="data", array=[error or 0], visible=error is not None),
                              text=[f"{accuracy:.1%}" if accuracy is not None else "–"],

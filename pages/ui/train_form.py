@@ -118,10 +118,10 @@ def recipe_match(config) -> str:
 def which_augmentation(key) -> dict:
     """With the report's augmentation on: its settings, or the student's from the Augmentation
     page (offered once they differ from the report's); {} means the report's."""
-    from weather_core.models.augment import REPORT_SETTINGS
+    from weather_core.models import augment
 
     mine = st.session_state.get("my_augmentation")  # pages/augmentation.py MY_SETTINGS_KEY
-    if not isinstance(mine, dict) or mine == REPORT_SETTINGS.to_dict():
+    if not isinstance(mine, dict) or mine == augment.REPORT_SETTINGS.to_dict():
         st.caption(t("train.augment_report_only"))
         return {}
     choice = st.radio(t("train.augment_which"), ["report", "mine"], horizontal=True, key=key + "augment-which",

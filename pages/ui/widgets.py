@@ -28,7 +28,7 @@ def thumbnail(source, box, version=None):
     """A small upright RGB array of a photo (path or bytes); `version` (an mtime) renews the cache."""
     import numpy as np
 
-    from weather_core.data.images import open_rgb
+    from weather_core.data import open_rgb
 
     image = open_rgb(source, max_side=box)
     image.thumbnail((box, box))
@@ -41,7 +41,7 @@ def square_thumbnail(source, side, version=None):
     import numpy as np
     from PIL import ImageOps
 
-    from weather_core.data.images import open_rgb
+    from weather_core.data import open_rgb
 
     return np.asarray(ImageOps.fit(open_rgb(source, max_side=side), (side, side)))
 
@@ -89,7 +89,7 @@ def import_pandas():
 def stage_bars(status, texts):
     """A progress callback (stage, done, total) drawing one bar per stage inside an st.status box,
     each labelled by the text `{texts}.{stage}`; throttled to about four updates a second."""
-    from weather_core.data.preparing import Throttled
+    from weather_core.data import Throttled
 
     bars = {}
 

@@ -121,7 +121,7 @@ def add_evaluate(commands):
 
 
 def run_evaluate(args):
-    from ..training.evaluation import evaluate_run
+    from ..use.evaluation import evaluate_run
 
     report = evaluate_run(run_path(args.run_ref), images=args.images)
     if args.json:

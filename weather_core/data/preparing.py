@@ -15,7 +15,7 @@ from . import duplicates
 from .archive import extract_zip
 from .health import health_report, relative_group
 from .images import DecodeCache
-from .sorting import (DECODE_SIZE, SortResult, _nothing_sorted, _refuse_overlap, scan,
+from .sorting import (DECODE_SIZE, SortResult, nothing_sorted, refuse_overlap, scan,
                       write_sorted)
 from .splitting import DEFAULT_RATIO, DEFAULT_SEED, SPLITS, check_ratio, split
 
@@ -60,7 +60,7 @@ def prepare(src, out_dir, ratio=DEFAULT_RATIO, seed=DEFAULT_SEED, cache=None,
         raise DataError(f"source not found: {settings.shown_path(src)}", "source_not_found",
                         source=settings.shown_path(src))
     for target in (out_dir / "sorted", out_dir / "split"):
-        _refuse_overlap(src, target)
+        refuse_overlap(src, target)
     created = not out_dir.exists()
     try:
         return _prepare(src, out_dir, ratio, seed, cache or DecodeCache(), decode_size,
@@ -130,7 +130,7 @@ def _sort_checked(root, src, out_dir, cache, decode_size, storage=None, progress
         storage.check_room(2 * sum(p.stat().st_size for paths in result.files.values() for p in paths))
     found = [name for name, n in result.counts.items() if n]
     if not found:
-        raise DataError(_nothing_sorted(src, result))
+        raise DataError(nothing_sorted(src, result))
     if len(found) < 2:
         raise DataError(f"only one class ({found[0]}) found in {settings.shown_path(src)}; "
                         "a classifier needs photos of at least two classes")

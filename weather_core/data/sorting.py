@@ -60,14 +60,14 @@ def list_images(folder) -> list[tuple[Path, str]]:
     folder = Path(folder)
     class_dirs = [folder / name for name in CLASSES if (folder / name).is_dir()]
     if class_dirs:
-        pairs = [(f, d.name) for d in class_dirs for f in d.iterdir() if _is_image_file(f)]
+        pairs = [(f, d.name) for d in class_dirs for f in d.iterdir() if is_image_file(f)]
     else:
-        pairs = [(f, class_of(f.name)) for f in folder.iterdir() if _is_image_file(f)]
+        pairs = [(f, class_of(f.name)) for f in folder.iterdir() if is_image_file(f)]
         pairs = [(f, name) for f, name in pairs if name]
     return sorted(pairs)
 
 
-def _is_image_file(path: Path) -> bool:
+def is_image_file(path: Path) -> bool:
     return path.is_file() and not is_hidden(path.name) and has_image_extension(path.name)
 
 
@@ -175,7 +175,7 @@ def _relative(path: Path, root: Path) -> str:
 def write_sorted(result: SortResult, out_dir) -> SortResult:
     """Copy the scanned photos into out_dir/<class>/, replacing every class folder there."""
     out_dir = Path(out_dir)
-    staging = _staging_dir(out_dir)
+    staging = staging_dir(out_dir)
     try:
         written = {name: [] for name in CLASSES}
         for name, paths in result.files.items():
@@ -186,7 +186,7 @@ def write_sorted(result: SortResult, out_dir) -> SortResult:
                 target = result.targets.get(str(path), path.name)
                 shutil.copy2(path, staging / name / target)
                 written[name].append(out_dir / name / target)
-        _swap_in(staging, out_dir, CLASSES)
+        swap_in(staging, out_dir, CLASSES)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return SortResult(counts=dict(result.counts), files=written, skipped=list(result.skipped),
@@ -195,26 +195,26 @@ def write_sorted(result: SortResult, out_dir) -> SortResult:
 
 def sort_by_name(src_dir, out_dir, cache=None, decode_size=DECODE_SIZE) -> SortResult:
     """Sort the photos of src_dir into out_dir/<class>/ by the class word in each file name."""
-    _refuse_overlap(src_dir, out_dir)
+    refuse_overlap(src_dir, out_dir)
     result = scan(src_dir, cache, decode_size)
     if not sum(result.counts.values()):
-        raise DataError(_nothing_sorted(src_dir, result))
+        raise DataError(nothing_sorted(src_dir, result))
     return write_sorted(result, out_dir)
 
 
-def _nothing_sorted(src, result: SortResult) -> str:
+def nothing_sorted(src, result: SortResult) -> str:
     words = "/".join(CLASSES)
     return (f"no photos whose name contains {words} in {settings.shown_path(src)} "
             f"({len(result.skipped)} files skipped)")
 
 
-def _staging_dir(target: Path) -> Path:
+def staging_dir(target: Path) -> Path:
     # Same parent, hence same file system: the final renames are cheap and atomic.
     target.parent.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
 
 
-def _swap_in(staging: Path, target: Path, names) -> None:
+def swap_in(staging: Path, target: Path, names) -> None:
     """Replace target/<name> by staging/<name> for each name; names absent from staging are removed."""
     target.mkdir(parents=True, exist_ok=True)
     for name in names:
@@ -225,7 +225,7 @@ def _swap_in(staging: Path, target: Path, names) -> None:
             os.replace(new, old)
 
 
-def _refuse_overlap(src, target) -> None:
+def refuse_overlap(src, target) -> None:
     # Replacing a folder that holds (or is) the source would destroy the user's photos.
     src, target = Path(src).resolve(), Path(target).resolve()
     if src == target or target in src.parents:

@@ -11,7 +11,7 @@ import splitfolders
 
 from .. import CLASSES, settings
 from ..exceptions import DataError
-from .sorting import _is_image_file, _refuse_overlap, _staging_dir, _swap_in, is_hidden
+from .sorting import is_image_file, refuse_overlap, staging_dir, swap_in, is_hidden
 
 SPLITS = ("train", "val", "test")
 DEFAULT_RATIO = (0.7, 0.15, 0.15)
@@ -46,9 +46,9 @@ def split(sorted_dir, out_dir, ratio=DEFAULT_RATIO, seed=DEFAULT_SEED, groups=()
     so no photo is scored against its own copy. Ratios hold as closely as whole groups allow."""
     ratio = check_ratio(ratio)
     sorted_dir, out_dir = Path(sorted_dir), Path(out_dir)
-    _refuse_overlap(sorted_dir, out_dir)
+    refuse_overlap(sorted_dir, out_dir)
     _check_class_folders(sorted_dir)
-    staging = _staging_dir(out_dir)
+    staging = staging_dir(out_dir)
     followers = {f: group[0] for group in groups for f in group[1:]}
     # split-folders reseeds the global `random`; keep the caller's random stream untouched.
     state = random.getstate()
@@ -57,7 +57,7 @@ def split(sorted_dir, out_dir, ratio=DEFAULT_RATIO, seed=DEFAULT_SEED, groups=()
         splitfolders.ratio(str(leaders), output=str(staging), seed=seed, ratio=ratio)
         shutil.rmtree(leaders)
         _place_followers(sorted_dir, staging, followers)
-        _swap_in(staging, out_dir, SPLITS)
+        swap_in(staging, out_dir, SPLITS)
     finally:
         random.setstate(state)
         shutil.rmtree(staging, ignore_errors=True)
@@ -113,7 +113,7 @@ def split_counts(split_dir) -> dict:
 
 
 def _count_images(folder: Path) -> int:
-    return sum(1 for f in folder.iterdir() if _is_image_file(f)) if folder.is_dir() else 0
+    return sum(1 for f in folder.iterdir() if is_image_file(f)) if folder.is_dir() else 0
 
 
 def split_dirs(data_dir) -> dict[str, Path]:

@@ -8,4 +8,6 @@ from .background import (acquire_slot, cancel, discard, dispatch, dispatch_if_ne
 
 __all__ = ["acquire_slot", "cancel", "discard", "dispatch", "dispatch_if_needed", "kill", "launch",
            "main_worker", "queue_position", "reclaim_stale", "resume_in_background", "start_in_background",
-           "wait_for_slot", "waiting_runs"]
+           "wait_for_slot", "waiting_runs",
+           # public modules, imported where used (importing them here would slow every page)
+           "classroom", "names", "ray_backend", "sign_in", "timeline", "watchdog"]

@@ -20,4 +20,5 @@ __all__ = [
     "read_metrics", "read_own_bytes", "read_progress", "read_run_json", "read_status",
     "record_training_facts", "remove_leftovers", "request_cancel", "resolve_run", "run_folders",
     "scan_runs", "state_of", "write_json_atomic", "write_status",
-]
+           # public modules, imported where used (importing them here would slow every page)
+           "checks", "comparison", "training_settings"]

@@ -44,7 +44,7 @@ def run_training(run_dir, wait_for_slot=None):
 def _train(run_dir):
     import keras
 
-    from . import evaluation
+    from ..use import evaluation
     from .. import models
     from ..models import pipeline
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import data
-from ..use import inference
+from . import inference
 from ..models import pipeline
 
 
