@@ -65,9 +65,9 @@ def original(source):
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def samples(source, settings, seed):
-    from weather_core.models import augment
+    from weather_core.models import augment, augment_layers
 
-    return augment.preview(original(source), augment.AugmentSettings(**settings), COUNT, seed)
+    return augment_layers.preview(original(source), augment.AugmentSettings(**settings), COUNT, seed)
 
 
 def describe(settings):

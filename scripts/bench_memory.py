@@ -103,7 +103,7 @@ def peak_rss_mib() -> float:
 
 def measure(folder, cache_dir, args) -> dict:
     """In the child: load_split into an empty cache, then one augmented epoch; figures as a dict."""
-    from weather_core.models.augment import build_augmenter
+    from weather_core.models.augment_layers import build_augmenter
 
     augmenter = build_augmenter(seed=SEED)  # imports TensorFlow: part of the baseline
     baseline = peak_rss_mib()

@@ -10,7 +10,7 @@ dtype policy weather_core's training uses here: bfloat16 on CPUs with native bf1
   seed, float32 the same in float32: the report's code exactly as it ran (only when our
                 policy is not float32 already)
   ours + aug    pipeline.load_split (photos decoded once into the on-disk cache, measured warm)
-                + pipeline.make_dataset(shuffle=True, augmenter=augment.build_augmenter(seed))
+                + pipeline.make_dataset(shuffle=True, augmenter=augment_layers.build_augmenter(seed))
   ours, no aug  the same with augmenter=None
   model alone   one batch repeated: no input pipeline, the best any pipeline could reach
 
@@ -117,7 +117,7 @@ def seed_generator(train_dir, args):
 
 
 def our_dataset(split, args, augment: bool):
-    from weather_core.models.augment import build_augmenter
+    from weather_core.models.augment_layers import build_augmenter
 
     augmenter = build_augmenter(seed=SEED) if augment else None
     return pipeline.make_dataset(split, args.image_size, args.batch_size, len(CLASSES),

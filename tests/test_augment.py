@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from weather_core.models import augment
+from weather_core.models import augment, augment_layers
 
 
 def _photo(size=64):
@@ -50,7 +50,7 @@ def test_one_resampling_matches_the_reports_generator(float32_policy):
     import tensorflow as tf
     from keras.src.legacy.preprocessing.image import apply_affine_transform
 
-    layer = augment.build_augmenter(augment.AugmentSettings(horizontal_flip=False, brightness=(1, 1)))
+    layer = augment_layers.build_augmenter(augment.AugmentSettings(horizontal_flip=False, brightness=(1, 1)))
     layer._uniform = lambda n, low, high: tf.fill([n], low + 0.75 * (high - low))
     rng = np.random.default_rng(0)
     image = tf.image.resize(rng.integers(0, 255, (1, 64, 64, 3)).astype("float32"), (96, 96))[0].numpy()
@@ -64,9 +64,9 @@ def test_one_resampling_matches_the_reports_generator(float32_policy):
 
 def test_preview_is_reproducible_by_seed_and_varied():
     image = _photo()
-    first = augment.preview(image, count=6, seed=7)
-    again = augment.preview(image, count=6, seed=7)
-    other = augment.preview(image, count=6, seed=8)
+    first = augment_layers.preview(image, count=6, seed=7)
+    again = augment_layers.preview(image, count=6, seed=7)
+    other = augment_layers.preview(image, count=6, seed=8)
     assert first.shape == (6, 64, 64, 3) and first.dtype == np.uint8
     assert np.array_equal(first, again)
     assert not np.array_equal(first, other)
@@ -75,16 +75,16 @@ def test_preview_is_reproducible_by_seed_and_varied():
 
 def test_brightness_multiplies_like_the_report_and_clips():
     only_brightness = augment.AugmentSettings(0, 0, False, 0, 0, 0, (0.5, 0.5))
-    dim = augment.preview(np.full((8, 8, 3), 200, np.uint8), only_brightness, count=1)
+    dim = augment_layers.preview(np.full((8, 8, 3), 200, np.uint8), only_brightness, count=1)
     assert np.all(dim == 100)  # multiplied by 0.5 (Keras' RandomBrightness would add)
     bright = augment.AugmentSettings(0, 0, False, 0, 0, 0, (1.5, 1.5))
-    assert np.all(augment.preview(np.full((8, 8, 3), 200, np.uint8), bright, count=1) == 255)
+    assert np.all(augment_layers.preview(np.full((8, 8, 3), 200, np.uint8), bright, count=1) == 255)
 
 
 def test_no_augmentation_leaves_images_unchanged():
     off = augment.AugmentSettings(0, 0, False, 0, 0, 0, (1.0, 1.0))
     image = _photo()
-    assert np.array_equal(augment.preview(image, off, count=2)[1], image)
+    assert np.array_equal(augment_layers.preview(image, off, count=2)[1], image)
     assert augment.describe_layers(off) == []
 
 

@@ -68,7 +68,7 @@ def test_a_double_click_queues_one_run_and_returns_it_twice(class_roots, demo_pr
     assert jobs.start_in_background(config, root, owner="ana") == first  # the second click
     assert jobs.start_in_background(config, root, owner="ben") != first  # another student's
     assert jobs.start_in_background(replace(config, seed=9), root, owner="ana") != first  # other settings
-    monkeypatch.setattr(jobs.background, "DOUBLE_SUBMIT_SECONDS", -1)  # as if the window had passed
+    monkeypatch.setattr(jobs.run_queue, "DOUBLE_SUBMIT_SECONDS", -1)  # as if the window had passed
     assert jobs.start_in_background(config, root, owner="ana") != first  # on purpose, later
     assert sum(1 for r in runs.list_runs(root) if r.owner == "ana" and r.state == "queued") == 3
 

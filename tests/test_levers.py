@@ -11,7 +11,7 @@ import pytest
 
 from pages.ui import i18n
 from weather_core import runs, training
-from weather_core.models import augment, build, summary
+from weather_core.models import augment_layers, build, summary
 from weather_core.training import recipes
 from weather_core.data.images import open_rgb
 from weather_core.use.evaluation import most_confused
@@ -22,27 +22,27 @@ from support import assert_clean, copy_run, open_page, run_data_at, texts
 def test_sky_crop_is_seeded_keeps_the_range_and_never_changes_hue():
     rng = np.random.RandomState(0)
     photos = rng.uniform(0, 255, (6, 48, 48, 3)).astype("float32")
-    first = np.asarray(augment.build_crop_augmenter(seed=7)(photos, training=True))
-    again = np.asarray(augment.build_crop_augmenter(seed=7)(photos, training=True))
-    other = np.asarray(augment.build_crop_augmenter(seed=8)(photos, training=True))
+    first = np.asarray(augment_layers.build_crop_augmenter(seed=7)(photos, training=True))
+    again = np.asarray(augment_layers.build_crop_augmenter(seed=7)(photos, training=True))
+    other = np.asarray(augment_layers.build_crop_augmenter(seed=8)(photos, training=True))
     assert first.shape == photos.shape and np.array_equal(first, again) and not np.array_equal(first, other)
     assert 0.0 <= first.min() and first.max() <= 255.0
     grey = np.full((6, 48, 48, 3), 120.0, dtype="float32")
-    jittered = np.asarray(augment.build_crop_augmenter(jitter=0.1, seed=1)(grey, training=True))
+    jittered = np.asarray(augment_layers.build_crop_augmenter(jitter=0.1, seed=1)(grey, training=True))
     assert np.allclose(jittered[..., 0], jittered[..., 1]) and np.allclose(jittered[..., 1], jittered[..., 2])
     shifts = jittered.mean(axis=(1, 2, 3)) - 120.0
     assert np.abs(shifts).max() <= 0.1 * 255 + 1e-3 and np.abs(shifts).max() > 1.0
-    assert np.array_equal(np.asarray(augment.build_crop_augmenter(seed=1)(photos, training=False)), photos)
+    assert np.array_equal(np.asarray(augment_layers.build_crop_augmenter(seed=1)(photos, training=False)), photos)
 
 
 def test_a_crop_box_covers_30_to_100_percent_of_the_photo():
     # A horizontal ramp 0..255: a crop's columns span a sub-range of it, as wide as the box.
     ramp = np.tile(np.linspace(0, 255, 100, dtype="float32")[None, None, :, None], (200, 100, 1, 3))
-    out = np.asarray(augment.build_crop_augmenter(flip=False, jitter=0.0, seed=3)(ramp, training=True))
+    out = np.asarray(augment_layers.build_crop_augmenter(flip=False, jitter=0.0, seed=3)(ramp, training=True))
     widths = (out[:, 0, -1, 0] - out[:, 0, 0, 0]) / 255.0
     assert widths.min() > np.sqrt(0.3 * 3 / 4) - 0.02 and widths.max() <= 1.0 + 1e-5
     assert (widths > 0).all()  # no flip asked for: never mirrored
-    mirrored = np.asarray(augment.build_crop_augmenter(flip=True, jitter=0.0, seed=3)(ramp, training=True))
+    mirrored = np.asarray(augment_layers.build_crop_augmenter(flip=True, jitter=0.0, seed=3)(ramp, training=True))
     assert 60 < ((mirrored[:, 0, -1, 0] - mirrored[:, 0, 0, 0]) < 0).sum() < 140  # about half
 
 

@@ -42,7 +42,7 @@ def test_only_the_run_store_writes_config_json_during_a_training(demo_prepared, 
 
 def test_a_queued_run_has_its_owner_and_limit_from_its_first_write(demo_prepared, tmp_path, config_writers,
                                                                     monkeypatch):
-    monkeypatch.setattr(jobs.background, "dispatch", lambda root=None: [])  # queued only: nothing trains
+    monkeypatch.setattr(jobs.run_queue, "dispatch", lambda root=None: [])  # queued only: nothing trains
     run_dir = jobs.start_in_background(training.TrainConfig(data=str(demo_prepared), **TINY), tmp_path,
                                        owner="ana")
     assert config_writers == [("weather_core/runs/store.py", "create_run_folder")]

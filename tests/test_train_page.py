@@ -127,7 +127,7 @@ def test_learning_rate_is_read_under_either_name(app_demo):
 def test_the_augmentation_pages_settings_reach_the_training_and_its_record(app_demo, empty_runs):
     """Page 2 feeds page 4: sliders moved on Augmentation are offered on Train as "mine"; the run's
     config records only what differs from the report's, and Compare names it."""
-    from weather_core.jobs import background
+    from weather_core.jobs import run_queue
 
     holder = empty_runs / "20990101-000000-model_1-busy"  # holds the only slot: the new run waits
     holder.mkdir()
@@ -145,7 +145,7 @@ def test_the_augmentation_pages_settings_reach_the_training_and_its_record(app_d
     assert_clean(at)
     queued = next(r for r in runs.list_runs(empty_runs) if r.state == "queued")
     assert queued.config["augment"] is True and queued.config["augment_settings"] == {"rotation_degrees": 45.0}
-    background.cancel(queued.path)
+    run_queue.cancel(queued.path)
 
 
 def test_augmentation_settings_out_of_range_are_refused_and_the_trainer_uses_them(demo_prepared, tmp_path):

@@ -2,8 +2,8 @@
 exactly one JSON object on stdout; any expected error is one line on stderr and exit status 2.
 
 The entry point and the model-side commands: summary, train, evaluate, predict, explain, export
-(TensorFlow loads only when one runs) and the hidden `worker` that runs a background training
-(weather_core.jobs starts it). The data side (demo, prepare) is in data_commands.py, the
+(TensorFlow loads only when one runs) and the internal `worker` that trains a queued run
+(weather_core/jobs/run_queue.py starts it: the life of a run is told there). The data side (demo, prepare) is in data_commands.py, the
 instructor's submit/status/cancel in job_commands.py, the options they share in options.py."""
 
 import argparse
@@ -100,8 +100,9 @@ def run_train(args):
 
 
 def add_worker(commands):
-    # Not in --help: the Train page starts it detached, on a run folder it has just created.
-    parser = commands.add_parser("worker")
+    # Listed last: the queue starts it, detached, on a run folder it has just created.
+    parser = commands.add_parser("worker", help="(internal) train a queued run folder; the queue "
+                                 "(jobs/run_queue.py) starts it")
     parser.add_argument("run_dir")
     parser.set_defaults(run=run_worker)
 
@@ -206,5 +207,5 @@ def _job_commands(commands):
         add(commands)
 
 
-COMMANDS = [add_demo, add_prepare, add_summary, add_train, add_worker, add_evaluate, add_predict, add_explain,
-            add_export, _job_commands]
+COMMANDS = [add_demo, add_prepare, add_summary, add_train, add_evaluate, add_predict, add_explain,
+            add_export, _job_commands, add_worker]

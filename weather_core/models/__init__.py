@@ -8,4 +8,4 @@ from .registry import (DEFAULT_IMAGE_SIZE, MODEL_ALIASES, MODELS, ModelInfo, bui
 __all__ = ["DEFAULT_IMAGE_SIZE", "MODEL_ALIASES", "MODELS", "ModelInfo", "build", "canonical",
            "fresh_names", "layer_table", "summary",
            # public modules, imported where used (importing them here would slow every page)
-           "augment", "device", "pipeline", "report"]
+           "augment", "augment_layers", "device", "pipeline", "report"]

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from .. import CLASSES, data, runs
 from ..models import device as device_setup
-from . import callback as run_callback
 from .config import TENSORBOARD_DIR, TrainConfig, create_run
 
 
@@ -44,9 +43,10 @@ def run_training(run_dir, wait_for_slot=None):
 def _train(run_dir):
     import keras
 
-    from ..use import evaluation
     from .. import models
     from ..models import pipeline
+    from ..use import evaluation
+    from . import callback as run_callback  # imports Keras: only once a training starts
 
     config = TrainConfig.from_dict(runs.read_config(run_dir))
     keras.utils.set_random_seed(config.seed)
@@ -89,7 +89,7 @@ def _train(run_dir):
             # curve point comes ~2 s sooner (scripts/bench_feedback.py).
             model.optimizer.build(model.trainable_variables)
 
-    callback = run_callback.callback_class()(run_dir, len(loaded["train"]), steps, config.epochs, done)
+    callback = run_callback.RunFolderCallback(run_dir, len(loaded["train"]), steps, config.epochs, done)
     callback.best = max(((r.get("val_accuracy", 0.0), r.get("val_loss", 0.0)) for r in done),
                         key=lambda score: (score[0], -score[1]), default=(-1.0, float("inf")))
     # SwapEMAWeights first: the averaged weights are in the model when it is scored and saved.
@@ -126,7 +126,8 @@ def _train(run_dir):
 def _augmenter(config):
     import keras
 
-    from ..models.augment import REPORT_SETTINGS, build_augmenter, build_crop_augmenter, settings_from
+    from ..models.augment import REPORT_SETTINGS, settings_from
+    from ..models.augment_layers import build_augmenter, build_crop_augmenter
 
     if config.augment:  # the report's settings (flip included), or the Augmentation page's
         chosen = settings_from(config.augment_settings) if config.augment_settings else REPORT_SETTINGS

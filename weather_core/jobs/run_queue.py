@@ -1,7 +1,13 @@
-"""Background trainings: a queued run waits as a folder, with no process (it costs nothing); the
-dispatcher starts `python -m weather_core worker RUN_DIR` for the oldest waiting runs whenever a slot
-is free: when a run is queued, resumed or cancelled, when a worker ends, and when a page polls.
-Also: resume, cancel, kill, discard, the training slots, and the worker's entry point."""
+"""The queue of trainings: start, resume, cancel, discard, the dispatcher, slots and the worker.
+
+The life of a run: (1) Start (Train page or `submit`): start_in_background checks the caps and
+training.create_run writes the folder (config.json once; status queued, waiting; no process).
+(2) dispatch starts `python -m weather_core worker RUN_DIR` for the oldest waiting runs while a
+slot is free (on a submit, resume, cancel, a worker's end, a page poll). (3) main_worker ->
+training.run_training takes the slot, marks the run running and fits; its callback appends
+metrics.jsonl and progress.jsonl and saves the models. (4) Finished, failed or cancelled, with the
+test score; the slot goes to the next run; a stopped run resumes from its last epoch (back to 2).
+With WEATHER_RAY_ADDRESS set, Ray queues and starts the workers instead (ray_backend)."""
 
 import os
 import subprocess
@@ -19,7 +25,6 @@ from .watchdog import kill, reclaim_stale
 
 # ---------------------------------------------------------------------------------------------
 # Start, resume, stop
-
 
 # A second identical submission by the same person this soon is a double click, not a wish for two.
 DOUBLE_SUBMIT_SECONDS = 10
@@ -144,7 +149,6 @@ def launch(args, run_dir, env=None):
 # ---------------------------------------------------------------------------------------------
 # The dispatcher: N slots (settings.max_concurrent_trainings), oldest waiting run first
 
-
 @contextmanager
 def _dispatch_lock(root):
     root = Path(root)
@@ -224,7 +228,6 @@ def discard(run_dir, root=None, who=None):
 # Slots: an flock per training, so a killed trainer frees its slot (a dispatched worker gets one at
 # once; a foreground `train` waits here for one)
 
-
 def wait_for_slot(run_dir):
     """Block while other trainings hold every slot; returns the held slot (None if cancelled).
     A Ray job has its slot already: Ray started it when the cluster had room."""
@@ -279,7 +282,6 @@ def queue_position(run_dir) -> int:
 
 # ---------------------------------------------------------------------------------------------
 # The worker process (`python -m weather_core worker RUN_DIR`)
-
 
 def main_worker(run_dir):
     """Entry point of the detached training subprocess."""
