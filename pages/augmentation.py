@@ -4,6 +4,8 @@ import streamlit as st
 
 from pages.ui import formatting, i18n, lesson_links, session, widgets
 from pages.ui.i18n import t
+from weather_core.data import decode
+from weather_core.models import augment
 
 PREVIEW_SIZE = 160  # training resizes to a square too; small keeps the preview quick on a CPU
 COUNT = 8
@@ -27,8 +29,6 @@ MY_SETTINGS_KEY = "my_augmentation"  # session state: what the Train form offers
 
 
 def choose_settings():
-    from weather_core.models import augment
-
     ranges, s = augment.RANGES, augment.REPORT_SETTINGS
 
     link = lesson_links.Lesson()  # a lesson link may set the sliders: ?rotation=0&brightness=0.8,1.2&flip=0
@@ -58,21 +58,18 @@ def choose_settings():
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def original(source):
-    from weather_core.data import decode
-
     return decode(source, PREVIEW_SIZE)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def samples(source, settings, seed):
-    from weather_core.models import augment, augment_layers
+    from weather_core.models import augment_layers  # imports Keras: only once a preview is drawn
 
     return augment_layers.preview(original(source), augment.AugmentSettings(**settings), COUNT, seed)
 
 
 def describe(settings):
     """Keras' equivalent layers, with the code comment in the UI language."""
-    from weather_core.models import augment
 
     chosen = augment.AugmentSettings(**settings)
     low, high = chosen.brightness

@@ -7,20 +7,19 @@ import streamlit as st
 
 from pages.ui import formatting, i18n, session, widgets
 from pages.ui.i18n import t
+from weather_core import data, runs
+from weather_core.use import inference
 
 EXAMPLE_KEY = "classify-example"
 
 
 def trained_runs():
-    from weather_core import runs
-
     return widgets.usable_runs(runs.list_runs(), lambda r: r.has_model)
 
 
 def examples_of(run):
     """Test-split photos of the run's own dataset (never seen in its training), else of the
     active dataset."""
-    from weather_core import data
 
     return data.example_photos(run.config.get("data") or "") or \
         data.example_photos(session.active_dataset_path())
@@ -63,7 +62,6 @@ def photos_to_classify(run):
 
 def classify(run_dir, photos):
     """inference.predict on the photos' bytes; one result per photo, errors included."""
-    from weather_core.use import inference
 
     return inference.predict(run_dir, [content for _, content in photos], names=[name for name, _ in photos])
 

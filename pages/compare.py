@@ -4,8 +4,8 @@ import streamlit as st
 
 from pages.ui import formatting, i18n, widgets
 from pages.ui.i18n import t
-from weather_core.runs import comparison
 from weather_core.models import report
+from weather_core.runs import comparison
 
 
 def linked(all_runs):
@@ -93,7 +93,6 @@ def differences(chosen, labels):
 
 def reported_scores(chosen):
     """(translated name, value) of the report's figures for the chosen runs' models."""
-    from weather_core.models import canonical
 
     models = {canonical(r.config.get("model")) for r in chosen}
     return [(t(f"compare.score.{index}"), text, value)
@@ -154,6 +153,7 @@ def reported():
 st.title(t("compare.title"))
 st.markdown(t("compare.intro"))
 from weather_core import runs  # noqa: E402  (no TensorFlow: run folders are plain files)
+from weather_core.models import canonical
 
 all_runs = runs.list_runs()
 if not all_runs:

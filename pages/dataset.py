@@ -7,7 +7,9 @@ import streamlit as st
 
 from pages.ui import formatting, i18n, session, widgets
 from pages.ui.i18n import t
-from weather_core import settings
+from weather_core import data, settings
+from weather_core.data import demo, quota
+from weather_core.jobs import classroom
 
 RATIOS = {"default": (0.7, 0.15, 0.15), "report": (0.7, 0.3)}
 THUMBS_PER_CLASS = 6
@@ -43,8 +45,6 @@ def choose_split():
 def resolve_source(kind, value):
     """(source folder or zip, short name); raises ValueError with a message for users."""
     if kind == "demo":
-        from weather_core.data import demo
-
         return demo.ensure_demo_dataset().parent / "raw", "demo"
     if kind == "folder":
         if not (value or "").strip():
@@ -65,9 +65,6 @@ def resolve_source(kind, value):
 
 def prepare(kind, value, ratio, seed, keep_twins_together=True):
     from pages.ui import identity
-    from weather_core.jobs import classroom
-    from weather_core import data
-    from weather_core.data import quota
 
     summary = None
     with widgets.shown_errors(), st.status(t("dataset.preparing"), expanded=True) as status:
@@ -90,8 +87,6 @@ def prepare(kind, value, ratio, seed, keep_twins_together=True):
 
 
 def thumbnails(prepared):
-    from weather_core import data
-
     st.header(t("dataset.thumbnails"))
     folders = sorted(p for p in (prepared / "sorted").glob("*") if p.is_dir() and not data.is_hidden(p.name))
     for folder in folders:

@@ -6,6 +6,8 @@ import streamlit as st
 
 from pages.ui import explain_panel, formatting, i18n, widgets
 from pages.ui.i18n import t
+from weather_core import runs, settings
+from weather_core.use import evaluation
 
 CELL_KEY = "errors_cell"  # the chosen cell, "true|predicted" (the selectbox's key)
 CLICK_KEY = "errors_clicked"  # the last cell clicked in the chart, so a click applies once
@@ -15,7 +17,6 @@ COLUMNS = 4
 
 def scored_runs():
     """Finished runs with a test report."""
-    from weather_core import runs
 
     return widgets.usable_runs(runs.list_runs(),
                                lambda r: r.has_model and runs.own_file(r.path, "evaluation.json"))
@@ -67,7 +68,6 @@ def choose_cell(run, report, counts):
 
 def confused_pairs(report):
     """One line per pair of classes the run mixes up most, with both directions."""
-    from weather_core.use import evaluation
 
     pairs = evaluation.most_confused(report)
     if not pairs:
@@ -82,7 +82,6 @@ def confused_pairs(report):
 def locate(run, row):
     """A test photo's file: where it was scored, else under the run's dataset folder; only ever a
     file inside the data root (evaluation.json may name any path: /etc/shadow is not shown)."""
-    from weather_core import settings
 
     path = Path(row["file"])
     candidate = Path(run.config.get("data") or ".") / "split" / "test" / row["true"] / path.name
@@ -124,8 +123,6 @@ if run is None:
     st.info(t("errors.no_run"))
     st.page_link("pages/train.py", label=t("classify.to_train"), icon=":material/model_training:")
 else:
-    from weather_core import runs
-
     report, problem = runs.read_evaluation(run.path)
     if problem:
         st.warning(t("runs.damaged", run=formatting.plain(run.run_id), problem=formatting.plain(problem)))

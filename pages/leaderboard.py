@@ -8,6 +8,8 @@ import streamlit as st
 from pages.ui import formatting, identity, session
 from pages.ui.formatting import plain
 from pages.ui.i18n import language, t
+from weather_core import runs
+from weather_core.jobs import classroom
 
 
 def recipe(row, text=plain) -> str:
@@ -46,8 +48,6 @@ def rows(board, me, links=True):
 def pick_dataset():
     """The dataset whose runs are ranked: the active one when it has finished runs, else the one
     with most; None when no run has finished."""
-    from weather_core.jobs import classroom
-    from weather_core import runs
 
     counts = {}
     for info in runs.list_runs():
@@ -68,8 +68,6 @@ def board(dataset):
     import pandas as pd
 
     from pages.ui import leaderboard_chart
-    from weather_core.jobs import classroom
-    from weather_core import runs
 
     ranked = classroom.leaderboard(runs.list_runs(), dataset=dataset)
     if not ranked:

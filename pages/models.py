@@ -4,19 +4,17 @@ import streamlit as st
 
 from pages.ui import i18n, lesson_links, widgets
 from pages.ui.i18n import t
+from weather_core import models
+from weather_core.models import DEFAULT_IMAGE_SIZE, MODELS
 from weather_core.models import report
+from weather_core.training import value_range
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def summary(name, image_size):
-    from weather_core import models
-
     return models.summary(name, image_size)
 
 
 def choose():
-    from weather_core.models import DEFAULT_IMAGE_SIZE, MODELS
-    from weather_core.training import value_range
-
     link = lesson_links.Lesson()  # a lesson link may open a model: ?model=model_2_report&image_size=250
     names = list(MODELS)
     left, right = st.columns([2, 1])

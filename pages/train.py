@@ -7,6 +7,8 @@ import streamlit as st
 
 from pages.ui import ablation, formatting, identity, queue_view, run_actions, session, train_form, widgets
 from pages.ui.i18n import t
+from weather_core import jobs, runs, settings
+from weather_core.jobs import classroom
 from weather_core.training import estimate
 
 RUN_KEY = "train_run"
@@ -14,8 +16,6 @@ NOTICE_KEY = "train_notice"  # a message for the next run of the page (Start rer
 
 
 def start(config, confirmed_long=False):
-    from weather_core import jobs, runs
-
     busy = {r.run_id for r in runs.list_runs() if r.state in runs.ACTIVE}
     with widgets.shown_errors():
         run_dir = jobs.start_in_background(config, owner=identity.current_user(),
@@ -31,7 +31,6 @@ def start(config, confirmed_long=False):
 def long_run_guard(config, summary):
     """(may start, confirmed): a student's run estimated over the class's time limit asks for a
     confirmation, or is refused where the instructor forbids long runs (the core checks it too)."""
-    from weather_core.jobs import classroom
 
     limits, minutes = classroom.load(), classroom.estimated_minutes(config, summary)  # no second read
     if identity.is_instructor() or minutes <= limits["long_run_minutes"]:
@@ -48,7 +47,6 @@ def runs_to_show():
     """This session's run (or the URL's ?run=); else this user's active or interrupted runs, oldest
     first; else this named user's latest run, finished or not: a reload, a page switch or a server
     restart never hides a student's run. Everyone's queue is the timeline below."""
-    from weather_core import runs
 
     chosen = st.session_state.get(RUN_KEY) or run_actions.linked_run()
     if chosen and (Path(chosen) / "config.json").exists():
@@ -79,7 +77,6 @@ def progress(info):
 def curves(infos, labels=None):
     """Live curves of one run, or of several overlaid (an ablation pair)."""
     from pages.ui import live_charts
-    from weather_core import runs
 
     series = [(label, runs.read_progress(info.path), info.metrics)
               for label, info in zip(labels or [""] * len(infos), infos)]
@@ -93,7 +90,6 @@ def curves(infos, labels=None):
 
 def starting(info) -> bool:
     """A queued run whose trainer has a slot and is loading: not waiting for anyone."""
-    from weather_core import runs, settings
 
     if runs.is_waiting(info) or info.status.get("backend") == "ray" or info.status.get("position"):
         return False
@@ -103,8 +99,6 @@ def starting(info) -> bool:
 
 @st.fragment(run_every=2)
 def live(run_dir):
-    from weather_core import runs
-
     info = runs.load_run(run_dir)
     if info.state not in runs.ACTIVE:
         st.rerun()  # the whole page redraws with the final results
@@ -119,8 +113,6 @@ def live(run_dir):
 
 
 def results(info):
-    from weather_core import runs
-
     if info.state == "finished":
         st.success(t("train.finished", epochs=len(info.metrics)))
     elif info.state == "cancelled":
@@ -150,8 +142,6 @@ def results(info):
 
 
 def show_run(run_dir):
-    from weather_core import runs
-
     info = runs.load_run(run_dir)
     st.header(t("train.run", run=formatting.plain(info.run_id),
                    model=formatting.plain(info.config.get("model", "?"))))
@@ -166,8 +156,6 @@ def show_run(run_dir):
 
 
 def training_now(run_dirs) -> bool:
-    from weather_core import runs
-
     return any(runs.load_run(run_dir).state in runs.ACTIVE for run_dir in run_dirs)
 
 

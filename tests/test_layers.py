@@ -183,3 +183,20 @@ def test_every_subpackage_says_what_it_owns():
     for init in PACKAGE.glob("*/__init__.py"):
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
         assert doc and 1 <= len(doc.splitlines()) <= 3, init
+
+
+def test_pages_import_weather_core_at_the_top_of_their_files():
+    """Every weather_core module a page uses is light (no TensorFlow, ~60 ms for all of them), so
+    it is imported at the top where a reader looks; only the Keras modules wait for their use."""
+    keras_modules = {"weather_core.models.augment_layers", "weather_core.training.callback"}
+    inside = []
+    for path in [*PAGES.rglob("*.py"), PACKAGE.parent / "app.py"]:
+        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("weather_core"):
+                    full = {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
+                    if not full & keras_modules:
+                        inside.append(f"{path.name}:{node.lineno} {node.module}")
+    assert inside == []

@@ -5,6 +5,7 @@ import streamlit as st
 
 from pages.ui import formatting, identity, widgets
 from pages.ui.i18n import t
+from weather_core import jobs, runs
 
 PAIR_KEY = "ablation_pair"
 PAIR_PARAM = "pair"  # the pair also sits in the Train page's URL, so a reload keeps it
@@ -32,8 +33,6 @@ def queue(config, setting):
     returns the two run folders (fewer when one could not start)."""
     from dataclasses import replace
 
-    from weather_core import jobs
-
     field, values = VARIANTS[setting]
     if field in ("reduce_lr", "lr_schedule"):
         # ReduceLROnPlateau steers a constant rate; neither run of a schedule pair uses it.
@@ -50,7 +49,6 @@ def queue(config, setting):
 
 def pair_ids():
     """The remembered pair (URL first, then this session), if both run folders still exist."""
-    from weather_core import runs
 
     raw = st.query_params.get(PAIR_PARAM)
     ids = str(raw).split(",") if raw else st.session_state.get(PAIR_KEY) or []
@@ -64,8 +62,6 @@ def pair_ids():
 
 
 def table(infos):
-    from weather_core import runs
-
     for info in infos:
         done = f"{len(info.metrics)}/{info.config.get('epochs', '?')}"
         st.markdown(t("ablation.row", run=formatting.plain(info.run_id), state=formatting.state_label(info.state), done=done,
@@ -77,15 +73,11 @@ def table(infos):
 
 
 def _load(ids):
-    from weather_core import runs
-
     return [runs.load_run(runs.resolve_run(run_id)) for run_id in ids]
 
 
 @st.fragment(run_every=3)
 def live(ids):
-    from weather_core import runs
-
     infos = _load(ids)
     if not any(info.state in runs.ACTIVE for info in infos):
         st.rerun()  # the whole page redraws, with the Compare link
@@ -96,7 +88,6 @@ def live(ids):
 def overlaid(infos):
     """Both runs' live curves in one chart each, labelled by the setting that differs."""
     from pages.ui import live_charts
-    from weather_core import runs
 
     labels = [", ".join(describe(f, info.config.get(f)) for f, _ in VARIANTS.values()
                         if len({str(i.config.get(f)) for i in infos}) > 1) for info in infos]
@@ -110,7 +101,6 @@ def overlaid(infos):
 def section(config, on_queue=None):
     """The 'change one thing' panel under the Train form; `config` None disables queueing;
     `on_queue(run folders)` is called once a pair is queued."""
-    from weather_core import runs
 
     ids = pair_ids()
     with st.expander(t("ablation.title"), expanded=bool(ids), icon=":material/science:"):

@@ -7,44 +7,34 @@ import streamlit as st
 
 from pages.ui import identity, widgets
 from pages.ui.i18n import t
+from weather_core.jobs import classroom, names
+from weather_core.training import value_range
 
 
 def _default_picked():
-    from weather_core.jobs import classroom
-
     with widgets.shown_errors():
         classroom.set_default_dataset(st.session_state["class_default_pick"])
 
 
 def _cap_picked():
-    from weather_core.jobs import classroom
-
     classroom.set_max_epoch_pixels(st.session_state["class_cap_pick"])
 
 
 def _minutes_picked():
-    from weather_core.jobs import classroom
-
     classroom.set_max_run_minutes(st.session_state["class_minutes_pick"])
 
 
 def _long_picked():
-    from weather_core.jobs import classroom
-
     classroom.set_long_runs(st.session_state["class_long_pick"], st.session_state["class_forbid_pick"])
 
 
 def _reset_pin():
-    from weather_core.jobs import names
-
     name = st.session_state.get("class_reset_pick")
     if name and names.reset(name):
         st.toast(t("classset.reset_done", name=name))
 
 
 def _address_picked():
-    from weather_core.jobs import classroom
-
     with widgets.shown_errors():
         classroom.set_public_address(st.session_state["class_address_pick"])
 
@@ -53,8 +43,6 @@ def panel(slot):
     """Nothing for a student; the instructor's settings, applied to the whole server at once, drawn
     into `slot` (a sidebar container)."""
     from pages.ui import session
-    from weather_core.jobs import classroom
-    from weather_core.training import value_range
 
     if not identity.is_instructor():
         return
@@ -84,7 +72,6 @@ def panel(slot):
 
 def _names_section():
     """Free a claimed name whose PIN its student forgot (they claim it again with a new one)."""
-    from weather_core.jobs import names
 
     claimed = names.claimed_names()
     if not claimed:

@@ -9,6 +9,7 @@ import plotly.graph_objects as go  # noqa: E402
 
 from pages.ui.charts import COLOURS, SYMBOLS, best_epoch  # noqa: E402
 from pages.ui.i18n import t  # noqa: E402
+from weather_core.runs import comparison
 
 KEY_COLOUR = "#57606a"
 REPORT_COLOUR = "#afb8c1"
@@ -61,7 +62,6 @@ def test_bars(runs, reported=()):
     """Test accuracy per run [(name, accuracy, n)] with +-1 standard error, then the report's
     figures [(label, value)] as grey bars (measured on its validation set: no error bar). Bars lie
     flat, names on the left: long run names never overlap, at any width or number of runs."""
-    from weather_core.runs import comparison
 
     fig = go.Figure()
     for index, (name, accuracy, n) in enumerate(runs):

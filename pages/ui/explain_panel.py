@@ -10,6 +10,7 @@ import streamlit as st
 from pages.ui import i18n
 from pages.ui.formatting import plain
 from pages.ui.i18n import t
+from weather_core.use import explain, inference
 
 DISPLAY_SIZE = 240
 MAP_LIMIT = 16
@@ -26,7 +27,6 @@ def digest(source) -> str:
 
 def model_version(run_dir) -> int:
     """The saved model's mtime: a resumed run's new model gets new heat maps."""
-    from weather_core.use import inference
 
     return inference.model_path(run_dir).stat().st_mtime_ns
 
@@ -42,23 +42,17 @@ def shown_failures():
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def grad_cam(run_dir, photo_digest, class_name, version, _source):
-    from weather_core.use import explain
-
     result = explain.explain_file(run_dir, _source, class_name=class_name, display_size=DISPLAY_SIZE)
     return {key: result[key] for key in ("image", "cam", "overlay", "class", "probabilities")}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def layer_maps(run_dir, photo_digest, layer, version, _source):
-    from weather_core.use import explain
-
     return explain.layer_maps(run_dir, _source, layer_name=layer, limit=MAP_LIMIT)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def conv_layers(run_dir, version):
-    from weather_core.use import explain, inference
-
     return explain.conv_layer_names(inference.load_model(run_dir))
 
 
@@ -71,7 +65,6 @@ def overlay(run_dir, source, class_name=None):
 
 def blended(result, opacity):
     """The photo with the heat map laid over it at `opacity` (0: the photo, 1: the heat map)."""
-    from weather_core.use import explain
 
     return explain.overlay(result["image"], result["cam"], alpha=opacity)
 

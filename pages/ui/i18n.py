@@ -6,6 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+from weather_core.exceptions import one_line
+from weather_core.models import MODELS, canonical
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 
@@ -94,12 +96,10 @@ def class_short(name) -> str:
 
 def model_title(name) -> str:
     """A registry model's display title in the active language (its registry title as a fallback)."""
-    from weather_core.models import canonical
 
     name = canonical(name)
     if has_text(f"models.name.{name}"):
         return t(f"models.name.{name}")
-    from weather_core.models import MODELS
 
     return MODELS[name].title if name in MODELS else str(name)
 
@@ -139,6 +139,5 @@ def error_text(key, values, english) -> str:
 
 def said(error) -> str:
     """An exception's message for a page: translated when the core gave it a key (UserError)."""
-    from weather_core.exceptions import one_line
 
     return error_text(getattr(error, "key", None), getattr(error, "values", None), one_line(error))

@@ -8,6 +8,7 @@ import streamlit as st
 
 from pages.ui.i18n import t
 from weather_core.jobs import classroom, names
+from weather_core.jobs import sign_in
 
 USER_KEY = "user"  # session state: who this tab is (a claimed name or a guest name) without OIDC
 INSTRUCTOR_KEY = "instructor"  # session state: True once the role was proven in this browser
@@ -32,7 +33,6 @@ def oidc_configured() -> bool:
 
 def sign_in_problem() -> str:
     """Why the configured sign-in cannot work now, in one line ("" when it can or is not configured)."""
-    from weather_core.jobs import sign_in
 
     return sign_in.problem(secrets_section("auth")) if oidc_configured() else ""
 

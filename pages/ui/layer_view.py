@@ -7,6 +7,8 @@ import streamlit as st
 
 from pages.ui import formatting, i18n
 from pages.ui.i18n import t
+from weather_core import runs, settings
+from weather_core.use import inference
 
 LAYER_KEY = "models_layer"  # the layer shown (the selectbox's key)
 DIAGRAM_KEY = "models-diagram"  # the diagram's selection state
@@ -16,14 +18,12 @@ CLICK_KEY = "models_clicked"  # the layer last clicked, so the selectbox can cho
 
 def best_run_of(model_name):
     """The finished run of exactly this model with the best test score, or None."""
-    from weather_core import runs
 
     return runs.best_run(candidates=[r for r in runs.list_runs() if r.config.get("model") == model_name])
 
 
 def sample_photos(run) -> dict:
     """{class: first test photo} of the run's dataset (its sorted photos when it has no test split)."""
-    from weather_core import settings
 
     data = Path(run.config.get("data") or ".")
     if not settings.inside(data, settings.data_root()):  # a config.json naming /etc shows nothing
@@ -46,8 +46,6 @@ def clicked_layer(names):
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def run_layer_names(run_dir, version):
-    from weather_core.use import inference
-
     return [layer.name for layer in inference.load_model(run_dir).layers]
 
 

@@ -11,6 +11,9 @@ import streamlit as st
 from pages.ui import i18n
 from pages.ui.formatting import plain
 from pages.ui.i18n import t
+from weather_core import settings
+from weather_core.jobs import classroom
+from weather_core.models import canonical
 
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off"}
@@ -77,8 +80,6 @@ class Lesson:
         if raw is None:
             return default
         if name == "model":
-            from weather_core.models import canonical
-
             raw = canonical(raw)  # a link from before the `_report` names
         if raw not in options:
             self._ignore(name, raw)
@@ -118,8 +119,6 @@ class Lesson:
 def url(page, values) -> str:
     """The full URL that opens `page` with `values` (booleans as 1/0) on the active dataset."""
     from pages.ui import session
-    from weather_core.jobs import classroom
-    from weather_core import settings
 
     query = {key: int(value) if isinstance(value, bool) else value for key, value in values.items()}
     active = session.active_dataset_path()
@@ -143,8 +142,6 @@ def server_address() -> str:
     relative to the server) when neither is usable by others: unknown, or this machine's own
     loopback address, which on a student's laptop would be the student's machine."""
     from urllib.parse import urlsplit
-
-    from weather_core.jobs import classroom
 
     public = classroom.load().get("public_address")
     if isinstance(public, str) and public:

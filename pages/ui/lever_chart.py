@@ -10,6 +10,7 @@ import plotly.graph_objects as go  # noqa: E402
 
 from pages.ui.charts import COLOURS  # noqa: E402
 from pages.ui.i18n import t  # noqa: E402
+from weather_core.training import recipes
 
 
 def figure(levers):
@@ -35,7 +36,6 @@ def figure(levers):
 
 def section():
     """The chart in an expander under the recipe picker, or nothing when no lever was measured."""
-    from weather_core.training import recipes
 
     levers = recipes.levers()
     if not levers:

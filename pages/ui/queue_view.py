@@ -8,6 +8,8 @@ import streamlit as st
 
 from pages.ui import formatting
 from pages.ui.i18n import t
+from weather_core import jobs, runs, settings
+from weather_core.jobs import ray_backend, timeline
 
 
 def timeline_figure(rows, now):
@@ -41,8 +43,6 @@ def table(rows, now):
 
 def refresh_ray_runs(all_runs) -> bool:
     """Ray's view of the runs it holds (pending position, stopped or failed jobs); True if any."""
-    from weather_core.jobs import ray_backend
-    from weather_core import runs
 
     on_ray = [r.path for r in all_runs if r.state in runs.ACTIVE and r.status.get("backend") == "ray"]
     return bool(on_ray) and ray_backend.refresh_all(on_ray)
@@ -51,8 +51,6 @@ def refresh_ray_runs(all_runs) -> bool:
 @st.fragment(run_every=5)
 def section():
     """The queue timeline (nothing when nobody trains); also starts waiting runs on free slots."""
-    from weather_core import jobs, runs, settings
-    from weather_core.jobs import timeline
 
     all_runs = runs.list_runs()
     if jobs.dispatch_if_needed(all_runs) or refresh_ray_runs(all_runs):

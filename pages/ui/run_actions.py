@@ -6,6 +6,9 @@ import streamlit as st
 from pages.ui import i18n, widgets
 from pages.ui.formatting import plain
 from pages.ui.i18n import t
+from weather_core import jobs, runs
+from weather_core.jobs import classroom
+from weather_core.use import export as exporter
 
 EXPORT_KEY = "export_zip"  # {"run": run id, "bytes": zip}: one prepared zip per session at most
 STOPPED = ("interrupted", "failed", "cancelled")
@@ -22,8 +25,6 @@ def export(info, where):
         if not slot.button(t("export.prepare"), key=f"export-{where}-{info.run_id}",
                            icon=":material/package_2:", help=t("export.help")):
             return
-        from weather_core.use import export as exporter
-
         try:
             with st.spinner(t("export.working")):
                 payload = exporter.export_zip(info.path)
@@ -39,7 +40,6 @@ def export(info, where):
 def who():
     """This browser's identity as the core's permission rule takes it (classroom.Who)."""
     from pages.ui import identity
-    from weather_core.jobs import classroom
 
     return classroom.Who(identity.current_user(), identity.is_instructor(), identity.single_user())
 
@@ -47,7 +47,6 @@ def who():
 def may_manage(info) -> bool:
     """Whether to offer cancel, resume and discard: the core's rule (classroom.can_manage), which
     jobs enforces again when the button is pressed."""
-    from weather_core.jobs import classroom
 
     return classroom.can_manage(info, *who())
 
@@ -62,7 +61,6 @@ def owner_note(info):
 
 def cancel(info):
     """The Cancel button of a queued or training run (a waiting run is cancelled at once)."""
-    from weather_core import jobs, runs
 
     if runs.cancel_requested(info.path):
         st.caption(t("train.cancel_pending"))
@@ -76,7 +74,6 @@ def cancel(info):
 
 def stopped(info, on_discard=None):
     """Resume (from the last saved epoch) or discard (after a confirmation) a stopped run."""
-    from weather_core import jobs
 
     if info.state not in STOPPED:
         return
@@ -101,7 +98,6 @@ def stopped(info, on_discard=None):
 
 def linked_run():
     """The run folder named by the URL's ?run=<id> (a reload keeps the run in view), or None."""
-    from weather_core import runs
 
     wanted = st.query_params.get("run")
     try:

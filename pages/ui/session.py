@@ -10,7 +10,9 @@ import streamlit as st
 from pages.ui.formatting import split_totals
 from pages.ui.i18n import class_label, t
 from pages.ui.widgets import shown_errors
-from weather_core import settings
+from weather_core import data, settings
+from weather_core.data import demo
+from weather_core.jobs import classroom
 
 DATASET_KEY = "dataset_dir"  # the active prepared folder (str), the one source of truth
 PICK_KEY = "dataset_pick"  # the sidebar widget's own key, synced from DATASET_KEY every run
@@ -40,7 +42,6 @@ def dataset_label(path) -> str:
 
 def _url_dataset():
     """A new (or edited) ?dataset=<id> in the URL wins over the session's choice, as ?lang= does."""
-    from weather_core.jobs import classroom
 
     wanted = st.query_params.get("dataset")
     if not wanted or wanted == st.session_state.get(DATASET_URL_KEY):
@@ -64,7 +65,6 @@ def link_note() -> None:
 def active_dataset_path() -> Path:
     """The chosen prepared folder, else the class default, else the demo; nothing is generated
     here (cheap enough for Home)."""
-    from weather_core.jobs import classroom
 
     _url_dataset()
     chosen = st.session_state.get(DATASET_KEY)
@@ -76,7 +76,6 @@ def active_dataset_path() -> Path:
 
 def keep_in_url() -> None:
     """?dataset=<id> of the active dataset, put back when a page change dropped it."""
-    from weather_core.jobs import classroom
 
     active = active_dataset_path()
     wanted = classroom.dataset_id(active)
@@ -89,8 +88,6 @@ def active_dataset() -> Path | None:
     """The active prepared folder, generating the demo on first use; None (and an error) on failure."""
     path = active_dataset_path()
     if path == settings.demo_dir() and not (path / "prepared.json").exists():
-        from weather_core.data import demo
-
         with st.spinner(t("dataset.generating_demo")), shown_errors():
             path = demo.ensure_demo_dataset()
         if not (path / "prepared.json").exists():
@@ -106,7 +103,6 @@ def set_active_dataset(path) -> None:
 
 def read_summary(path):
     """prepared.json of a prepared folder, or None (with an st.error when it is unreadable)."""
-    from weather_core import data
 
     with shown_errors():
         return data.load_summary(path)
@@ -128,7 +124,6 @@ def _picked():
 def dataset_sidebar(slot) -> None:
     """The active-dataset picker and its counts, drawn into `slot` (a sidebar container)."""
     from pages.ui import identity
-    from weather_core.jobs import classroom
 
     active = str(active_dataset_path())
     options = [str(p) for p in classroom.visible_datasets(prepared_datasets(), identity.current_user(),

@@ -5,6 +5,8 @@ import streamlit as st
 
 from pages.ui import formatting, i18n, lesson_links, lever_chart
 from pages.ui.i18n import t
+from weather_core.models import MODELS, augment
+from weather_core.training import BY_NAME, DEFAULTS, SETTINGS, TrainConfig, recipes, value_range
 from weather_core.training import estimate
 
 RATES = [1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2]
@@ -13,8 +15,6 @@ RATES = [1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2]
 def initial_values(link, recipe):
     """The form's starting values, one per setting of the table: the recipe's, with the lesson
     link's valid values on top (an invalid or out-of-range one is refused, with a note)."""
-    from weather_core.models import MODELS
-    from weather_core.training import DEFAULTS, SETTINGS, recipes
 
     start = {**DEFAULTS, **recipes.resolve(recipe)}
     return {s.name: link.setting(s, start[s.name], choices=list(MODELS) if s.name == "model" else None)
@@ -23,7 +23,6 @@ def initial_values(link, recipe):
 
 def choose_recipe(link):
     """The recipe picker with what each recipe measured (scripts/bench_recipes.py's file)."""
-    from weather_core.training import recipes
 
     names = list(recipes.RECIPES)
     chosen = link.choice("recipe", names, recipes.DEFAULT_RECIPE)
@@ -46,8 +45,6 @@ def measured_text(figure) -> str:
 
 def choose_config(prepared):
     """The settings widgets; returns a TrainConfig, or None (with an error) when they do not fit."""
-    from weather_core.models import MODELS
-    from weather_core.training import BY_NAME, TrainConfig, value_range
 
     link = lesson_links.Lesson()
     recipe = choose_recipe(link)
@@ -105,8 +102,6 @@ def recipe_match(config) -> str:
     what they change."""
     from dataclasses import asdict
 
-    from weather_core.training import recipes
-
     settings = asdict(config)
     for name in recipes.RECIPES:
         if not recipes.differences({**settings, "recipe": name}):
@@ -118,7 +113,6 @@ def recipe_match(config) -> str:
 def which_augmentation(key) -> dict:
     """With the report's augmentation on: its settings, or the student's from the Augmentation
     page (offered once they differ from the report's); {} means the report's."""
-    from weather_core.models import augment
 
     mine = st.session_state.get("my_augmentation")  # pages/augmentation.py MY_SETTINGS_KEY
     if not isinstance(mine, dict) or mine == augment.REPORT_SETTINGS.to_dict():
@@ -134,8 +128,6 @@ def show_estimate(config, summary):
     (shown with its figure above: one time per recipe), else the estimate for these settings."""
     from dataclasses import asdict
 
-    from weather_core.training import recipes
-
     if not recipes.differences(asdict(config)) and recipes.cross_validated(config.recipe):
         return
     train_count = sum(summary["splits"]["train"].values())
@@ -147,8 +139,6 @@ def show_estimate(config, summary):
 def share(config):
     """The lesson link that opens this form with `config`'s settings: every setting a link can set."""
     from dataclasses import asdict
-
-    from weather_core.training import SETTINGS
 
     values = asdict(config)
     lesson_links.share("train", {s.link: values[s.name] for s in SETTINGS if s.link})

@@ -9,8 +9,9 @@ import streamlit as st
 from pages.ui import i18n
 from pages.ui.formatting import plain
 from pages.ui.i18n import t
+from weather_core import runs
+from weather_core.data import IMAGE_EXTENSIONS, Throttled, open_rgb
 from weather_core.exceptions import EXPECTED_ERRORS
-
 
 
 @contextmanager
@@ -22,13 +23,10 @@ def shown_errors():
         st.error(t("error.generic", message=plain(i18n.said(error), 400)))
 
 
-
 @st.cache_data(max_entries=256, show_spinner=False)
 def thumbnail(source, box, version=None):
     """A small upright RGB array of a photo (path or bytes); `version` (an mtime) renews the cache."""
     import numpy as np
-
-    from weather_core.data import open_rgb
 
     image = open_rgb(source, max_side=box)
     image.thumbnail((box, box))
@@ -40,8 +38,6 @@ def square_thumbnail(source, side, version=None):
     """The photo's centre cut to a side x side square: a row of these has one even height."""
     import numpy as np
     from PIL import ImageOps
-
-    from weather_core.data import open_rgb
 
     return np.asarray(ImageOps.fit(open_rgb(source, max_side=side), (side, side)))
 
@@ -61,7 +57,6 @@ def pick_run(label, candidates):
     """A selectbox over `candidates` (runs.RunInfo), the link's ?run= or else the best run
     preselected; None when empty."""
     from pages.ui.formatting import run_label
-    from weather_core import runs
 
     if not candidates:
         return None
@@ -89,7 +84,6 @@ def import_pandas():
 def stage_bars(status, texts):
     """A progress callback (stage, done, total) drawing one bar per stage inside an st.status box,
     each labelled by the text `{texts}.{stage}`; throttled to about four updates a second."""
-    from weather_core.data import Throttled
 
     bars = {}
 
@@ -104,6 +98,5 @@ def stage_bars(status, texts):
 
 def photo_types() -> list[str]:
     """The extensions an upload box accepts: the photo extensions weather_core reads, one list."""
-    from weather_core.data import IMAGE_EXTENSIONS
 
     return sorted(extension.lstrip(".") for extension in IMAGE_EXTENSIONS)
