@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from pages.ui import formatting, i18n, widgets
+from pages.ui import formatting, i18n, identity, run_actions, session, widgets
 from pages.ui.i18n import t
-from weather_core.models import report
+from weather_core import runs
+from weather_core.models import canonical, report
 from weather_core.runs import comparison
 
 
@@ -20,8 +21,6 @@ def linked(all_runs):
 
 def mine_first(all_runs):
     """This user's runs first, then the class's (each newest first)."""
-    from pages.ui import identity
-
     me = identity.current_user()
     return sorted(all_runs, key=lambda r: not (me and r.owner == me))
 
@@ -40,8 +39,6 @@ def pick(all_runs):
 
 
 def take_home(chosen):
-    from pages.ui import run_actions
-
     with_model = [r for r in chosen if r.has_model]
     if with_model:
         st.header(t("export.title"))
@@ -79,8 +76,6 @@ def final_table(chosen, labels):
 def differences(chosen, labels):
     """Only the config keys whose values are not the same in every chosen run; the dataset first
     when the runs trained on different ones (their scores then measure different test photos)."""
-    from pages.ui import session
-
     differing = comparison.differing_settings([r.config for r in chosen])
     datasets = [session.dataset_label(r.config.get("data") or "–") for r in chosen]
     if len(set(datasets)) > 1:
@@ -152,9 +147,6 @@ def reported():
 
 st.title(t("compare.title"))
 st.markdown(t("compare.intro"))
-from weather_core import runs  # noqa: E402  (no TensorFlow: run folders are plain files)
-from weather_core.models import canonical
-
 all_runs = runs.list_runs()
 if not all_runs:
     st.info(t("compare.no_runs"))

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages.ui import formatting, i18n, session, widgets
+from pages.ui import dataset_health, formatting, i18n, identity, session, widgets
 from pages.ui.i18n import t
 from weather_core import data, settings
 from weather_core.data import demo, quota
@@ -64,8 +64,6 @@ def resolve_source(kind, value):
 
 
 def prepare(kind, value, ratio, seed, keep_twins_together=True):
-    from pages.ui import identity
-
     summary = None
     with widgets.shown_errors(), st.status(t("dataset.preparing"), expanded=True) as status:
         src, name = resolve_source(kind, value)
@@ -150,7 +148,6 @@ def show(prepared, summary):
         st.caption(t("dataset.renamed", n=len(summary["renamed"])))
         st.dataframe([{t("dataset.col.file"): row["file"], t("dataset.col.kept_as"): row["as"]}
                       for row in summary["renamed"]], hide_index=True)
-    from pages.ui import dataset_health
 
     dataset_health.section(prepared, summary)
 

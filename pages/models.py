@@ -1,12 +1,12 @@
 """Models: the report's three CNNs layer by layer, checked against the report's own tables."""
 
+import numpy as np
 import streamlit as st
 
 from pages.ui import i18n, lesson_links, widgets
 from pages.ui.i18n import t
 from weather_core import models
-from weather_core.models import DEFAULT_IMAGE_SIZE, MODELS
-from weather_core.models import report
+from weather_core.models import DEFAULT_IMAGE_SIZE, MODELS, report
 from weather_core.training import value_range
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -63,8 +63,6 @@ def note_256(name):
 
 
 def relu_flaw(name):
-    import numpy as np
-
     st.header(t("models.relu_title"))
     st.code("model.add(Dense(4, activation='relu'))   # the report's Model 2\n"
             "model.compile(loss='categorical_crossentropy', ...)", language="python")

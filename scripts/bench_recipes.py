@@ -69,7 +69,7 @@ def train_once(data_dir, recipe, seed, runs_root, extra):
     if result.returncode != 0:
         raise SystemExit(f"{recipe} seed {seed} failed: {result.stderr[-2000:]}")
     run_dir = Path(json.loads(result.stdout.strip().splitlines()[-1])["run_dir"])
-    status = runs.read_json(run_dir / "status.json")
+    status = runs.read_status(run_dir)
     return {
         "seconds": round(status["finished"] - status["started"], 1),
         "cpu_seconds": round((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), 1),

@@ -2,6 +2,8 @@
 translate), which errors count as expected (a message, never a traceback), and how a message is
 shown in one line."""
 
+from .settings import shown_path
+
 # DataError and ImageError are ValueErrors; OSError covers missing files, permissions, full disks.
 EXPECTED_ERRORS = (ValueError, OSError)
 
@@ -11,8 +13,6 @@ def one_line(error, limit=None) -> str:
     A file system error names its file relative to the data or runs root, never the server's
     own layout ("Permission denied: runs/x/config.json")."""
     if isinstance(error, OSError) and error.filename is not None and error.strerror:
-        from .settings import shown_path
-
         error = f"{error.strerror}: {shown_path(error.filename)}"
     text = " ".join(str(error).split())
     return (text[:limit] if limit else text) or type(error).__name__

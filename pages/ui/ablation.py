@@ -1,6 +1,8 @@
 """Ablation, change one thing: queue two runs that differ in one setting only, watch both, then
 open them side by side on the Compare page (`?runs=<id1>,<id2>`)."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from pages.ui import formatting, identity, widgets
@@ -31,8 +33,6 @@ def describe(field, value):
 def queue(config, setting):
     """Start the pair in the background: `config` with the setting's first value, then its second;
     returns the two run folders (fewer when one could not start)."""
-    from dataclasses import replace
-
     field, values = VARIANTS[setting]
     if field in ("reduce_lr", "lr_schedule"):
         # ReduceLROnPlateau steers a constant rate; neither run of a schedule pair uses it.

@@ -5,7 +5,7 @@ train, how long it may be expected to take before it asks for a confirmation or 
 
 import streamlit as st
 
-from pages.ui import identity, widgets
+from pages.ui import identity, session, widgets
 from pages.ui.i18n import t
 from weather_core.jobs import classroom, names
 from weather_core.training import value_range
@@ -42,8 +42,6 @@ def _address_picked():
 def panel(slot):
     """Nothing for a student; the instructor's settings, applied to the whole server at once, drawn
     into `slot` (a sidebar container)."""
-    from pages.ui import session
-
     if not identity.is_instructor():
         return
     current = classroom.load()

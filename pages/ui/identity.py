@@ -4,11 +4,15 @@ they claim a name with a PIN, and until then are this browser's own guest. A sig
 identity across reloads; a URL never carries it. The instructor role: a passphrase set on the
 server (or secrets.toml's [instructor] secret), guesses slowed, or the OIDC `logins` allow-list."""
 
+import ipaddress
+import json
+from urllib.parse import urlsplit
+
 import streamlit as st
 
+from pages.ui import i18n
 from pages.ui.i18n import t
-from weather_core.jobs import classroom, names
-from weather_core.jobs import sign_in
+from weather_core.jobs import classroom, names, sign_in
 
 USER_KEY = "user"  # session state: who this tab is (a claimed name or a guest name) without OIDC
 INSTRUCTOR_KEY = "instructor"  # session state: True once the role was proven in this browser
@@ -106,8 +110,6 @@ def is_local() -> bool:
     """The browser runs on the server's own machine, with no proxy in between: only there may
     someone become the instructor without a secret. Streamlit gives no IP address for a loopback
     connection; the page's own address must be the loopback too, and no proxy header present."""
-    from urllib.parse import urlsplit
-
     try:
         ip, headers, url = st.context.ip_address, st.context.headers, st.context.url
     except Exception:  # noqa: BLE001
@@ -119,8 +121,6 @@ def is_local() -> bool:
 
 def _loopback(address) -> bool:
     """None (Streamlit's word for a loopback client), localhost, 127.x, ::1 or ::ffff:127.x."""
-    import ipaddress
-
     if address is None or address == "localhost":
         return True
     try:
@@ -175,8 +175,6 @@ def _name_box(folded):
 
 
 def _claimed():
-    from pages.ui import i18n
-
     state = st.session_state
     given, pin = state.get(NAME_PICK) or "", state.get(PIN_PICK) or ""
     state[PIN_PICK] = ""
@@ -219,8 +217,6 @@ def _unlocked():
 
 
 def _secret_given():
-    from pages.ui import i18n
-
     given = st.session_state.get(SECRET_PICK) or ""
     st.session_state[SECRET_PICK] = ""
     try:
@@ -235,8 +231,6 @@ def _secret_given():
 
 
 def _became():
-    from pages.ui import i18n
-
     passphrase = st.session_state.get(NEW_SECRET_PICK) or ""
     st.session_state[NEW_SECRET_PICK] = ""
     if names.instructor_claimed() or not is_local():
@@ -252,8 +246,6 @@ def _became():
 def _write_cookies():
     """The browser keeps the identity across reloads: SameSite=Strict, so no other site's page sends
     it; Secure over HTTPS."""
-    import json
-
     pending = st.session_state.pop(COOKIES_KEY, None)
     if not pending:
         return

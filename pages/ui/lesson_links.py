@@ -4,11 +4,11 @@ range, is refused (the page's own value stays) and named, with the range, in one
 page never fails on its URL."""
 
 import math
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from pages.ui import i18n
+from pages.ui import i18n, session
 from pages.ui.formatting import plain
 from pages.ui.i18n import t
 from weather_core import settings
@@ -118,8 +118,6 @@ class Lesson:
 
 def url(page, values) -> str:
     """The full URL that opens `page` with `values` (booleans as 1/0) on the active dataset."""
-    from pages.ui import session
-
     query = {key: int(value) if isinstance(value, bool) else value for key, value in values.items()}
     active = session.active_dataset_path()
     if active != settings.demo_dir():
@@ -141,8 +139,6 @@ def server_address() -> str:
     one, else scheme://host:port[/base path] as this browser reached the server; '' (a link
     relative to the server) when neither is usable by others: unknown, or this machine's own
     loopback address, which on a student's laptop would be the student's machine."""
-    from urllib.parse import urlsplit
-
     public = classroom.load().get("public_address")
     if isinstance(public, str) and public:
         return public

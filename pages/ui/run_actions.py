@@ -3,7 +3,7 @@ it when it stopped. Cancel, resume and discard are for the run's owner and the i
 
 import streamlit as st
 
-from pages.ui import i18n, widgets
+from pages.ui import i18n, identity, widgets
 from pages.ui.formatting import plain
 from pages.ui.i18n import t
 from weather_core import jobs, runs
@@ -39,8 +39,6 @@ def export(info, where):
 
 def who():
     """This browser's identity as the core's permission rule takes it (classroom.Who)."""
-    from pages.ui import identity
-
     return classroom.Who(identity.current_user(), identity.is_instructor(), identity.single_user())
 
 

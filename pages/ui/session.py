@@ -7,6 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from pages.ui import identity
 from pages.ui.formatting import split_totals
 from pages.ui.i18n import class_label, t
 from pages.ui.widgets import shown_errors
@@ -123,8 +124,6 @@ def _picked():
 
 def dataset_sidebar(slot) -> None:
     """The active-dataset picker and its counts, drawn into `slot` (a sidebar container)."""
-    from pages.ui import identity
-
     active = str(active_dataset_path())
     options = [str(p) for p in classroom.visible_datasets(prepared_datasets(), identity.current_user(),
                                                           identity.is_instructor())]

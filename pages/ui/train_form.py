@@ -1,13 +1,14 @@
 """The Train page's settings form: a recipe's values (or a lesson link's) to start from, what the
 recipe measured, the time estimate, and the link that shares the current settings."""
 
+from dataclasses import asdict
+
 import streamlit as st
 
 from pages.ui import formatting, i18n, lesson_links, lever_chart
 from pages.ui.i18n import t
 from weather_core.models import MODELS, augment
-from weather_core.training import BY_NAME, DEFAULTS, SETTINGS, TrainConfig, recipes, value_range
-from weather_core.training import estimate
+from weather_core.training import BY_NAME, DEFAULTS, SETTINGS, TrainConfig, estimate, recipes, value_range
 
 RATES = [1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2]
 
@@ -100,8 +101,6 @@ def choose_config(prepared):
 def recipe_match(config) -> str:
     """Which recipe a lesson link's settings are, exactly; or which recipe they start from and
     what they change."""
-    from dataclasses import asdict
-
     settings = asdict(config)
     for name in recipes.RECIPES:
         if not recipes.differences({**settings, "recipe": name}):
@@ -126,8 +125,6 @@ def which_augmentation(key) -> dict:
 def show_estimate(config, summary):
     """The time this training should take: nothing when the recipe as it is has a measured time
     (shown with its figure above: one time per recipe), else the estimate for these settings."""
-    from dataclasses import asdict
-
     if not recipes.differences(asdict(config)) and recipes.cross_validated(config.recipe):
         return
     train_count = sum(summary["splits"]["train"].values())
@@ -138,7 +135,5 @@ def show_estimate(config, summary):
 
 def share(config):
     """The lesson link that opens this form with `config`'s settings: every setting a link can set."""
-    from dataclasses import asdict
-
     values = asdict(config)
     lesson_links.share("train", {s.link: values[s.name] for s in SETTINGS if s.link})

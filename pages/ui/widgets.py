@@ -4,10 +4,12 @@ picker, and pandas imported safely from session threads."""
 import threading
 from contextlib import contextmanager
 
+import numpy as np
 import streamlit as st
+from PIL import ImageOps
 
 from pages.ui import i18n
-from pages.ui.formatting import plain
+from pages.ui.formatting import plain, run_label
 from pages.ui.i18n import t
 from weather_core import runs
 from weather_core.data import IMAGE_EXTENSIONS, Throttled, open_rgb
@@ -26,8 +28,6 @@ def shown_errors():
 @st.cache_data(max_entries=256, show_spinner=False)
 def thumbnail(source, box, version=None):
     """A small upright RGB array of a photo (path or bytes); `version` (an mtime) renews the cache."""
-    import numpy as np
-
     image = open_rgb(source, max_side=box)
     image.thumbnail((box, box))
     return np.asarray(image)
@@ -36,9 +36,6 @@ def thumbnail(source, box, version=None):
 @st.cache_data(max_entries=512, show_spinner=False)
 def square_thumbnail(source, side, version=None):
     """The photo's centre cut to a side x side square: a row of these has one even height."""
-    import numpy as np
-    from PIL import ImageOps
-
     return np.asarray(ImageOps.fit(open_rgb(source, max_side=side), (side, side)))
 
 
@@ -56,8 +53,6 @@ def usable_runs(all_runs, keep):
 def pick_run(label, candidates):
     """A selectbox over `candidates` (runs.RunInfo), the link's ?run= or else the best run
     preselected; None when empty."""
-    from pages.ui.formatting import run_label
-
     if not candidates:
         return None
     by_id = {r.run_id: r for r in candidates}

@@ -3,12 +3,12 @@ backend (the local dispatcher, weather_core.jobs), `status` reads a run's state,
 
 import sys
 
+from .. import jobs, runs
+from ..jobs import ray_backend
 from .options import add_train_options, config_from, print_json, run_path
 
 
 def backend() -> str:
-    from ..jobs import ray_backend
-
     return "ray" if ray_backend.address() else "local"
 
 
@@ -22,8 +22,6 @@ def add_submit(commands):
 
 
 def run_submit(args):
-    from .. import jobs, runs
-
     # The instructor's own tool: the per-owner and per-run caps are for the pages' students.
     run_dir = jobs.start_in_background(config_from(args), args.runs, owner=args.owner, instructor=True,
                                        gpus=args.gpus)
@@ -45,9 +43,6 @@ def add_status(commands):
 
 
 def describe(run_dir) -> dict:
-    from ..jobs import ray_backend
-    from .. import runs
-
     if runs.read_status(run_dir).get("backend") == "ray":
         ray_backend.refresh(run_dir)
     info = runs.load_run(run_dir)
@@ -75,7 +70,6 @@ def add_cancel(commands):
 
 
 def run_cancel(args):
-    from .. import jobs, runs
     run_dir = run_path(args.run_ref)
     state = runs.current_state(run_dir)
     if state not in runs.ACTIVE:

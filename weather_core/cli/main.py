@@ -13,9 +13,19 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # keep TensorFlow's start-up chatter off stdout
 
-from .data_commands import add_demo, add_prepare  # noqa: E402
-from .options import add_train_options, config_from, print_json, run_path  # noqa: E402
+# The rest after it: no module below imports TensorFlow at the top, but it must see the setting.
 from ..exceptions import EXPECTED_ERRORS, one_line  # noqa: E402
+from ..jobs import main_worker, wait_for_slot  # noqa: E402
+from ..models import DEFAULT_IMAGE_SIZE, MODEL_ALIASES, MODELS, summary  # noqa: E402
+from ..training import train  # noqa: E402
+from ..use.evaluation import evaluate_run  # noqa: E402
+from ..use.explain import write_overlay  # noqa: E402
+from ..use.export import export_zip  # noqa: E402
+from ..use.inference import predict  # noqa: E402
+from .data_commands import add_demo, add_prepare  # noqa: E402
+from .job_commands import add_cancel, add_status, add_submit  # noqa: E402
+from .options import add_train_options, config_from, print_json, run_path  # noqa: E402
+from .server_commands import add_server_commands  # noqa: E402
 
 EXIT_ERROR = 2
 
@@ -49,8 +59,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_summary(commands):
-    from ..models import DEFAULT_IMAGE_SIZE, MODEL_ALIASES, MODELS
-
     parser = commands.add_parser("summary", help="layer table of a model")
     parser.add_argument("model", choices=[*MODELS, *MODEL_ALIASES])
     parser.add_argument("--image-size", type=int, default=DEFAULT_IMAGE_SIZE)
@@ -59,8 +67,6 @@ def add_summary(commands):
 
 
 def run_summary(args):
-    from ..models import summary
-
     table = summary(args.model, args.image_size)
     if args.json:
         print_json(table)
@@ -83,9 +89,6 @@ def add_train(commands):
 
 
 def run_train(args):
-    from ..jobs import wait_for_slot
-    from ..training import train
-
     config = config_from(args)
     run_dir, status = train(config, root=args.runs, wait_for_slot=wait_for_slot)
     result = {"run_dir": str(run_dir), "status": status["state"], "recipe": config.recipe,
@@ -108,8 +111,6 @@ def add_worker(commands):
 
 
 def run_worker(args):
-    from ..jobs import main_worker
-
     return main_worker(args.run_dir)
 
 
@@ -122,8 +123,6 @@ def add_evaluate(commands):
 
 
 def run_evaluate(args):
-    from ..use.evaluation import evaluate_run
-
     report = evaluate_run(run_path(args.run_ref), images=args.images)
     if args.json:
         print_json(report)
@@ -148,8 +147,6 @@ def add_predict(commands):
 
 
 def run_predict(args):
-    from ..use.inference import predict
-
     results = predict(run_path(args.run_ref), args.images)
     if args.json:
         print_json(results)
@@ -174,8 +171,6 @@ def add_explain(commands):
 
 
 def run_explain(args):
-    from ..use.explain import write_overlay
-
     result = write_overlay(run_path(args.run_ref), args.image, args.out, args.class_name, args.layer)
     if args.json:
         print_json(result)
@@ -192,17 +187,12 @@ def add_export(commands):
 
 
 def run_export(args):
-    from ..use.export import export_zip
-
     payload = export_zip(run_path(args.run_ref), args.out)
     print(f"wrote {args.out} ({len(payload) / 2**20:.1f} MB)")
     return 0
 
 
 def _job_commands(commands):
-    from .job_commands import add_cancel, add_status, add_submit
-    from .server_commands import add_server_commands
-
     for add in (add_submit, add_status, add_cancel, add_server_commands):
         add(commands)
 

@@ -7,6 +7,8 @@ import os
 import sys
 import urllib.request
 
+from ..jobs import names
+
 
 def add_server_commands(commands):
     health = commands.add_parser("health", help="exit 0 when the dashboard on this machine answers")
@@ -38,8 +40,6 @@ def run_health(args):
 
 
 def run_instructor(args):
-    from ..jobs import names
-
     if args.passphrase_file:
         with open(args.passphrase_file, encoding="utf-8") as handle:
             passphrase = handle.read().strip()
@@ -54,8 +54,6 @@ def run_instructor(args):
 
 
 def run_names(args):
-    from ..jobs import names
-
     if args.reset:
         found = names.reset(args.reset)
         print(f"{args.reset}: freed" if found else f"{args.reset}: was not claimed")

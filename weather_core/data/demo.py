@@ -9,6 +9,7 @@ from filelock import FileLock
 from PIL import Image, ImageDraw, ImageFilter
 
 from .. import CLASSES, settings
+from .preparing import prepare
 
 DEMO_SIZE = (160, 120)  # width, height
 DEMO_PER_CLASS = 60
@@ -40,7 +41,6 @@ def generate(out_dir, per_class=DEMO_PER_CLASS, seed=DEMO_SEED, size=DEMO_SIZE) 
 
 def ensure_demo_dataset(root=None) -> Path:
     """<root or data root>/demo/prepared, generated (demo/raw) and prepared on first use."""
-    from .preparing import prepare  # it imports health and images; keep `import demo` light
 
     demo = Path(root) / "demo" if root else settings.demo_root()
     prepared = demo / "prepared"

@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
+from PIL import Image, ImageOps
 
 from .images import file_digest
 
@@ -17,7 +18,6 @@ NEAR_DISTANCE = 2
 def perceptual_hash(path) -> int:
     """64-bit pHash of a photo file, as an int."""
     import imagehash
-    from PIL import Image, ImageOps
 
     with Image.open(path) as image:
         image.seek(0)

@@ -8,8 +8,13 @@ import math
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
-from .. import runs, settings
+from filelock import FileLock
+
+from .. import data, runs, settings
+from ..runs.comparison import standard_error
+from ..training import estimate, recipes
 
 DEMO_DATASET = "demo"
 # Every student's run has limits by default: epochs x image size at most the report's own recipe
@@ -51,7 +56,6 @@ def _editing():
     """The settings, changed in place and written back under a file lock (two instructors' tabs)."""
     path = settings.classroom_file()
     path.parent.mkdir(parents=True, exist_ok=True)
-    from filelock import FileLock
 
     with FileLock(path.with_name(".classroom.lock")):
         current = load()
@@ -89,7 +93,6 @@ def set_long_runs(minutes, forbid) -> None:
 def set_public_address(address) -> None:
     """The server's address as students reach it (https://school.example/weather): lesson links
     start with it. "" goes back to the address each browser used."""
-    from urllib.parse import urlsplit
 
     address = (address or "").strip().rstrip("/")
     parts = urlsplit(address)
@@ -104,8 +107,6 @@ def set_public_address(address) -> None:
 def estimated_minutes(config, summary=None) -> float:
     """The training's expected wall time on this kind of machine (training.estimate), in minutes;
     `summary`: the dataset's prepared.json when the caller has it already (else it is read)."""
-    from .. import data
-    from ..training import estimate
 
     try:
         summary = summary if summary is not None else data.load_summary(config.data)
@@ -245,8 +246,6 @@ def leaderboard(all_runs, dataset=None) -> list:
     dataset and recipe (`custom` when its settings differ from the recipe: `changed` names them),
     has its score's standard error and says whether it is `tied` with the top: within one standard
     error of the difference, sqrt(se_top^2 + se^2), a gap its test split cannot tell."""
-    from ..training import recipes
-    from ..runs.comparison import standard_error
 
     done = [r for r in all_runs if r.finished and isinstance(r.test_accuracy, (int, float))
             and (dataset is None or run_dataset(r) == str(dataset))]

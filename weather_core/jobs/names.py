@@ -11,6 +11,8 @@ import secrets
 import time
 from contextlib import contextmanager
 
+from filelock import FileLock
+
 from .. import atomic, settings
 from ..exceptions import UserError
 from ..runs import read_json
@@ -51,8 +53,6 @@ def _key(name) -> str:
 
 @contextmanager
 def _editing(path):
-    from filelock import FileLock
-
     path.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(path.with_name(f".{path.name}.lock")):
         current = read_json(path, {})

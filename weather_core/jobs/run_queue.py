@@ -10,16 +10,22 @@ test score; the slot goes to the next run; a stopped run resumes from its last e
 With WEATHER_RAY_ADDRESS set, Ray queues and starts the workers instead (ray_backend)."""
 
 import os
+import secrets
+import shutil
 import subprocess
 import sys
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from .. import runs, settings
 from ..runs import ACTIVE, list_runs, resolve_run
-from . import ray_backend
+from ..training import create_run, run_training
+from . import classroom, ray_backend
 from .watchdog import kill, reclaim_stale
 
 
@@ -34,10 +40,6 @@ def start_in_background(config, root=None, owner="", instructor=False, gpus=0, c
     """Create the run (recording its owner), queue it and let the dispatcher start it when a slot
     is free (what the Train page and `submit` use). Refused, with a message, past the fair-turn caps.
     The same settings from the same owner again within DOUBLE_SUBMIT_SECONDS return the first run."""
-    from filelock import FileLock
-
-    from . import classroom
-    from ..training import create_run
 
     root = Path(root or settings.runs_root())
     root.mkdir(parents=True, exist_ok=True)
@@ -59,7 +61,6 @@ def start_in_background(config, root=None, owner="", instructor=False, gpus=0, c
 def _recent_twin(config, root, owner) -> Path | None:
     """This owner's run with exactly these settings, submitted in the last DOUBLE_SUBMIT_SECONDS
     and not stopped since, or None."""
-    from dataclasses import asdict
 
     wanted = {**asdict(config), "data": str(Path(config.data).resolve())}
     now = time.time()
@@ -76,9 +77,6 @@ def resume_in_background(run_dir, instructor=False, who=None) -> Path:
     """Continue an interrupted, failed or cancelled run from its last saved epoch (back in the queue).
     A resumed run counts against its owner's cap like a new one (the instructor resumes past it).
     `who` (a classroom.Who, from a page): refused with PermissionError unless they may manage it."""
-    from filelock import FileLock
-
-    from . import classroom
 
     run_dir = Path(run_dir)
     if who is not None:
@@ -104,7 +102,6 @@ def resume_in_background(run_dir, instructor=False, who=None) -> Path:
 
 def _resubmit(run_dir):
     """A resumed run goes back to Ray as a new job (a job id is used once)."""
-    import secrets
 
     runs.mark_queued(run_dir, pid=None, waiting=False)
     ray_backend.submit_as(run_dir, f"{run_dir.name}-resume-{secrets.token_hex(2)}")
@@ -113,7 +110,6 @@ def _resubmit(run_dir):
 def cancel(run_dir, who=None):
     """Stop a run: a waiting run is cancelled at once, a training one at its next batch. `who` (a
     classroom.Who, from a page): refused with PermissionError unless they may manage it."""
-    from . import classroom
 
     run_dir = Path(run_dir)
     if who is not None:
@@ -153,7 +149,6 @@ def launch(args, run_dir, env=None):
 def _dispatch_lock(root):
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
-    from filelock import FileLock
 
     with FileLock(root / ".dispatch.lock"):
         yield
@@ -212,9 +207,6 @@ def _launch_worker(run_dir):
 def discard(run_dir, root=None, who=None):
     """Delete a stopped run's folder (only inside the runs root). `who` (a classroom.Who, from a
     page): refused with PermissionError unless they may manage it."""
-    import shutil
-
-    from . import classroom
 
     run_dir = resolve_run(Path(run_dir).name, root)
     if who is not None:
@@ -246,7 +238,6 @@ def wait_for_slot(run_dir):
 def acquire_slot(run_dir):
     """One of N training slots (settings.max_concurrent_trainings), held by a file lock until the
     process exits, so a killed trainer frees its slot. Older queued runs go first."""
-    from filelock import FileLock, Timeout  # flock on Unix, msvcrt on Windows
 
     run_dir = Path(run_dir)
     if queue_position(run_dir) >= settings.max_concurrent_trainings() - _running_count(run_dir):
@@ -285,7 +276,6 @@ def queue_position(run_dir) -> int:
 
 def main_worker(run_dir):
     """Entry point of the detached training subprocess."""
-    from ..training import run_training
 
     try:
         run_training(run_dir, wait_for_slot)

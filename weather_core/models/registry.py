@@ -3,10 +3,11 @@
 At 250x250x3 each builder reproduces the report's summary table exactly (the report's text says
 256, but its tables only add up at 250)."""
 
+import re
 from dataclasses import dataclass
 
-from . import report
 from ..runs.training_settings import value_range
+from . import report
 
 DEFAULT_IMAGE_SIZE = report.IMAGE_SIZE
 
@@ -199,7 +200,6 @@ def fresh_names(model) -> list[str]:
     """The layer names this model would get in a new process (conv2d, conv2d_1, ...), however
     many models this one built before: Keras numbers automatic names per process. Computed here,
     so that no keras.backend.clear_session() resets the state the server's loaded models use."""
-    import re
 
     from keras.src.utils.naming import to_snake_case
 

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from .. import atomic
+from .checks import clean_status
 from .files import read_run_json
 
 STATES = ("queued", "running", "finished", "failed", "cancelled", "interrupted")
@@ -16,7 +17,6 @@ KEPT = ("created", "started", "pid", "backend", "job_id")  # carried from one st
 
 def read_status(run_dir) -> dict:
     """status.json with numbers of the wrong kind dropped (checks.clean_status); {} when missing."""
-    from .checks import clean_status
 
     status, problem = read_run_json(run_dir, "status.json")
     return {} if problem else clean_status(status)

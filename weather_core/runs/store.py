@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import atomic, settings
+from .checks import clean_config, clean_evaluation, clean_status
 from .files import is_run_folder, own_file, read_run_json
-from .status import pid_alive, state_of
+from .status import mark_queued, pid_alive, state_of
 
 BEST_MODEL = "best.keras"
 LAST_MODEL = "last.keras"
@@ -56,7 +57,6 @@ def new_run_dir(model, root=None) -> Path:
 def create_run_folder(record, root=None) -> Path:
     """A new run folder holding its config.json (the whole record: settings, owner, limits) and a
     'queued' status: the one place a config.json is written, once."""
-    from .status import mark_queued
 
     run_dir = new_run_dir(record["model"], root)
     write_json_atomic(run_dir / "config.json", record)
@@ -178,7 +178,6 @@ class RunInfo:
 
 def read_evaluation(run_dir):
     """(evaluation report, problem): the report checked by checks.py, or None and why."""
-    from .checks import clean_evaluation
 
     report, problem = read_run_json(run_dir, "evaluation.json")
     return (None, problem) if problem else clean_evaluation(report)
@@ -187,15 +186,12 @@ def read_evaluation(run_dir):
 def read_config(run_dir) -> dict:
     """config.json alone, checked by checks.py (values of the wrong type dropped; {} when it is
     missing or not JSON): for readers that need no status or metrics."""
-    from .checks import clean_config
 
     config, problem = read_run_json(run_dir, "config.json")
     return {} if problem else clean_config(config)[0]
 
 
 def load_run(run_dir) -> RunInfo:
-    from .checks import clean_config, clean_status
-
     run_dir = Path(run_dir)
     config, config_problem = read_run_json(run_dir, "config.json")
     status, status_problem = read_run_json(run_dir, "status.json")

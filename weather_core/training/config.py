@@ -3,9 +3,12 @@ ranges from there, checked once) and the run folder it becomes (create_run), wit
 
 import platform
 from dataclasses import asdict, dataclass, field, fields
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .. import data, runs
+from ..models import MODELS, canonical
+from ..models.augment import REPORT_SETTINGS, settings_from
 from ..runs.training_settings import DEFAULTS, problems
 from . import recipes
 
@@ -41,7 +44,6 @@ class TrainConfig:
 
     def validate(self):
         """Raises ValueError naming the first setting out of its range (nothing is clamped)."""
-        from ..models import MODELS, canonical
 
         self.model = canonical(self.model)  # a run folder from before the `_report` names
         if self.model not in MODELS:
@@ -54,8 +56,6 @@ class TrainConfig:
         if found:
             raise ValueError(found[0])
         if self.augment_settings:
-            from ..models.augment import REPORT_SETTINGS, settings_from
-
             chosen, report = settings_from(self.augment_settings).to_dict(), REPORT_SETTINGS.to_dict()
             # only what differs from the report's: a run's config (and Compare) names the changes
             self.augment_settings = {k: list(v) if isinstance(v, tuple) else v
@@ -72,8 +72,6 @@ class TrainConfig:
 
 
 def package_versions():
-    from importlib.metadata import PackageNotFoundError, version
-
     found = {"python": platform.python_version()}
     for name in ("tensorflow", "keras", "numpy", "pillow", "split-folders"):
         try:

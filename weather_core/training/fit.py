@@ -6,8 +6,10 @@ import os
 import time
 from pathlib import Path
 
-from .. import CLASSES, data, runs
-from ..models import device as device_setup
+from .. import CLASSES, data, models, runs
+from ..models import device as device_setup, pipeline
+from ..models.augment import REPORT_SETTINGS, settings_from
+from ..use import evaluation
 from .config import TENSORBOARD_DIR, TrainConfig, create_run
 
 
@@ -43,9 +45,6 @@ def run_training(run_dir, wait_for_slot=None):
 def _train(run_dir):
     import keras
 
-    from .. import models
-    from ..models import pipeline
-    from ..use import evaluation
     from . import callback as run_callback  # imports Keras: only once a training starts
 
     config = TrainConfig.from_dict(runs.read_config(run_dir))
@@ -126,7 +125,6 @@ def _train(run_dir):
 def _augmenter(config):
     import keras
 
-    from ..models.augment import REPORT_SETTINGS, settings_from
     from ..models.augment_layers import build_augmenter, build_crop_augmenter
 
     if config.augment:  # the report's settings (flip included), or the Augmentation page's

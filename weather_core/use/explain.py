@@ -1,12 +1,14 @@
 """Why did the model say that? Grad-CAM heat maps for any class, and the feature maps of any
 convolution layer, for a run's own trained model."""
 
+from pathlib import Path
+
 import numpy as np
 from PIL import Image
 
-from . import inference
 from ..data.images import decode
 from ..models.pipeline import to_model_input
+from . import inference
 
 
 def conv_layer_names(model):
@@ -166,7 +168,6 @@ def layer_maps(run_dir, source, layer_name=None, limit=16):
 
 def check_out_file(out_path) -> None:
     """Refuse an --out that is a folder or has no image extension, before any work is done."""
-    from pathlib import Path
 
     out_path = Path(out_path)
     if out_path.is_dir():

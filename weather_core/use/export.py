@@ -9,8 +9,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from . import inference
+import numpy as np
+
 from .. import runs
+from . import inference
 
 
 def metrics_csv(run_dir) -> str:
@@ -154,7 +156,6 @@ def export_zip(run_dir, out_path=None, converted=True) -> bytes:
 
 def tflite_predict(tflite_payload: bytes, photos):
     """Run an exported TFLite model on raw photos: uint8 arrays (height, width, 3) of any size."""
-    import numpy as np
     import tensorflow as tf
 
     interpreter = tf.lite.Interpreter(model_content=tflite_payload)

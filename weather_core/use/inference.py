@@ -6,9 +6,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import CLASSES, runs
 from ..data.images import ImageError, decode
 from ..models.pipeline import to_model_input
+from .. import CLASSES, runs
+from ..models import build
 
 _MODELS = OrderedDict()  # (path, mtime) -> model; a few at most, so memory stays bounded
 _MODELS_MAX = 3
@@ -61,8 +62,6 @@ def _as_float32(model, run_dir):
     """Models trained in mixed precision (bfloat16 on CPUs, float16 on GPUs) are rebuilt in float32
     with the same weights: exact probabilities, any CPU, and a TFLite export without extra ops."""
     import keras
-
-    from ..models import build
 
     if all(layer.dtype_policy.name == "float32" for layer in model.layers):
         return model
