@@ -9,9 +9,13 @@ training's wall clock from its status.json. Results are merged into --out (defau
 weather_core/training/recipe_results.json) after every training, which the Train page reads. `--lever NAME
 --set "--image-size 96"` measures a recipe with changed options under `levers`, for the lever chart.
 
+`--ensemble NAME...` scores the measured trainings of those levers (or recipes) as one model per fold
+that averages their probabilities, from their run folders (no training), under levers[--lever].
+
 Run:  .venv/bin/python -m scripts.bench_recipes --recipes quick best --seeds 1 2 3
       .venv/bin/python -m scripts.bench_recipes --recipes quick --seeds 1 2 3 --baseline-lever "quick as is"
       .venv/bin/python -m scripts.bench_recipes --recipes quick --seeds 1 --lever "+ EMA" --set="--ema"
+      .venv/bin/python -m scripts.bench_recipes --ensemble "+ mixup 0.2" --lever "ensemble of 3 (mixup)"
 """
 
 import argparse
@@ -95,6 +99,36 @@ def measured_before(entry, runs_root):
     return found
 
 
+def probabilities_of(run_dir):
+    """{class/file: (true class, {class: probability})} of a run's test predictions."""
+    evaluation = runs.read_json(Path(run_dir) / "evaluation.json")
+    return {"/".join(Path(row["file"]).parts[-2:]): (row["true"], row["probabilities"])
+            for row in evaluation["predictions"]}
+
+
+def ensemble(names, payload, units, runs_root):
+    """The entries' trainings as one model per fold averaging their probabilities: its grouped
+    accuracy (per class too) and the summed training time per fold."""
+    members = [row for name in names for section in ("levers", "recipes")
+               for row in payload.get(section, {}).get(name, {}).get("trainings", [])
+               if name in payload.get(section, {})]
+    totals, seconds = {}, {}
+    for row in members:
+        for file, (true, probabilities) in probabilities_of(runs_root / row["run_id"]).items():
+            summed = totals.setdefault(file, [true, {}])[1]
+            for name, p in probabilities.items():
+                summed[name] = summed.get(name, 0.0) + p
+        seconds[row["fold"]] = seconds.get(row["fold"], 0.0) + row["seconds"]
+    correct = {file: float(max(summed, key=summed.get) == true) for file, (true, summed) in totals.items()}
+    per_class = {name: _rounded(folds.grouped_accuracy(correct, [u for u in units if u[0].startswith(name + "/")]))
+                 for name in sorted({f.split("/")[0] for f in correct})}
+    return {**_rounded(folds.grouped_accuracy(correct, units)), "per_class": per_class,
+            "seeds": sorted({row["seed"] for row in members}), "members": len(members) // max(1, len(seconds)),
+            "folds": len(seconds), "trainings": members, "ensemble_of": list(names),
+            "mean_seconds": round(statistics.mean(seconds.values()), 1),
+            "max_seconds": round(max(seconds.values()), 1)}
+
+
 def summarise(rows, correct_by_seed, units):
     """Out-of-fold accuracy pooled over seeds (each photo: the share of seeds that got it right),
     per seed and per class, each with its grouped standard error."""
@@ -153,6 +187,8 @@ def main():
     parser.add_argument("--set", default="", help="extra `train` options, e.g. '--image-size 96'")
     parser.add_argument("--baseline-lever", metavar="NAME",
                         help="also store the recipe's figure under levers[NAME], options ''")
+    parser.add_argument("--ensemble", nargs="+", metavar="NAME",
+                        help="score these measured levers/recipes as one averaging model (needs --lever)")
     parser.add_argument("--work-dir", type=Path, default=ROOT / "bench_out" / "recipes")
     parser.add_argument("--out", type=Path, default=recipes.RESULTS_FILE)
     args = parser.parse_args()
@@ -163,6 +199,17 @@ def main():
     runs_root = args.work_dir / "runs"
     only = args.only_folds or list(range(args.folds))
     extra = shlex.split(args.set)
+    if args.ensemble:
+        if not args.lever:
+            raise SystemExit("--ensemble needs --lever NAME to store its figure under")
+        payload = json.loads(args.out.read_text())
+        entry = {**ensemble(args.ensemble, payload, units, runs_root), "options": "ensemble of " + " + ".join(args.ensemble),
+                 "measured": time.strftime("%Y-%m-%d"), "machine": machine()}
+        payload.setdefault("levers", {})[args.lever] = entry
+        args.out.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+        print(f"{args.lever}: {entry['accuracy']:.4f} +- {entry['standard_error']:.4f} on {entry['n']} photos, "
+              f"{entry['folds']} folds, {entry['members']} models each; {entry['mean_seconds']:.0f} s per fold")
+        return
 
     for recipe in args.recipes:
         def save(rows, correct_by_seed, recipe=recipe):
