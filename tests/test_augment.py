@@ -110,3 +110,31 @@ def test_mixup_blends_each_photo_and_its_label_with_one_partner_reproducibly():
     assert not np.array_equal(first[0].numpy(), other[0].numpy())
     np.testing.assert_allclose(first[1].numpy().sum(axis=1), 1, atol=1e-6)
     assert ((first[1].numpy() > 1e-6).sum(axis=1) <= 2).all()  # each label: at most two classes
+
+
+def test_cutmix_pastes_a_box_of_one_partner_and_weighs_labels_by_area():
+    import tensorflow as tf
+
+    from weather_core.models import pipeline
+
+    images = tf.random.stateless_uniform((4, 10, 10, 3), seed=(3, 4))
+    labels = tf.one_hot([0, 1, 2, 3], 4)
+    boxes, partner = tf.constant([[0, 0, 5, 10], [2, 3, 4, 5], [0, 0, 0, 0], [0, 0, 10, 10]]), tf.constant([1, 0, 3, 2])
+    pasted, mixed = pipeline.paste(images, labels, boxes, partner)
+    x, p = images.numpy(), pasted.numpy()
+    np.testing.assert_array_equal(p[0, :5], x[1, :5])  # the top half is photo 1's
+    np.testing.assert_array_equal(p[0, 5:], x[0, 5:])
+    np.testing.assert_allclose(mixed[0], [0.5, 0.5, 0, 0], atol=1e-6)
+    np.testing.assert_array_equal(p[1, 2:4, 3:5], x[0, 2:4, 3:5])  # a 2 x 2 box: 4 % of the photo
+    np.testing.assert_allclose(mixed[1], [0.04, 0.96, 0, 0], atol=1e-6)
+    np.testing.assert_array_equal(p[2], x[2])  # an empty box changes nothing
+    np.testing.assert_allclose(mixed[3], [0, 0, 1, 0], atol=1e-6)  # the whole photo: the partner's label
+
+    first = pipeline.cutmix_batches(1.0, seed=7)(images, labels)
+    again = pipeline.cutmix_batches(1.0, seed=7)(images, labels)
+    np.testing.assert_array_equal(first[0].numpy(), again[0].numpy())  # the seed fixes the draws
+    np.testing.assert_allclose(first[1].numpy().sum(axis=1), 1, atol=1e-6)
+    pasted_over = (first[0].numpy() != x).any(axis=-1).mean(axis=(1, 2))
+    own_label = first[1].numpy()[np.arange(4), [0, 1, 2, 3]]
+    np.testing.assert_allclose(own_label, 1 - pasted_over, atol=1e-6)  # a photo paired with itself: 1
+    assert pasted_over.max() > 0

@@ -56,7 +56,7 @@ def test_every_link_key_reaches_the_training_it_starts(app_demo):
     """A link that changes each settable value away from the recipe's: the form's config has them all."""
     changed = dict(model="model_1", epochs="7", batch_size="8", image_size="64", learning_rate="0.0003",
                    schedule="constant", warmup_epochs="0", reduce_lr="1", smoothing="0.2", flip="0",
-                   augment="1", crop="1", jitter="0.2", ema="1", tta="1", mixup="0.4", early_stopping="3",
+                   augment="1", crop="1", jitter="0.2", ema="1", tta="1", mixup="0.4", cutmix="0.3", early_stopping="3",
                    seed="9")
     assert set(changed) | {"recipe"} == {s.link for s in SETTINGS if s.link}
     at = open_page("pages/train.py", query=changed)

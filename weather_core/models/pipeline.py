@@ -36,9 +36,10 @@ def load_split(folder, image_size, class_names=CLASSES, cache=None, keep=()) -> 
 
 
 def make_dataset(split: SplitFiles, image_size, batch_size, num_classes, shuffle=False, seed=0,
-                 augmenter=None, mixup=0.0):
+                 augmenter=None, mixup=0.0, cutmix=0.0):
     """Batches of (images in 0..1, one-hot labels). Only file names are held in memory. `mixup` > 0
-    blends each batch with a shuffled copy of itself (weights from Beta(mixup, mixup))."""
+    blends each batch with a shuffled copy of itself (weights from Beta(mixup, mixup)); `cutmix` > 0
+    pastes a box of a partner photo into each (its area 1 - a Beta(cutmix, cutmix) draw)."""
     import tensorflow as tf
 
     autotune = tf.data.AUTOTUNE
@@ -59,6 +60,8 @@ def make_dataset(split: SplitFiles, image_size, batch_size, num_classes, shuffle
     ds = ds.map(lambda x, y: (x / 255.0, y), num_parallel_calls=autotune)
     if mixup > 0:
         ds = ds.map(mixup_batches(mixup, seed))  # one call at a time, as above: the seed fixes the draws
+    if cutmix > 0:
+        ds = ds.map(cutmix_batches(cutmix, seed))
     return ds.prefetch(autotune)
 
 
@@ -86,6 +89,43 @@ def blend(images, labels, weights, partner):
     w = tf.cast(weights, images.dtype)
     mixed_images = w[:, None, None, None] * images + (1 - w[:, None, None, None]) * tf.gather(images, partner)
     return mixed_images, w[:, None] * labels + (1 - w[:, None]) * tf.gather(labels, partner)
+
+
+def cutmix_batches(alpha, seed):
+    """CutMix (Yun et al. 2019) for a batch: each photo gets a box cut from a partner in its batch,
+    the box's area 1 - lambda of the photo with lambda from Beta(alpha, alpha), its centre anywhere
+    (a box at the border is clipped, and the labels weigh the area actually pasted)."""
+    import tensorflow as tf
+
+    generator = tf.random.Generator.from_seed(seed)
+
+    def cut(images, labels):
+        n, size = tf.shape(images)[0], tf.cast(tf.shape(images)[1:3], tf.float32)
+        partner = tf.argsort(generator.uniform((n,)))
+        g1, g2 = (tf.random.stateless_gamma((n,), seed=generator.make_seeds(1)[:, 0], alpha=alpha)
+                  for _ in range(2))
+        side = tf.sqrt(1.0 - g1 / (g1 + g2 + 1e-12))[:, None] * size  # (n, 2): box height, width
+        centre = generator.uniform((n, 2)) * size
+        start = tf.cast(tf.round(tf.clip_by_value(centre - side / 2, 0.0, size)), tf.int32)
+        end = tf.cast(tf.round(tf.clip_by_value(centre + side / 2, 0.0, size)), tf.int32)
+        return paste(images, labels, tf.concat([start, end], axis=1), partner)
+
+    return cut
+
+
+def paste(images, labels, boxes, partner):
+    """Photo i gets photo partner[i]'s pixels inside boxes[i] = (top, left, bottom, right), ends
+    excluded; its label becomes the two labels weighted by the area each photo keeps."""
+    import tensorflow as tf
+
+    rows = tf.range(tf.shape(images)[1])[None, :, None]
+    cols = tf.range(tf.shape(images)[2])[None, None, :]
+    top, left, bottom, right = (boxes[:, k][:, None, None] for k in range(4))
+    inside = (rows >= top) & (rows < bottom) & (cols >= left) & (cols < right)  # (n, height, width)
+    mask = tf.cast(inside, images.dtype)[..., None]
+    pasted = (1 - mask) * images + mask * tf.gather(images, partner)
+    own = 1 - tf.reduce_mean(mask, axis=[1, 2, 3])[:, None]
+    return pasted, own * labels + (1 - own) * tf.gather(labels, partner)
 
 
 def to_model_input(images_uint8):

@@ -78,6 +78,8 @@ SETTINGS = (
             flag="--tta", link="tta", in_form=True),
     Setting("mixup", float, 0.0, "mixup: blend pairs of training photos, weights from Beta(a, a); 0 = off",
             0.0, 1.0, flag="--mixup", link="mixup"),
+    Setting("cutmix", float, 0.0, "cutmix: paste a box of another training photo, its area 1 - a Beta(a, a) "
+            "draw; 0 = off", 0.0, 1.0, flag="--cutmix", link="cutmix"),
     Setting("early_stopping", int, 0, "stop after this many epochs without a better val_accuracy; 0 = off",
             0, 1000, flag="--early-stopping", link="early_stopping", in_recipe=False),
     Setting("seed", int, 123, "fixes the initial weights, the order of photos and every random change",

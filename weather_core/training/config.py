@@ -40,6 +40,7 @@ class TrainConfig:
     ema: bool = DEFAULTS["ema"]
     tta: bool = DEFAULTS["tta"]
     mixup: float = DEFAULTS["mixup"]
+    cutmix: float = DEFAULTS["cutmix"]
     recipe: str = DEFAULTS["recipe"]
 
     def validate(self):

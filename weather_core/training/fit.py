@@ -66,7 +66,8 @@ def _train(run_dir):
     augmenter = _augmenter(config)
     train_ds = pipeline.make_dataset(loaded["train"], config.image_size, config.batch_size,
                                      len(class_names), shuffle=True, seed=config.seed,
-                                     augmenter=augmenter, mixup=config.mixup)
+                                     augmenter=augmenter, mixup=config.mixup,
+                                     cutmix=config.cutmix)
     val_ds = pipeline.make_dataset(loaded["val"], config.image_size, config.batch_size,
                                    len(class_names))
     done = runs.read_metrics(run_dir)
@@ -160,7 +161,7 @@ def train(config: TrainConfig, root=None, wait_for_slot=None):
 
 # The settings TensorBoard's HParams tab sorts and filters a class's runs by.
 HPARAMS = ("model", "image_size", "epochs", "batch_size", "learning_rate", "lr_schedule", "flip",
-           "augment", "crop", "ema", "tta", "mixup", "label_smoothing", "seed", "recipe")
+           "augment", "crop", "ema", "tta", "mixup", "cutmix", "label_smoothing", "seed", "recipe")
 
 
 def log_hparams(run_dir, config, result) -> None:

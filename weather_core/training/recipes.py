@@ -38,7 +38,8 @@ def resolve(name=DEFAULT_RECIPE, **overrides) -> dict:
 
 
 # Settings recipes gained later: a run folder from before them trained without them.
-ABSENT_MEANS = {"crop": False, "jitter": 0.0, "ema": False, "tta": False, "mixup": 0.0}
+ABSENT_MEANS = {"crop": False, "jitter": 0.0, "ema": False, "tta": False, "mixup": 0.0,
+                "cutmix": 0.0}
 
 
 def differences(config) -> dict:
