@@ -9,6 +9,8 @@ training's wall clock from its status.json. Results are merged into --out (defau
 weather_core/training/recipe_results.json) after every training, which the Train page reads. `--lever NAME
 --set "--image-size 96"` measures a recipe with changed options under `levers`, for the lever chart.
 
+`--teachers NAME...` trains the recipe as a student of those levers' (or recipes') trainings of
+the same fold (knowledge distillation; the teachers never saw the fold's test photos either).
 `--ensemble NAME...` scores the measured trainings of those levers (or recipes) as one model per fold
 that averages their probabilities, from their run folders (no training), under levers[--lever].
 
@@ -16,6 +18,7 @@ Run:  .venv/bin/python -m scripts.bench_recipes --recipes quick best --seeds 1 2
       .venv/bin/python -m scripts.bench_recipes --recipes quick --seeds 1 2 3 --baseline-lever "quick as is"
       .venv/bin/python -m scripts.bench_recipes --recipes quick --seeds 1 --lever "+ EMA" --set="--ema"
       .venv/bin/python -m scripts.bench_recipes --ensemble "+ mixup 0.2" --lever "ensemble of 3 (mixup)"
+      .venv/bin/python -m scripts.bench_recipes --recipes quick --teachers "+ mixup 0.2" --lever "distilled"
 """
 
 import argparse
@@ -106,12 +109,29 @@ def probabilities_of(run_dir):
             for row in evaluation["predictions"]}
 
 
+def trainings_of(names, payload):
+    """The measured trainings (rows with fold, seed, run_id) of these levers or recipes."""
+    return [row for name in names for section in ("levers", "recipes")
+            for row in payload.get(section, {}).get(name, {}).get("trainings", [])
+            if name in payload.get(section, {})]
+
+
+def teacher_options(names, payload, runs_root, folds_wanted):
+    """{fold: ["--teachers", run folder, ...]}: each fold's student learns from that fold's trainings."""
+    options = {index: ["--teachers"] for index in folds_wanted}
+    for row in trainings_of(names, payload):
+        if row["fold"] in options:
+            options[row["fold"]].append(str(runs_root / row["run_id"]))
+    missing = [index for index, given in options.items() if len(given) == 1]
+    if missing:
+        raise SystemExit(f"no measured trainings of {', '.join(names)} for folds {missing}")
+    return options
+
+
 def ensemble(names, payload, units, runs_root):
     """The entries' trainings as one model per fold averaging their probabilities: its grouped
     accuracy (per class too) and the summed training time per fold."""
-    members = [row for name in names for section in ("levers", "recipes")
-               for row in payload.get(section, {}).get(name, {}).get("trainings", [])
-               if name in payload.get(section, {})]
+    members = trainings_of(names, payload)
     totals, seconds = {}, {}
     for row in members:
         for file, (true, probabilities) in probabilities_of(runs_root / row["run_id"]).items():
@@ -156,6 +176,7 @@ def _rounded(figure):
 
 
 def measure(recipe, seeds, dirs, only_folds, units, runs_root, extra, save, before=None):
+    """Train (or find measured) every seed on every fold; `extra(fold)`: that fold's `train` options."""
     rows, correct_by_seed, before = [], {}, before or {}
     for seed in seeds:
         correct_by_seed[seed] = {}
@@ -166,7 +187,7 @@ def measure(recipe, seeds, dirs, only_folds, units, runs_root, extra, save, befo
                 correct_by_seed[seed].update(correct)
                 print(f"{recipe:<7} seed {seed} fold {index}: measured before ({row['run_id']})", flush=True)
                 continue
-            row, correct = train_once(dirs[index], recipe, seed, runs_root, extra)
+            row, correct = train_once(dirs[index], recipe, seed, runs_root, extra(index))
             rows.append({"fold": index, "seed": seed, **row})
             correct_by_seed[seed].update(correct)
             print(f"{recipe:<7} seed {seed} fold {index}: {row['seconds']:6.1f} s "
@@ -189,6 +210,8 @@ def main():
                         help="also store the recipe's figure under levers[NAME], options ''")
     parser.add_argument("--ensemble", nargs="+", metavar="NAME",
                         help="score these measured levers/recipes as one averaging model (needs --lever)")
+    parser.add_argument("--teachers", nargs="+", metavar="NAME",
+                        help="distil: each fold's training learns from these measured levers' trainings")
     parser.add_argument("--work-dir", type=Path, default=ROOT / "bench_out" / "recipes")
     parser.add_argument("--out", type=Path, default=recipes.RESULTS_FILE)
     args = parser.parse_args()
@@ -198,7 +221,9 @@ def main():
     dirs, units = fold_dirs(prepared(args.images, args.work_dir), args.folds, args.work_dir)
     runs_root = args.work_dir / "runs"
     only = args.only_folds or list(range(args.folds))
-    extra = shlex.split(args.set)
+    options = args.set + (" --teachers " + " + ".join(args.teachers) if args.teachers else "")
+    taught = teacher_options(args.teachers, json.loads(args.out.read_text()), runs_root, only) \
+        if args.teachers else {}
     if args.ensemble:
         if not args.lever:
             raise SystemExit("--ensemble needs --lever NAME to store its figure under")
@@ -214,10 +239,10 @@ def main():
     for recipe in args.recipes:
         def save(rows, correct_by_seed, recipe=recipe):
             payload = json.loads(args.out.read_text()) if args.out.exists() else {}
-            about = {"recipe": recipe, "options": args.set, "settings": recipes.RECIPES[recipe],
+            about = {"recipe": recipe, "options": options, "settings": recipes.RECIPES[recipe],
                      "measured": time.strftime("%Y-%m-%d"), "machine": machine()}
             entry = {**summarise(rows, correct_by_seed, units), **about}
-            if args.baseline_lever and not args.set:  # the lever chart's bar for the recipe as it is
+            if args.baseline_lever and not options:  # the lever chart's bar for the recipe as it is
                 payload.setdefault("levers", {})[args.baseline_lever] = entry
             if args.lever:
                 payload.setdefault("levers", {})[args.lever] = entry
@@ -227,10 +252,12 @@ def main():
 
         earlier = json.loads(args.out.read_text()) if args.out.exists() else {}
         entry = earlier.get("levers" if args.lever else "recipes", {}).get(args.lever or recipe)
-        same = entry is not None and entry.get("options") == args.set \
-            and entry.get("settings") == recipes.RECIPES[recipe]  # a changed recipe is measured anew
+        # a changed recipe is measured anew (a setting added since, at its off value, is no change)
+        same = entry is not None and entry.get("options") == options \
+            and not recipes.differences({**entry.get("settings", {}), "recipe": recipe})
         before = measured_before(entry, runs_root) if same else {}
-        summary = measure(recipe, args.seeds, dirs, only, units, runs_root, extra, save, before)
+        summary = measure(recipe, args.seeds, dirs, only, units, runs_root,
+                          lambda index: [*shlex.split(args.set), *taught.get(index, [])], save, before)
         print(f"{args.lever or recipe}: {summary['accuracy']:.4f} +- {summary['standard_error']:.4f} "
               f"on {summary['n']} photos, {summary['folds']} folds, seeds {summary['seeds']}; "
               f"{summary['mean_seconds']:.0f} s per training", flush=True)

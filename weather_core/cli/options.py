@@ -26,6 +26,8 @@ def add_train_options(parser):
         flags = [setting.flag, *(f"--{old}" for old in setting.old_keys)]
         if setting.kind is bool:
             _on_off(parser, setting.flag[2:], setting.help, setting.name)
+        elif setting.kind is tuple:
+            parser.add_argument(*flags, dest=setting.name, default=None, nargs="+", help=setting.help)
         else:
             shown = f"{setting.help} ({setting.range_text()})" if setting.low is not None else setting.help
             parser.add_argument(*flags, dest=setting.name, default=None, help=shown,

@@ -36,21 +36,24 @@ def load_split(folder, image_size, class_names=CLASSES, cache=None, keep=()) -> 
 
 
 def make_dataset(split: SplitFiles, image_size, batch_size, num_classes, shuffle=False, seed=0,
-                 augmenter=None, mixup=0.0, cutmix=0.0):
-    """Batches of (images in 0..1, one-hot labels). Only file names are held in memory. `mixup` > 0
-    blends each batch with a shuffled copy of itself (weights from Beta(mixup, mixup)); `cutmix` > 0
-    pastes a box of a partner photo into each (its area 1 - a Beta(cutmix, cutmix) draw)."""
+                 augmenter=None, mixup=0.0, cutmix=0.0, targets=None):
+    """Batches of (images in 0..1, one-hot labels, or `targets`: a row per photo). Only file names
+    are held in memory. `mixup` > 0 blends each batch with a shuffled copy of itself (weights from
+    Beta(mixup, mixup)); `cutmix` > 0 pastes a box of a partner photo into each (its area 1 - a
+    Beta(cutmix, cutmix) draw)."""
     import tensorflow as tf
 
     autotune = tf.data.AUTOTUNE
-    ds = tf.data.Dataset.from_tensor_slices((split.entries, split.labels))
+    if targets is None:
+        targets = tf.one_hot(tf.constant(split.labels, tf.int32), num_classes)
+    ds = tf.data.Dataset.from_tensor_slices((split.entries, tf.cast(targets, tf.float32)))
     if shuffle:
         ds = ds.shuffle(len(split), seed=seed, reshuffle_each_iteration=True)
 
     def load(entry, label):
         pixels = tf.io.decode_raw(tf.io.read_file(entry), tf.uint8)
         image = tf.cast(tf.reshape(pixels, (image_size, image_size, 3)), tf.float32)
-        return image, tf.one_hot(label, num_classes)
+        return image, label
 
     ds = ds.map(load, num_parallel_calls=autotune).batch(batch_size)
     if augmenter is not None:

@@ -8,7 +8,7 @@ from .training_settings import SETTINGS
 TEXT, WHOLE, NUMBER, FLAG, TEXTS, TABLE = "a text", "a whole number", "a number", "true or false", \
     "a list of texts", "a table"
 CONFIG_KINDS = {
-    **{s.name: {str: TEXT, int: WHOLE, float: NUMBER, bool: FLAG}[s.kind] for s in SETTINGS},
+    **{s.name: {str: TEXT, int: WHOLE, float: NUMBER, bool: FLAG, tuple: TEXTS}[s.kind] for s in SETTINGS},
     "data": TEXT, "class_names": TEXTS, "callbacks": TEXTS, "split": TABLE, "augment_settings": TABLE,
     "device": TABLE, "packages": TABLE,
 }

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Setting:
     name: str  # TrainConfig's field and config.json's key
-    kind: type  # bool, int, float or str
+    kind: type  # bool, int, float, str, or tuple (of texts)
     default: object
     help: str
     low: float | None = None  # inclusive range of a number
@@ -31,6 +31,9 @@ class Setting:
         label = self.name.replace("_", " ")
         if self.kind is bool:
             return None if isinstance(value, bool) else f"{label} must be true or false"
+        if self.kind is tuple:
+            return None if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value) \
+                else f"{label} must be a list of texts"
         if self.kind is str:
             if not isinstance(value, str):
                 return f"{label} must be a text"
@@ -80,6 +83,8 @@ SETTINGS = (
             0.0, 1.0, flag="--mixup", link="mixup"),
     Setting("cutmix", float, 0.0, "cutmix: paste a box of another training photo, its area 1 - a Beta(a, a) "
             "draw; 0 = off", 0.0, 1.0, flag="--cutmix", link="cutmix"),
+    Setting("teachers", tuple, (), "run folders whose averaged predictions become half of each training "
+            "photo's target (knowledge distillation); none = off", flag="--teachers", in_recipe=False),
     Setting("early_stopping", int, 0, "stop after this many epochs without a better val_accuracy; 0 = off",
             0, 1000, flag="--early-stopping", link="early_stopping", in_recipe=False),
     Setting("seed", int, 123, "fixes the initial weights, the order of photos and every random change",

@@ -11,6 +11,7 @@ from ..models import MODELS, canonical
 from ..models.augment import REPORT_SETTINGS, settings_from
 from ..runs.training_settings import DEFAULTS, problems
 from . import recipes
+from .distill import check_teachers
 
 TENSORBOARD_DIR = "tensorboard"  # in each run folder
 
@@ -41,6 +42,7 @@ class TrainConfig:
     tta: bool = DEFAULTS["tta"]
     mixup: float = DEFAULTS["mixup"]
     cutmix: float = DEFAULTS["cutmix"]
+    teachers: tuple = DEFAULTS["teachers"]
     recipe: str = DEFAULTS["recipe"]
 
     def validate(self):
@@ -56,6 +58,7 @@ class TrainConfig:
             found.append("ReduceLROnPlateau needs the constant learning-rate schedule, not cosine")
         if found:
             raise ValueError(found[0])
+        self.teachers = check_teachers(self.teachers)
         if self.augment_settings:
             chosen, report = settings_from(self.augment_settings).to_dict(), REPORT_SETTINGS.to_dict()
             # only what differs from the report's: a run's config (and Compare) names the changes

@@ -10,6 +10,7 @@ from .. import CLASSES, data, models, runs
 from ..models import device as device_setup, pipeline
 from ..models.augment import REPORT_SETTINGS, settings_from
 from ..use import evaluation
+from . import distill
 from .config import TENSORBOARD_DIR, TrainConfig, create_run
 
 
@@ -64,10 +65,12 @@ def _train(run_dir):
         for name, s in loaded.items()})
 
     augmenter = _augmenter(config)
+    targets = distill.soft_targets(config.teachers, loaded["train"], splits["train"], class_names) \
+        if config.teachers else None
     train_ds = pipeline.make_dataset(loaded["train"], config.image_size, config.batch_size,
                                      len(class_names), shuffle=True, seed=config.seed,
                                      augmenter=augmenter, mixup=config.mixup,
-                                     cutmix=config.cutmix)
+                                     cutmix=config.cutmix, targets=targets)
     val_ds = pipeline.make_dataset(loaded["val"], config.image_size, config.batch_size,
                                    len(class_names))
     done = runs.read_metrics(run_dir)
