@@ -9,6 +9,7 @@ metrics.jsonl and progress.jsonl and saves the models. (4) Finished, failed or c
 test score; the slot goes to the next run; a stopped run resumes from its last epoch (back to 2).
 With WEATHER_RAY_ADDRESS set, Ray queues and starts the workers instead (ray_backend)."""
 
+import json
 import os
 import secrets
 import shutil
@@ -62,7 +63,8 @@ def _recent_twin(config, root, owner) -> Path | None:
     """This owner's run with exactly these settings, submitted in the last DOUBLE_SUBMIT_SECONDS
     and not stopped since, or None."""
 
-    wanted = {**asdict(config), "data": str(Path(config.data).resolve())}
+    # as config.json holds them: lists, not tuples
+    wanted = json.loads(json.dumps({**asdict(config), "data": str(Path(config.data).resolve())}))
     now = time.time()
     for info in list_runs(root):
         created = info.status.get("created")

@@ -42,7 +42,7 @@ class TrainConfig:
     tta: bool = DEFAULTS["tta"]
     mixup: float = DEFAULTS["mixup"]
     cutmix: float = DEFAULTS["cutmix"]
-    teachers: tuple = DEFAULTS["teachers"]
+    teachers: list = field(default_factory=list)  # run folders; none (the table's default) = off
     recipe: str = DEFAULTS["recipe"]
 
     def validate(self):
