@@ -210,7 +210,7 @@ def test_lesson_link_sets_the_train_form(app_demo):
                              "flip": str(int(quick["flip"])), "schedule": quick["lr_schedule"],
                              "smoothing": str(quick["label_smoothing"]),
                              "warmup_epochs": str(quick["warmup_epochs"]), "jitter": str(quick["jitter"]),
-                             "mixup": str(quick["mixup"]), "early_stopping": "0",
+                             "mixup": str(quick["mixup"]), "cutmix": str(quick["cutmix"]), "early_stopping": "0",
                              **{lever: str(int(quick[lever])) for lever in ("crop", "ema", "tta")}}
 
     at = open_page("pages/train.py", query=dict(epochs="5000", batch_size="lots", model="model_9",
