@@ -35,6 +35,7 @@ from pathlib import Path
 
 from weather_core import data, runs, settings
 from weather_core.data import folds
+from weather_core.models import device
 from weather_core.training import recipes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -212,9 +213,14 @@ def main():
                         help="score these measured levers/recipes as one averaging model (needs --lever)")
     parser.add_argument("--teachers", nargs="+", metavar="NAME",
                         help="distil: each fold's training learns from these measured levers' trainings")
+    parser.add_argument("--table", action="store_true",
+                        help="print the levers measured so far as the README's markdown table, then stop")
     parser.add_argument("--work-dir", type=Path, default=ROOT / "bench_out" / "recipes")
     parser.add_argument("--out", type=Path, default=recipes.RESULTS_FILE)
     args = parser.parse_args()
+    if args.table:
+        print(lever_table(json.loads(args.out.read_text())))
+        return
     if not args.images.is_dir():
         raise SystemExit(f"no photos at {args.images}")
     args.work_dir.mkdir(parents=True, exist_ok=True)
@@ -264,8 +270,23 @@ def main():
     print(f"written to {args.out}")
 
 
+def lever_table(payload) -> str:
+    """The levers measured so far, most accurate first, as a markdown table (the README's)."""
+    lines = ["| change to `quick` | `train` options | accuracy ± SE | per seed | folds x seeds | "
+             "wall s per training (mean) | CPU s per training (mean) |", "| --- " * 7 + "|"]
+    entries = sorted(payload.get("levers", {}).items(), key=lambda item: -item[1]["accuracy"])
+    for name, entry in entries:
+        per_seed = ", ".join(f"{100 * v:.1f}" for v in entry.get("per_seed_accuracy", {}).values()) or "-"
+        cpu = [row["cpu_seconds"] for row in entry.get("trainings", []) if "cpu_seconds" in row]
+        cpu_text = f"{statistics.mean(cpu):.0f}" if cpu and "ensemble_of" not in entry else "-"
+        lines.append(f"| {name} | `{entry.get('options') or '(none)'}` | {100 * entry['accuracy']:.2f} % ± "
+                     f"{100 * entry['standard_error']:.2f} | {per_seed} | {entry['folds']} x {len(entry['seeds'])} | "
+                     f"{entry['mean_seconds']:.0f} | {cpu_text} |")
+    return "\n".join(lines)
+
+
 def machine():
-    return {"cpu_count": os.cpu_count(), "machine": platform.machine(),
+    return {"cpu_count": os.cpu_count(), "machine": platform.machine(), "bf16": device.cpu_has_bf16(),
             "load_average_at_end": [round(x, 2) for x in os.getloadavg()]}
 
 
