@@ -105,3 +105,14 @@ def test_every_setting_names_its_range_when_refused():
             assert setting.problem(setting.default) is None, setting.name
         elif setting.choices:
             assert setting.range_text() in setting.problem("nonesuch")
+
+
+def test_a_run_with_the_largest_seed_keeps_it_in_its_checked_config():
+    """The table and config.json's checks share one test per kind: a seed the CLI accepts is never
+    dropped as 'not a whole number' when the run is read back."""
+    from weather_core.runs import checks
+
+    largest = BY_NAME["seed"].high
+    assert BY_NAME["seed"].problem(largest) is None
+    clean, problem = checks.clean_config({"seed": largest, "teachers": ["a", "b"]})
+    assert problem is None and clean["seed"] == largest

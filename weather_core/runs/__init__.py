@@ -1,6 +1,6 @@
 """The run-folder format: a run's files (store), its status and state transitions (status), reading
-without following links (files), the training settings table (training_settings), checks on a run's
-JSON (checks), listing runs (index), comparing settings (comparison). Imports only the base."""
+without following links (files), the training settings table (training_settings), the kinds of
+value its JSON holds (kinds), checks on a run's JSON (checks), listing runs (index), comparing settings (comparison). Imports only the base."""
 
 from ..atomic import file_mode
 from .files import is_run_folder, own_file, read_own_bytes, read_run_json

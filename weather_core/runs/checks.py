@@ -1,31 +1,14 @@
 """What a run's config.json and evaluation.json must look like before anything uses them: a hand-edited
 or hostile file becomes a one-line problem ("model is not a text"), never a crash in a page."""
 
-import math
-
+from .kinds import KIND_OF_TYPE, TABLE, TEXT, TEXTS, finite, is_kind
 from .training_settings import SETTINGS
 
-TEXT, WHOLE, NUMBER, FLAG, TEXTS, TABLE = "a text", "a whole number", "a number", "true or false", \
-    "a list of texts", "a table"
 CONFIG_KINDS = {
-    **{s.name: {str: TEXT, int: WHOLE, float: NUMBER, bool: FLAG, tuple: TEXTS}[s.kind] for s in SETTINGS},
+    **{s.name: KIND_OF_TYPE[s.kind] for s in SETTINGS},
     "data": TEXT, "class_names": TEXTS, "callbacks": TEXTS, "split": TABLE, "augment_settings": TABLE,
     "device": TABLE, "packages": TABLE,
 }
-
-
-def is_kind(value, kind) -> bool:
-    if kind == TEXT:
-        return isinstance(value, str) and len(value) <= 4096
-    if kind == FLAG:
-        return isinstance(value, bool)
-    if kind == WHOLE:
-        return type(value) is int and abs(value) < 10**9
-    if kind == NUMBER:
-        return finite(value)
-    if kind == TEXTS:
-        return isinstance(value, list) and all(isinstance(v, str) for v in value)
-    return isinstance(value, dict)
 
 
 STATUS_NUMBERS = ("epoch", "epochs", "batch", "steps", "started", "updated", "created", "position",
@@ -42,11 +25,6 @@ def clean_status(status) -> dict:
     if "error" in status and not isinstance(status["error"], str):
         wrong.append("error")
     return {key: value for key, value in status.items() if key not in wrong}
-
-
-def finite(value) -> bool:
-    return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value) \
-        and abs(value) < 1e15
 
 
 def clean_config(config) -> tuple[dict, str | None]:

@@ -4,6 +4,8 @@ form and lesson links all read this table; a new setting is one row here plus it
 
 from dataclasses import dataclass
 
+from .kinds import KIND_OF_TYPE, is_kind
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -28,19 +30,11 @@ class Setting:
 
     def problem(self, value) -> str | None:
         """Why `value` cannot be this setting (naming the range), or None when it can."""
-        label = self.name.replace("_", " ")
-        if self.kind is bool:
-            return None if isinstance(value, bool) else f"{label} must be true or false"
-        if self.kind is tuple:
-            return None if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value) \
-                else f"{label} must be a list of texts"
-        if self.kind is str:
-            if not isinstance(value, str):
-                return f"{label} must be a text"
-            return None if not self.choices or value in self.choices else \
-                f"{label} must be {self.range_text()}, not {value!r}"
-        if isinstance(value, bool) or not isinstance(value, int if self.kind is int else (int, float)):
-            return f"{label} must be {'a whole number' if self.kind is int else 'a number'}"
+        label, kind = self.name.replace("_", " "), KIND_OF_TYPE[self.kind]
+        if not is_kind(value, kind):
+            return f"{label} must be {kind}"
+        if self.choices and value not in self.choices:
+            return f"{label} must be {self.range_text()}, not {value!r}"
         if self.low is not None and not self.low <= value <= self.high:
             return f"{label} must be {self.range_text()}, not {value:g}"
         return None
