@@ -83,6 +83,15 @@ def assert_clean(at):
     assert not at.exception, [e.value for e in at.exception]
 
 
+def frame_values(at) -> list:
+    """The data frames a page shows, in order."""
+    return [frame.value for frame in at.dataframe]
+
+
+def plotly_charts(at) -> list:
+    return at.get("plotly_chart")
+
+
 def shown(markdown) -> str:
     """Markdown source as a reader sees it: the backslash escapes of user values
     (pages.ui.formatting.plain) removed."""

@@ -11,17 +11,9 @@ import pytest
 from pages.ui import i18n, session
 from weather_core import settings
 from weather_core.models import report
-from support import assert_clean, open_page, texts
+from support import assert_clean, frame_values, open_page, plotly_charts, texts
 
 pytestmark = pytest.mark.usefixtures("roots")  # this module's own data, runs and cache roots
-
-
-def frame_values(at):
-    return [frame.value for frame in at.dataframe]
-
-
-def plotly_charts(at):
-    return at.get("plotly_chart")
 
 
 def _sort_and_split(at, ratio):

@@ -9,17 +9,9 @@ import pytest
 
 from pages.ui import i18n
 from weather_core import runs
-from support import assert_clean, copy_run, open_page, shown, texts
+from support import assert_clean, copy_run, frame_values, open_page, plotly_charts, shown, texts
 
 pytestmark = pytest.mark.usefixtures("roots")  # this module's own data, runs and cache roots
-
-
-def frame_values(at):
-    return [frame.value for frame in at.dataframe]
-
-
-def plotly_charts(at):
-    return at.get("plotly_chart")
 
 
 def test_compare_overlays_two_runs_and_their_differences(trained_run, empty_runs):

@@ -11,13 +11,9 @@ import pytest
 
 from pages.ui import i18n
 from weather_core import jobs, runs
-from support import assert_clean, open_page, texts
+from support import assert_clean, open_page, plotly_charts, texts
 
 pytestmark = pytest.mark.usefixtures("roots")  # this module's own data, runs and cache roots
-
-
-def plotly_charts(at):
-    return at.get("plotly_chart")
 
 
 @pytest.mark.slow  # trains in a subprocess
