@@ -116,3 +116,16 @@ def test_a_run_with_the_largest_seed_keeps_it_in_its_checked_config():
     assert BY_NAME["seed"].problem(largest) is None
     clean, problem = checks.clean_config({"seed": largest, "teachers": ["a", "b"]})
     assert problem is None and clean["seed"] == largest
+
+
+def test_a_run_from_before_a_setting_existed_is_no_different_from_one_with_it_off():
+    from weather_core.runs import comparison
+
+    later = {s.name for s in SETTINGS if s.added_later}
+    new = {**recipes.RECIPES["quick"], "recipe": "quick", "seed": 1, "teachers": []}
+    old = {key: value for key, value in new.items() if key not in later}
+    assert later >= {"mixup", "cutmix", "teachers"} and len(old) < len(new)
+    assert comparison.differing_settings([old, new]) == []
+    assert recipes.differences(old) == {}
+    assert comparison.differing_settings([old, {**new, "cutmix": 0.5}]) == ["cutmix"]
+    assert comparison.run_names([old, {**new, "cutmix": 0.5}], ["a", "b"]) == ["cutmix 0", "cutmix 0.5"]

@@ -3,12 +3,16 @@ the uncertainty of a test accuracy measured on n photos."""
 
 import math
 
+from .training_settings import as_trained
+
 # Bookkeeping that always differs between runs or is too long to name a run by.
 IGNORED_KEYS = {"packages", "device", "split", "class_names", "data", "created", "run_id"}
 
 
 def differing_settings(configs) -> list[str]:
-    """The config keys whose values are not the same in every config, sorted."""
+    """The config keys whose values are not the same in every config (a setting added since an old
+    run was made counts at the value it trained with), sorted."""
+    configs = [as_trained(config) for config in configs]
     keys = sorted({key for config in configs for key in config} - IGNORED_KEYS)
     return [key for key in keys if len({repr(config.get(key)) for config in configs}) > 1]
 
@@ -30,6 +34,7 @@ def run_names(configs, fallbacks, key_label=str, value_label=value_text) -> list
     settings are all the same are told apart by a number, and a run with nothing to name it by
     uses its fallback (its id). key_label and value_label may translate a setting's name and value."""
     differing = sorted(differing_settings(configs), key=lambda key: key != "model")  # the model first
+    configs = [as_trained(config) for config in configs]
     names = []
     for config, fallback in zip(configs, fallbacks):
         parts = [value_label(config.get(key)) if key == "model"

@@ -21,6 +21,7 @@ class Setting:
     old_keys: tuple = ()  # link keys and CLI options of earlier versions, still read
     in_recipe: bool = True  # recipes (training/recipes.py) set it; seed and the like are per run
     in_form: bool = False  # the Train form has a widget for it (key "<recipe>-<name>")
+    added_later: bool = False  # run folders from before it lack it, and trained with its default (off)
 
     def range_text(self) -> str:
         """'1e-05..0.01', 'one of constant, cosine': what the messages name."""
@@ -66,19 +67,19 @@ SETTINGS = (
     Setting("augment", bool, False, "the report's augmentation (rotation, shifts, brightness ...)",
             flag="--augment", link="augment", in_form=True),
     Setting("crop", bool, False, "random-resized crops of training photos (scale 0.3-1, aspect 3/4-4/3)",
-            flag="--crop", link="crop", in_form=True),
+            flag="--crop", link="crop", in_form=True, added_later=True),
     Setting("jitter", float, 0.0, "brightness and contrast jitter with the crops, at most +-", 0.0, 0.5,
-            flag="--jitter", link="jitter"),
+            flag="--jitter", link="jitter", added_later=True),
     Setting("ema", bool, False, "score and keep an exponential moving average of the weights",
-            flag="--ema", link="ema", in_form=True),
+            flag="--ema", link="ema", in_form=True, added_later=True),
     Setting("tta", bool, False, "test-time flip: average each photo's and its mirror's prediction",
-            flag="--tta", link="tta", in_form=True),
+            flag="--tta", link="tta", in_form=True, added_later=True),
     Setting("mixup", float, 0.0, "mixup: blend pairs of training photos, weights from Beta(a, a); 0 = off",
-            0.0, 1.0, flag="--mixup", link="mixup"),
+            0.0, 1.0, flag="--mixup", link="mixup", added_later=True),
     Setting("cutmix", float, 0.0, "cutmix: paste a box of another training photo, its area 1 - a Beta(a, a) "
-            "draw; 0 = off", 0.0, 1.0, flag="--cutmix", link="cutmix"),
+            "draw; 0 = off", 0.0, 1.0, flag="--cutmix", link="cutmix", added_later=True),
     Setting("teachers", tuple, (), "run folders whose averaged predictions become half of each training "
-            "photo's target (knowledge distillation); none = off", flag="--teachers", in_recipe=False),
+            "photo's target (knowledge distillation); none = off", flag="--teachers", in_recipe=False, added_later=True),
     Setting("early_stopping", int, 0, "stop after this many epochs without a better val_accuracy; 0 = off",
             0, 1000, flag="--early-stopping", link="early_stopping", in_recipe=False),
     Setting("seed", int, 123, "fixes the initial weights, the order of photos and every random change",
@@ -89,6 +90,13 @@ SETTINGS = (
 BY_NAME = {setting.name: setting for setting in SETTINGS}
 DEFAULTS = {setting.name: setting.default for setting in SETTINGS}
 RECIPE_SETTINGS = tuple(setting.name for setting in SETTINGS if setting.in_recipe)
+
+
+def as_trained(config) -> dict:
+    """A run's config with each setting added after it was written filled in at its default: what
+    the run trained with. Comparisons of old and new runs then see no change that was none."""
+    later = {s.name: list(s.default) if s.kind is tuple else s.default for s in SETTINGS if s.added_later}
+    return {**later, **config}
 
 
 def value_range(name) -> tuple:

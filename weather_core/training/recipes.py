@@ -5,7 +5,7 @@ scripts/bench_recipes.py measured for each (read from its output file, never typ
 import json
 from pathlib import Path
 
-from ..runs.training_settings import DEFAULTS, RECIPE_SETTINGS
+from ..runs.training_settings import DEFAULTS, RECIPE_SETTINGS, as_trained
 
 RESULTS_FILE = Path(__file__).resolve().parent / "recipe_results.json"
 DEFAULT_RECIPE = DEFAULTS["recipe"]
@@ -37,20 +37,15 @@ def resolve(name=DEFAULT_RECIPE, **overrides) -> dict:
     return {**RECIPES[name], **given, "recipe": name}
 
 
-# Settings recipes gained later: a run folder from before them trained without them.
-ABSENT_MEANS = {"crop": False, "jitter": 0.0, "ema": False, "tta": False, "mixup": 0.0,
-                "cutmix": 0.0}
-
-
 def differences(config) -> dict:
     """{setting: the run's value} where a run's config differs from the recipe it started from
     (config["recipe"]); {} when it is that recipe exactly, or names no known recipe."""
     recipe = RECIPES.get(config.get("recipe"))
     if recipe is None:
         return {}
-    differs = {}
+    differs, config = {}, as_trained(config)
     for key, wanted in recipe.items():
-        value = config.get(key, ABSENT_MEANS.get(key, wanted))
+        value = config.get(key, wanted)
         same = value == wanted or (isinstance(value, (int, float)) and isinstance(wanted, (int, float))
                                    and not isinstance(value, bool) and abs(value - wanted) < 1e-12)
         if not same:
