@@ -70,7 +70,6 @@ def samples(source, settings, seed):
 
 def describe(settings):
     """Keras' equivalent layers, with the code comment in the UI language."""
-
     chosen = augment.AugmentSettings(**settings)
     low, high = chosen.brightness
     return "\n".join(t("augment.brightness_comment", low=low, high=high) if line.startswith("# brightness")

@@ -20,7 +20,6 @@ def trained_runs():
 def examples_of(run):
     """Test-split photos of the run's own dataset (never seen in its training), else of the
     active dataset."""
-
     return data.example_photos(run.config.get("data") or "") or \
         data.example_photos(session.active_dataset_path())
 
@@ -62,7 +61,6 @@ def photos_to_classify(run):
 
 def classify(run_dir, photos):
     """inference.predict on the photos' bytes; one result per photo, errors included."""
-
     return inference.predict(run_dir, [content for _, content in photos], names=[name for name, _ in photos])
 
 

@@ -88,7 +88,6 @@ def differences(chosen, labels):
 
 def reported_scores(chosen):
     """(translated name, value) of the report's figures for the chosen runs' models."""
-
     models = {canonical(r.config.get("model")) for r in chosen}
     return [(t(f"compare.score.{index}"), text, value)
             for index, (_, text, value, keys) in enumerate(report.SCORES) if models & set(keys)]

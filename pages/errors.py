@@ -17,7 +17,6 @@ COLUMNS = 4
 
 def scored_runs():
     """Finished runs with a test report."""
-
     return widgets.usable_runs(runs.list_runs(),
                                lambda r: r.has_model and runs.own_file(r.path, "evaluation.json"))
 
@@ -68,7 +67,6 @@ def choose_cell(run, report, counts):
 
 def confused_pairs(report):
     """One line per pair of classes the run mixes up most, with both directions."""
-
     pairs = evaluation.most_confused(report)
     if not pairs:
         st.success(t("errors.no_confusion"), icon=":material/check_circle:")
@@ -82,7 +80,6 @@ def confused_pairs(report):
 def locate(run, row):
     """A test photo's file: where it was scored, else under the run's dataset folder; only ever a
     file inside the data root (evaluation.json may name any path: /etc/shadow is not shown)."""
-
     path = Path(row["file"])
     candidate = Path(run.config.get("data") or ".") / "split" / "test" / row["true"] / path.name
     for found in (path, candidate):

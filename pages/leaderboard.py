@@ -48,7 +48,6 @@ def rows(board, me, links=True):
 def pick_dataset():
     """The dataset whose runs are ranked: the active one when it has finished runs, else the one
     with most; None when no run has finished."""
-
     counts = {}
     for info in runs.list_runs():
         if info.finished and info.test_accuracy is not None:

@@ -29,7 +29,6 @@ def start(config, confirmed_long=False):
 def long_run_guard(config, summary):
     """(may start, confirmed): a student's run estimated over the class's time limit asks for a
     confirmation, or is refused where the instructor forbids long runs (the core checks it too)."""
-
     limits, minutes = classroom.load(), classroom.estimated_minutes(config, summary)  # no second read
     if identity.is_instructor() or minutes <= limits["long_run_minutes"]:
         return True, False
@@ -45,7 +44,6 @@ def runs_to_show():
     """This session's run (or the URL's ?run=); else this user's active or interrupted runs, oldest
     first; else this named user's latest run, finished or not: a reload, a page switch or a server
     restart never hides a student's run. Everyone's queue is the timeline below."""
-
     chosen = st.session_state.get(RUN_KEY) or run_actions.linked_run()
     if chosen and (Path(chosen) / "config.json").exists():
         return [Path(chosen)]

@@ -49,7 +49,6 @@ def queue(config, setting):
 
 def pair_ids():
     """The remembered pair (URL first, then this session), if both run folders still exist."""
-
     raw = st.query_params.get(PAIR_PARAM)
     ids = str(raw).split(",") if raw else st.session_state.get(PAIR_KEY) or []
     found = []
@@ -101,7 +100,6 @@ def overlaid(infos):
 def section(config, on_queue=None):
     """The 'change one thing' panel under the Train form; `config` None disables queueing;
     `on_queue(run folders)` is called once a pair is queued."""
-
     ids = pair_ids()
     with st.expander(t("ablation.title"), expanded=bool(ids), icon=":material/science:"):
         st.markdown(t("ablation.intro"))

@@ -70,7 +70,6 @@ def panel(slot):
 
 def _names_section():
     """Free a claimed name whose PIN its student forgot (they claim it again with a new one)."""
-
     claimed = names.claimed_names()
     if not claimed:
         return

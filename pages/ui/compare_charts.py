@@ -62,7 +62,6 @@ def test_bars(runs, reported=()):
     """Test accuracy per run [(name, accuracy, n)] with +-1 standard error, then the report's
     figures [(label, value)] as grey bars (measured on its validation set: no error bar). Bars lie
     flat, names on the left: long run names never overlap, at any width or number of runs."""
-
     fig = go.Figure()
     for index, (name, accuracy, n) in enumerate(runs):
         error = comparison.standard_error(accuracy, n)

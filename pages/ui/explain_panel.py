@@ -27,7 +27,6 @@ def digest(source) -> str:
 
 def model_version(run_dir) -> int:
     """The saved model's mtime: a resumed run's new model gets new heat maps."""
-
     return inference.model_path(run_dir).stat().st_mtime_ns
 
 
@@ -65,7 +64,6 @@ def overlay(run_dir, source, class_name=None):
 
 def blended(result, opacity):
     """The photo with the heat map laid over it at `opacity` (0: the photo, 1: the heat map)."""
-
     return explain.overlay(result["image"], result["cam"], alpha=opacity)
 
 

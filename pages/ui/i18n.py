@@ -96,7 +96,6 @@ def class_short(name) -> str:
 
 def model_title(name) -> str:
     """A registry model's display title in the active language (its registry title as a fallback)."""
-
     name = canonical(name)
     if has_text(f"models.name.{name}"):
         return t(f"models.name.{name}")
@@ -139,5 +138,4 @@ def error_text(key, values, english) -> str:
 
 def said(error) -> str:
     """An exception's message for a page: translated when the core gave it a key (UserError)."""
-
     return error_text(getattr(error, "key", None), getattr(error, "values", None), one_line(error))

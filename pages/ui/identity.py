@@ -37,7 +37,6 @@ def oidc_configured() -> bool:
 
 def sign_in_problem() -> str:
     """Why the configured sign-in cannot work now, in one line ("" when it can or is not configured)."""
-
     return sign_in.problem(secrets_section("auth")) if oidc_configured() else ""
 
 

@@ -18,13 +18,11 @@ CLICK_KEY = "models_clicked"  # the layer last clicked, so the selectbox can cho
 
 def best_run_of(model_name):
     """The finished run of exactly this model with the best test score, or None."""
-
     return runs.best_run(candidates=[r for r in runs.list_runs() if r.config.get("model") == model_name])
 
 
 def sample_photos(run) -> dict:
     """{class: first test photo} of the run's dataset (its sorted photos when it has no test split)."""
-
     data = Path(run.config.get("data") or ".")
     if not settings.inside(data, settings.data_root()):  # a config.json naming /etc shows nothing
         return {}

@@ -36,7 +36,6 @@ def figure(levers):
 
 def section():
     """The chart in an expander under the recipe picker, or nothing when no lever was measured."""
-
     levers = recipes.levers()
     if not levers:
         return

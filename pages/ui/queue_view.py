@@ -43,7 +43,6 @@ def table(rows, now):
 
 def refresh_ray_runs(all_runs) -> bool:
     """Ray's view of the runs it holds (pending position, stopped or failed jobs); True if any."""
-
     on_ray = [r.path for r in all_runs if r.state in runs.ACTIVE and r.status.get("backend") == "ray"]
     return bool(on_ray) and ray_backend.refresh_all(on_ray)
 
@@ -51,7 +50,6 @@ def refresh_ray_runs(all_runs) -> bool:
 @st.fragment(run_every=5)
 def section():
     """The queue timeline (nothing when nobody trains); also starts waiting runs on free slots."""
-
     all_runs = runs.list_runs()
     if jobs.dispatch_if_needed(all_runs) or refresh_ray_runs(all_runs):
         all_runs = runs.list_runs()

@@ -45,7 +45,6 @@ def who():
 def may_manage(info) -> bool:
     """Whether to offer cancel, resume and discard: the core's rule (classroom.can_manage), which
     jobs enforces again when the button is pressed."""
-
     return classroom.can_manage(info, *who())
 
 
@@ -59,7 +58,6 @@ def owner_note(info):
 
 def cancel(info):
     """The Cancel button of a queued or training run (a waiting run is cancelled at once)."""
-
     if runs.cancel_requested(info.path):
         st.caption(t("train.cancel_pending"))
     elif not may_manage(info):
@@ -72,7 +70,6 @@ def cancel(info):
 
 def stopped(info, on_discard=None):
     """Resume (from the last saved epoch) or discard (after a confirmation) a stopped run."""
-
     if info.state not in STOPPED:
         return
     if not may_manage(info):
@@ -96,7 +93,6 @@ def stopped(info, on_discard=None):
 
 def linked_run():
     """The run folder named by the URL's ?run=<id> (a reload keeps the run in view), or None."""
-
     wanted = st.query_params.get("run")
     try:
         return str(runs.resolve_run(wanted)) if wanted else None

@@ -42,7 +42,6 @@ def curves(infos, labels=None):
 
 def starting(info) -> bool:
     """A queued run whose trainer has a slot and is loading: not waiting for anyone."""
-
     if runs.is_waiting(info) or info.status.get("backend") == "ray" or info.status.get("position"):
         return False
     running = sum(1 for r in runs.list_runs() if r.state == "running" and r.path != info.path)

@@ -43,7 +43,6 @@ def dataset_label(path) -> str:
 
 def _url_dataset():
     """A new (or edited) ?dataset=<id> in the URL wins over the session's choice, as ?lang= does."""
-
     wanted = st.query_params.get("dataset")
     if not wanted or wanted == st.session_state.get(DATASET_URL_KEY):
         return
@@ -66,7 +65,6 @@ def link_note() -> None:
 def active_dataset_path() -> Path:
     """The chosen prepared folder, else the class default, else the demo; nothing is generated
     here (cheap enough for Home)."""
-
     _url_dataset()
     chosen = st.session_state.get(DATASET_KEY)
     if chosen and (Path(chosen) / "prepared.json").exists():
@@ -77,7 +75,6 @@ def active_dataset_path() -> Path:
 
 def keep_in_url() -> None:
     """?dataset=<id> of the active dataset, put back when a page change dropped it."""
-
     active = active_dataset_path()
     wanted = classroom.dataset_id(active)
     if st.query_params.get("dataset") != wanted and (active != settings.demo_dir() or "dataset" in st.query_params):
@@ -104,7 +101,6 @@ def set_active_dataset(path) -> None:
 
 def read_summary(path):
     """prepared.json of a prepared folder, or None (with an st.error when it is unreadable)."""
-
     with shown_errors():
         return data.load_summary(path)
     return None

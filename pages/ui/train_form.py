@@ -16,7 +16,6 @@ RATES = [1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2]
 def initial_values(link, recipe):
     """The form's starting values, one per setting of the table: the recipe's, with the lesson
     link's valid values on top (an invalid or out-of-range one is refused, with a note)."""
-
     start = {**DEFAULTS, **recipes.resolve(recipe)}
     return {s.name: link.setting(s, start[s.name], choices=list(MODELS) if s.name == "model" else None)
             for s in SETTINGS if s.name != "recipe"}
@@ -24,7 +23,6 @@ def initial_values(link, recipe):
 
 def choose_recipe(link):
     """The recipe picker with what each recipe measured (scripts/bench_recipes.py's file)."""
-
     names = list(recipes.RECIPES)
     chosen = link.choice("recipe", names, recipes.DEFAULT_RECIPE)
     recipe = st.radio(t("recipe.pick"), names, index=names.index(chosen), horizontal=True,
@@ -46,7 +44,6 @@ def measured_text(figure) -> str:
 
 def choose_config(prepared):
     """The settings widgets; returns a TrainConfig, or None (with an error) when they do not fit."""
-
     link = lesson_links.Lesson()
     recipe = choose_recipe(link)
     v = initial_values(link, recipe)
@@ -112,7 +109,6 @@ def recipe_match(config) -> str:
 def which_augmentation(key) -> dict:
     """With the report's augmentation on: its settings, or the student's from the Augmentation
     page (offered once they differ from the report's); {} means the report's."""
-
     mine = st.session_state.get("my_augmentation")  # pages/augmentation.py MY_SETTINGS_KEY
     if not isinstance(mine, dict) or mine == augment.REPORT_SETTINGS.to_dict():
         st.caption(t("train.augment_report_only"))

@@ -79,7 +79,6 @@ def import_pandas():
 def stage_bars(status, texts):
     """A progress callback (stage, done, total) drawing one bar per stage inside an st.status box,
     each labelled by the text `{texts}.{stage}`; throttled to about four updates a second."""
-
     bars = {}
 
     def report(stage, done, total):
@@ -93,5 +92,4 @@ def stage_bars(status, texts):
 
 def photo_types() -> list[str]:
     """The extensions an upload box accepts: the photo extensions weather_core reads, one list."""
-
     return sorted(extension.lstrip(".") for extension in IMAGE_EXTENSIONS)

@@ -17,7 +17,6 @@ def print_json(payload) -> None:
 def add_train_options(parser):
     """The training settings `train` and `submit` share: one option per row of the settings table
     (runs/training_settings.py), given or None, so the recipe's value stays."""
-
     parser.add_argument("--data", required=True, help="a `prepare` output folder or a split folder")
     choices = {"recipe": list(recipes.RECIPES), "model": [*MODELS, *MODEL_ALIASES]}
     for setting in SETTINGS:
@@ -43,7 +42,6 @@ def _on_off(parser, name, help_text, dest):
 def config_from(args):
     """The TrainConfig that `train` / `submit` options describe: the recipe's settings, the
     table's defaults for the rest, the options given on top."""
-
     given = {s.name: getattr(args, s.name) for s in SETTINGS if s.flag and s.name != "recipe"}
     recipe = args.recipe or DEFAULTS["recipe"]
     settings = recipes.resolve(recipe, **{k: v for k, v in given.items() if k in recipes.RECIPES[recipe]})
@@ -53,7 +51,6 @@ def config_from(args):
 
 def run_path(run):
     """The CLI is a trusted local tool: accept a run folder anywhere, or a run id in the runs root."""
-
     path = Path(run)
     if path.is_dir():  # the folder itself, never where a link to it points (runs.is_run_folder)
         return runs.resolve_run(path.name, path.absolute().parent)

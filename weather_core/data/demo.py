@@ -41,7 +41,6 @@ def generate(out_dir, per_class=DEMO_PER_CLASS, seed=DEMO_SEED, size=DEMO_SIZE) 
 
 def ensure_demo_dataset(root=None) -> Path:
     """<root or data root>/demo/prepared, generated (demo/raw) and prepared on first use."""
-
     demo = Path(root) / "demo" if root else settings.demo_root()
     prepared = demo / "prepared"
     if (prepared / "prepared.json").exists():

@@ -93,7 +93,6 @@ def set_long_runs(minutes, forbid) -> None:
 def set_public_address(address) -> None:
     """The server's address as students reach it (https://school.example/weather): lesson links
     start with it. "" goes back to the address each browser used."""
-
     address = (address or "").strip().rstrip("/")
     parts = urlsplit(address)
     if address and (parts.scheme not in ("http", "https") or not parts.netloc or " " in address
@@ -107,7 +106,6 @@ def set_public_address(address) -> None:
 def estimated_minutes(config, summary=None) -> float:
     """The training's expected wall time on this kind of machine (training.estimate), in minutes;
     `summary`: the dataset's prepared.json when the caller has it already (else it is read)."""
-
     try:
         summary = summary if summary is not None else data.load_summary(config.data)
         train_count = sum(summary["splits"]["train"].values())
@@ -246,7 +244,6 @@ def leaderboard(all_runs, dataset=None) -> list:
     dataset and recipe (`custom` when its settings differ from the recipe: `changed` names them),
     has its score's standard error and says whether it is `tied` with the top: within one standard
     error of the difference, sqrt(se_top^2 + se^2), a gap its test split cannot tell."""
-
     done = [r for r in all_runs if r.finished and isinstance(r.test_accuracy, (int, float))
             and (dataset is None or run_dataset(r) == str(dataset))]
     ranked = sorted(done, key=lambda r: (-r.test_accuracy, r.training_seconds))

@@ -41,7 +41,6 @@ def start_in_background(config, root=None, owner="", instructor=False, gpus=0, c
     """Create the run (recording its owner), queue it and let the dispatcher start it when a slot
     is free (what the Train page and `submit` use). Refused, with a message, past the fair-turn caps.
     The same settings from the same owner again within DOUBLE_SUBMIT_SECONDS return the first run."""
-
     root = Path(root or settings.runs_root())
     root.mkdir(parents=True, exist_ok=True)
     with FileLock(root / ".submit.lock"):  # two clicks served by two threads see each other
@@ -62,7 +61,6 @@ def start_in_background(config, root=None, owner="", instructor=False, gpus=0, c
 def _recent_twin(config, root, owner) -> Path | None:
     """This owner's run with exactly these settings, submitted in the last DOUBLE_SUBMIT_SECONDS
     and not stopped since, or None."""
-
     # as config.json holds them: lists, not tuples
     wanted = json.loads(json.dumps({**asdict(config), "data": str(Path(config.data).resolve())}))
     now = time.time()
@@ -79,7 +77,6 @@ def resume_in_background(run_dir, instructor=False, who=None) -> Path:
     """Continue an interrupted, failed or cancelled run from its last saved epoch (back in the queue).
     A resumed run counts against its owner's cap like a new one (the instructor resumes past it).
     `who` (a classroom.Who, from a page): refused with PermissionError unless they may manage it."""
-
     run_dir = Path(run_dir)
     if who is not None:
         classroom.require_manage(runs.load_run(run_dir), *who)
@@ -104,7 +101,6 @@ def resume_in_background(run_dir, instructor=False, who=None) -> Path:
 
 def _resubmit(run_dir):
     """A resumed run goes back to Ray as a new job (a job id is used once)."""
-
     runs.mark_queued(run_dir, pid=None, waiting=False)
     ray_backend.submit_as(run_dir, f"{run_dir.name}-resume-{secrets.token_hex(2)}")
 
@@ -112,7 +108,6 @@ def _resubmit(run_dir):
 def cancel(run_dir, who=None):
     """Stop a run: a waiting run is cancelled at once, a training one at its next batch. `who` (a
     classroom.Who, from a page): refused with PermissionError unless they may manage it."""
-
     run_dir = Path(run_dir)
     if who is not None:
         classroom.require_manage(runs.load_run(run_dir), *who)
@@ -209,7 +204,6 @@ def _launch_worker(run_dir):
 def discard(run_dir, root=None, who=None):
     """Delete a stopped run's folder (only inside the runs root). `who` (a classroom.Who, from a
     page): refused with PermissionError unless they may manage it."""
-
     run_dir = resolve_run(Path(run_dir).name, root)
     if who is not None:
         classroom.require_manage(runs.load_run(run_dir), *who)
@@ -240,7 +234,6 @@ def wait_for_slot(run_dir):
 def acquire_slot(run_dir):
     """One of N training slots (settings.max_concurrent_trainings), held by a file lock until the
     process exits, so a killed trainer frees its slot. Older queued runs go first."""
-
     run_dir = Path(run_dir)
     if queue_position(run_dir) >= settings.max_concurrent_trainings() - _running_count(run_dir):
         return None
@@ -278,7 +271,6 @@ def queue_position(run_dir) -> int:
 
 def main_worker(run_dir):
     """Entry point of the detached training subprocess."""
-
     try:
         run_training(run_dir, wait_for_slot)
     except Exception as error:

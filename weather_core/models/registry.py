@@ -200,7 +200,6 @@ def fresh_names(model) -> list[str]:
     """The layer names this model would get in a new process (conv2d, conv2d_1, ...), however
     many models this one built before: Keras numbers automatic names per process. Computed here,
     so that no keras.backend.clear_session() resets the state the server's loaded models use."""
-
     from keras.src.utils.naming import to_snake_case
 
     seen, names = {}, []

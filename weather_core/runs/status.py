@@ -17,7 +17,6 @@ KEPT = ("created", "started", "pid", "backend", "job_id")  # carried from one st
 
 def read_status(run_dir) -> dict:
     """status.json with numbers of the wrong kind dropped (checks.clean_status); {} when missing."""
-
     status, problem = read_run_json(run_dir, "status.json")
     return {} if problem else clean_status(status)
 

@@ -57,7 +57,6 @@ def new_run_dir(model, root=None) -> Path:
 def create_run_folder(record, root=None) -> Path:
     """A new run folder holding its config.json (the whole record: settings, owner, limits) and a
     'queued' status: the one place a config.json is written, once."""
-
     run_dir = new_run_dir(record["model"], root)
     write_json_atomic(run_dir / "config.json", record)
     mark_queued(run_dir, created=time.time())  # the trainer's pid comes later
@@ -178,7 +177,6 @@ class RunInfo:
 
 def read_evaluation(run_dir):
     """(evaluation report, problem): the report checked by checks.py, or None and why."""
-
     report, problem = read_run_json(run_dir, "evaluation.json")
     return (None, problem) if problem else clean_evaluation(report)
 
@@ -186,7 +184,6 @@ def read_evaluation(run_dir):
 def read_config(run_dir) -> dict:
     """config.json alone, checked by checks.py (values of the wrong type dropped; {} when it is
     missing or not JSON): for readers that need no status or metrics."""
-
     config, problem = read_run_json(run_dir, "config.json")
     return {} if problem else clean_config(config)[0]
 

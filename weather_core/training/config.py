@@ -47,7 +47,6 @@ class TrainConfig:
 
     def validate(self):
         """Raises ValueError naming the first setting out of its range (nothing is clamped)."""
-
         self.model = canonical(self.model)  # a run folder from before the `_report` names
         if self.model not in MODELS:
             raise ValueError(f"unknown model {self.model!r}; choose from {', '.join(MODELS)}")

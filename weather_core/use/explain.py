@@ -168,7 +168,6 @@ def layer_maps(run_dir, source, layer_name=None, limit=16):
 
 def check_out_file(out_path) -> None:
     """Refuse an --out that is a folder or has no image extension, before any work is done."""
-
     out_path = Path(out_path)
     if out_path.is_dir():
         raise ValueError(f"--out {out_path.name or out_path} is a folder; give a file name such as "
