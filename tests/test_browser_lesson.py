@@ -61,6 +61,15 @@ def pick(tab, label, option):
     settle(tab)
 
 
+
+def box_of(locator, timeout=30) -> dict:
+    """A locator's box. The live curves are redrawn every 2 s, and in the instant between the old
+    element and its copy there is no box: ask again rather than fail on that instant."""
+    boxes = []
+    found = wait_for(lambda: boxes.append(locator.bounding_box()) or boxes[-1] is not None, timeout=timeout)
+    assert found, f"no box for {locator} in {timeout} s"
+    return boxes[-1]
+
 def test_the_class_flow_from_the_teachers_real_photos_to_a_students_finished_run(lesson_server, browser):
     url, base = lesson_server
     teacher = open_tab(browser, f"{url}/dataset", PROJECTOR, TIMEOUT)
@@ -96,7 +105,8 @@ def test_the_class_flow_from_the_teachers_real_photos_to_a_students_finished_run
 
     chart = student.get_by_role("figure", name=EN["alt.curves_accuracy"]).first  # the live curves, on the first screen
     expect(chart).to_be_visible(timeout=TIMEOUT)
-    assert chart.bounding_box()["y"] < PROJECTOR["height"] - 200, chart.bounding_box()
+    top = box_of(chart)["y"]
+    assert top < PROJECTOR["height"] - 200, top
     if SHOTS.parts:  # the README's picture: wait for a few points of the curves first
         wait_for(lambda: len(runs.read_progress(run.path)) >= 3 or runs.current_state(run.path) not in runs.ACTIVE,
                  timeout=300)
