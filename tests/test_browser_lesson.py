@@ -61,7 +61,6 @@ def pick(tab, label, option):
     settle(tab)
 
 
-
 def box_of(locator, timeout=30) -> dict:
     """A locator's box. The live curves are redrawn every 2 s, and in the instant between the old
     element and its copy there is no box: ask again rather than fail on that instant."""
@@ -69,6 +68,7 @@ def box_of(locator, timeout=30) -> dict:
     found = wait_for(lambda: boxes.append(locator.bounding_box()) or boxes[-1] is not None, timeout=timeout)
     assert found, f"no box for {locator} in {timeout} s"
     return boxes[-1]
+
 
 def test_the_class_flow_from_the_teachers_real_photos_to_a_students_finished_run(lesson_server, browser):
     url, base = lesson_server

@@ -13,7 +13,7 @@ import pytest
 
 from support import TINY
 from weather_core import jobs, runs
-from weather_core.jobs import classroom, ray_backend
+from weather_core.jobs import classroom, ray_backend, run_queue
 from weather_core.training import TrainConfig
 
 
@@ -62,6 +62,26 @@ def test_twelve_parallel_submissions_of_one_name_accept_exactly_the_cap(class_ro
         thread.join()
     assert len(accepted) == 2 and len(refused) == 10 and len(active(class_roots, "ana")) == 2
     assert all("ana already has 2 trainings" in message for message in refused)
+
+
+def test_a_new_run_counts_against_the_cap_before_the_submit_lock_is_let_go(class_roots, demo_prepared,
+                                                                            monkeypatch):
+    # The race the twelve tabs above hit now and then, made certain: what the next submission
+    # sees the instant the lock frees.
+    holder(class_roots, os.getpid())
+    seen_at_release = []
+
+    class WatchedLock(run_queue.FileLock):
+        def __exit__(self, *exc):
+            if self.lock_file.endswith(".submit.lock"):
+                seen_at_release.append(len(active(class_roots, "ana")))
+            return super().__exit__(*exc)
+
+    monkeypatch.setattr(run_queue, "FileLock", WatchedLock)
+    config = TrainConfig(data=str(demo_prepared), **TINY)
+    jobs.start_in_background(config, class_roots, owner="ana")
+    jobs.start_in_background(replace(config, seed=2), class_roots, owner="ana")
+    assert seen_at_release == [1, 2]
 
 
 def test_cancel_and_resume_cannot_pass_the_cap(class_roots, demo_prepared):

@@ -50,12 +50,25 @@ def start_in_background(config, root=None, owner="", instructor=False, gpus=0, c
         classroom.check_fair_turn(config, owner, root, instructor=instructor, confirmed_long=confirmed_long)
         limit = None if instructor else classroom.load()["max_run_minutes"]
         run_dir = create_run(config, root, owner=owner, max_minutes=limit)
-    if ray_backend.address():
-        ray_backend.submit(run_dir, gpus=gpus)  # Ray queues it: one job per run
+        # Counted as active before the lock is let go: a bare 'queued' without a process reads as
+        # interrupted, and a parallel submission would not count it against the owner's cap.
+        on_ray = bool(ray_backend.address())
+        where = {"backend": "ray", "waiting": False} if on_ray else {"waiting": True}
+        runs.mark_queued(run_dir, pid=None, **where)
+    if on_ray:
+        _submit_to_ray(run_dir, gpus)
         return run_dir
-    runs.mark_queued(run_dir, waiting=True, pid=None)
     dispatch(root)
     return run_dir
+
+
+def _submit_to_ray(run_dir, gpus):
+    """Ray queues it, one job per run; a refused submission fails the run rather than leave it queued."""
+    try:
+        ray_backend.submit(run_dir, gpus=gpus)
+    except Exception as error:
+        runs.mark_failed(run_dir, f"Ray did not take the training: {error}")
+        raise
 
 
 def _recent_twin(config, root, owner) -> Path | None:
