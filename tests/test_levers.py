@@ -69,11 +69,12 @@ def lever(accuracy, error, options):
             "mean_seconds": 96.0, "options": options, "trainings": []}
 
 
-def test_levers_are_read_sorted_and_a_broken_entry_is_left_out(tmp_path):
+def test_levers_are_read_sorted_and_a_broken_or_unfinished_entry_is_left_out(tmp_path):
     results = tmp_path / "results.json"
+    unfinished = {**lever(0.9408, 0.0199, "--label-smoothing 0"), "n": 169, "folds": 1}  # one fold so far
     results.write_text(json.dumps({"levers": {
         "baseline (quick)": lever(0.9207, 0.0096, ""), "crops": lever(0.9391, 0.0088, "--crop"),
-        "ema": lever(0.9160, 0.01, "--ema"), "broken": {"accuracy": "high"}}}))
+        "ema": lever(0.9160, 0.01, "--ema"), "broken": {"accuracy": "high"}, "smoothing off": unfinished}}))
     found = recipes.levers(results)
     assert [f["name"] for f in found] == ["ema", "baseline (quick)", "crops"]
     assert found[2]["options"] == "--crop" and found[2]["standard_error"] == 0.0088

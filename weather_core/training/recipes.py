@@ -65,16 +65,20 @@ def measured(results_file=None) -> dict:
 
 def levers(results_file=None) -> list[dict]:
     """Every measured lever's cross-validated figure with its name and its `train` options (""
-    for the baseline, the recipe unchanged), lowest accuracy first, for the lever chart."""
+    for the baseline, the recipe unchanged), lowest accuracy first, for the lever chart; only those
+    that predicted every photo (the most any lever did)."""
     entries = measured(results_file).get("levers")
     found = []
     for name in entries if isinstance(entries, dict) else ():
         figure = cross_validated(name, results_file, section="levers")
         if figure is not None:
             options = entries[name].get("options")
-            found.append({"name": str(name), "options": options if isinstance(options, str) else "",
+            found.append({"name": str(name), "options": options.strip() if isinstance(options, str) else "",
                           **figure})
-    return sorted(found, key=lambda lever: lever["accuracy"])
+    # A lever still being measured (the bench saves after each training) has not predicted every
+    # photo yet: its figure is a screening one, left out until its folds are all in.
+    whole = max((lever["n"] for lever in found), default=0)
+    return sorted((lever for lever in found if lever["n"] == whole), key=lambda lever: lever["accuracy"])
 
 
 def cross_validated(name, results_file=None, section="recipes") -> dict | None:
