@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # `streamlit run` adds it; AppTest and other runners may not
     sys.path.insert(0, str(ROOT))
 
-from pages.ui import class_settings, i18n, identity, nav, session, style  # noqa: E402  (needs the path above)
+from pages.ui import class_settings, i18n, identity_box, nav, session, style  # noqa: E402  (needs the path above)
 from pages.ui.i18n import t  # noqa: E402
 
 st.set_page_config(page_title=t("app.title"), page_icon=":material/partly_cloudy_day:", layout="wide")
@@ -19,7 +19,7 @@ navigation = st.navigation([st.Page(page.path, title=t(page.title_key), icon=pag
                                     default=page is nav.HOME) for page in nav.PAGES])
 i18n.language_sidebar()  # English / 한국어, kept in the URL as ?lang=
 style.apply(i18n.language(), style.projector_sidebar())  # labels wrap; Korean breaks between words
-identity.sidebar()  # who is at this tab (a signed cookie, never the URL), and the instructor unlock
+identity_box.sidebar()  # who is at this tab (a signed cookie, never the URL), and the instructor unlock
 # Reserve the sidebar slots now, fill them after the page ran: a page may prepare a dataset (the
 # class settings list it at once) or change the active one.
 class_slot = st.sidebar.container()

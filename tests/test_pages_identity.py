@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from pages.ui import i18n, identity
+from pages.ui import i18n, identity, identity_box
 from support import assert_clean, open_page, owned_run, texts
 from weather_core.jobs import names
 
@@ -22,8 +22,8 @@ def session(page="pages/train.py", query=None, cookies=None, secrets=None, monke
 
 
 def claim(at, name, pin):
-    at.sidebar.text_input(key=identity.NAME_PICK).input(name)
-    at.sidebar.text_input(key=identity.PIN_PICK).input(pin)
+    at.sidebar.text_input(key=identity_box.NAME_PICK).input(name)
+    at.sidebar.text_input(key=identity_box.PIN_PICK).input(pin)
     next(b for b in at.sidebar.button if b.label == i18n.t("who.use_name")).click().run()
     assert_clean(at)
     return at
@@ -82,7 +82,7 @@ def test_the_instructor_role_is_claimed_on_the_server_machine_and_its_passphrase
     assert i18n.t("who.instructor_how") in texts(far.sidebar.caption)  # how to claim it, said where needed
     monkeypatch.setattr(identity, "is_local", lambda: True)
     here = session(monkeypatch=monkeypatch)
-    here.sidebar.text_input(key=identity.NEW_SECRET_PICK).input("correct horse battery").run()
+    here.sidebar.text_input(key=identity_box.NEW_SECRET_PICK).input("correct horse battery").run()
     assert i18n.t("who.instructor_on") in texts(here.sidebar.caption) and names.instructor_claimed()
     here.sidebar.selectbox(key="class_default_pick")  # the class settings are there
 
@@ -90,9 +90,9 @@ def test_the_instructor_role_is_claimed_on_the_server_machine_and_its_passphrase
     assert not student.sidebar.get("expander") or i18n.t("who.become_instructor") not in [
         e.label for e in student.sidebar.expander]  # claimed once: now only the passphrase unlocks it
     for _ in range(names.FREE_GUESSES):
-        student.sidebar.text_input(key=identity.SECRET_PICK).input("guess").run()
+        student.sidebar.text_input(key=identity_box.SECRET_PICK).input("guess").run()
     assert i18n.t("who.instructor_refused") in texts(student.sidebar.error)
-    student.sidebar.text_input(key=identity.SECRET_PICK).input("correct horse battery").run()
+    student.sidebar.text_input(key=identity_box.SECRET_PICK).input("correct horse battery").run()
     assert "try again in" in texts(student.sidebar.error)
     assert i18n.t("who.instructor_on") not in texts(student.sidebar.caption)
 
