@@ -60,7 +60,7 @@ SETTINGS = (
             flag="--warmup-epochs", link="warmup_epochs"),
     Setting("reduce_lr", bool, False, "the report's ReduceLROnPlateau on val_accuracy (constant schedule only)",
             flag="--reduce-lr", link="reduce_lr", in_form=True),
-    Setting("label_smoothing", float, 0.1, "targets of 1 - s (and s/3) instead of 1 and 0", 0.0, 0.5,
+    Setting("label_smoothing", float, 0.1, "targets of 1 - s + s/K and s/K (K classes) instead of 1 and 0", 0.0, 0.5,
             flag="--label-smoothing", link="smoothing", in_form=True),
     Setting("flip", bool, True, "random horizontal flips of training photos", flag="--flip", link="flip",
             in_form=True),
