@@ -227,8 +227,7 @@ def main():
     dirs, units = fold_dirs(prepared(args.images, args.work_dir), args.folds, args.work_dir)
     runs_root = args.work_dir / "runs"
     only = args.only_folds or list(range(args.folds))
-    # (a leading space when --set is empty: kept, the measured entries' options are compared as stored)
-    options = args.set + (" --teachers " + " + ".join(args.teachers) if args.teachers else "")
+    options = " ".join(filter(None, [args.set, "--teachers " + " + ".join(args.teachers) if args.teachers else ""]))
     taught = teacher_options(args.teachers, json.loads(args.out.read_text()), runs_root, only) \
         if args.teachers else {}
     if args.ensemble:
@@ -280,7 +279,7 @@ def lever_table(payload) -> str:
         per_seed = ", ".join(f"{100 * v:.1f}" for v in entry.get("per_seed_accuracy", {}).values()) or "-"
         cpu = [row["cpu_seconds"] for row in entry.get("trainings", []) if "cpu_seconds" in row]
         cpu_text = f"{statistics.mean(cpu):.0f}" if cpu and "ensemble_of" not in entry else "-"
-        lines.append(f"| {name} | `{(entry.get('options') or '').strip() or '(none)'}` | {100 * entry['accuracy']:.2f} % ± "
+        lines.append(f"| {name} | `{entry.get('options') or '(none)'}` | {100 * entry['accuracy']:.2f} % ± "
                      f"{100 * entry['standard_error']:.2f} | {per_seed} | {entry['folds']} x {len(entry['seeds'])} | "
                      f"{entry['mean_seconds']:.0f} | {cpu_text} |")
     return "\n".join(lines)

@@ -54,7 +54,7 @@ def _cookie(name) -> str:
 
 
 def remember(cookie, value, seconds=YEAR):
-    """Have the browser keep `cookie` (written by the next sidebar(); None deletes it)."""
+    """Have the browser keep `cookie` (written by the next identity_box.sidebar(); None deletes it)."""
     st.session_state.setdefault(COOKIES_KEY, {})[cookie] = (value, seconds)
 
 

@@ -69,12 +69,11 @@ def levers(results_file=None) -> list[dict]:
     that predicted every photo (the most any lever did)."""
     entries = measured(results_file).get("levers")
     found = []
-    for name in entries if isinstance(entries, dict) else ():
-        figure = cross_validated(name, results_file, section="levers")
+    for name, entry in entries.items() if isinstance(entries, dict) else ():
+        figure = _figure(entry)
         if figure is not None:
-            options = entries[name].get("options")
-            found.append({"name": str(name), "options": options.strip() if isinstance(options, str) else "",
-                          **figure})
+            options = entry.get("options")
+            found.append({"name": str(name), "options": options if isinstance(options, str) else "", **figure})
     # A lever still being measured (the bench saves after each training) has not predicted every
     # photo yet: its figure is a screening one, left out until its folds are all in.
     whole = max((lever["n"] for lever in found), default=0)
@@ -85,7 +84,11 @@ def cross_validated(name, results_file=None, section="recipes") -> dict | None:
     """A recipe's (or lever's) cross-validated figure: {"accuracy", "standard_error", "n", "folds",
     "seeds", "seconds"}, or None when it was not cross-validated (a one-split score is no estimate)."""
     entries = measured(results_file).get(section)
-    entry = entries.get(name) if isinstance(entries, dict) else None
+    return _figure(entries.get(name) if isinstance(entries, dict) else None)
+
+
+def _figure(entry) -> dict | None:
+    """cross_validated's figure from one entry of the results file."""
     if not isinstance(entry, dict):
         return None
     figure = {key: entry.get(key) for key in ("accuracy", "standard_error", "n", "folds")}
